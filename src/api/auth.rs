@@ -1,0 +1,231 @@
+//! JWTs for the gateway: minted from a shared secret, or a pre-issued token used as is.
+//!
+//! The gateway accepts any HMAC-signed token whose `exp` (if present) is in the future; it reads
+//! no claim. We mint `{sub, iat, exp}` with HS256, as CueWeb and the gateway's README do.
+
+use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use jsonwebtoken::{Algorithm, EncodingKey, Header};
+use secrecy::{ExposeSecret as _, SecretString};
+
+use crate::api::error::ApiError;
+
+/// The default lifetime of a minted token.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+
+/// How a profile authenticates. `Debug` never shows the secret or the token.
+#[derive(Clone)]
+pub enum Credentials {
+    /// Mint tokens from the gateway's `JWT_SECRET`, renewed before they expire.
+    Secret {
+        /// Goes into the `sub` claim.
+        username: String,
+        /// The shared secret (raw bytes of the gateway's env string).
+        secret: SecretString,
+        /// Lifetime of each minted token.
+        lifetime: Duration,
+    },
+    /// A pre-issued JWT, sent as is.
+    Token {
+        /// The token.
+        token: SecretString,
+    },
+    /// Send no `Authorization` header (only useful to see the gateway's 401).
+    Anonymous,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Secret { username, lifetime, .. } => f
+                .debug_struct("Secret")
+                .field("username", username)
+                .field("secret", &"[redacted]")
+                .field("lifetime", lifetime)
+                .finish(),
+            Self::Token { .. } => f.debug_struct("Token").field("token", &"[redacted]").finish(),
+            Self::Anonymous => f.write_str("Anonymous"),
+        }
+    }
+}
+
+impl Credentials {
+    /// Secret mode with the default one-hour lifetime.
+    pub fn secret(username: impl Into<String>, secret: impl Into<String>) -> Self {
+        Self::Secret {
+            username: username.into(),
+            secret: SecretString::from(secret.into()),
+            lifetime: DEFAULT_TOKEN_LIFETIME,
+        }
+    }
+
+    /// Token mode.
+    pub fn token(token: impl Into<String>) -> Self {
+        Self::Token { token: SecretString::from(token.into()) }
+    }
+}
+
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Claims {
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    sub: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    iat: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    exp: Option<i64>,
+}
+
+/// Seconds since the epoch, by this machine's clock.
+pub fn now_epoch() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+}
+
+/// Mints an HS256 token `{sub, iat, exp}`.
+pub fn mint_token(
+    username: &str,
+    secret: &SecretString,
+    iat: i64,
+    lifetime: Duration,
+) -> Result<String, ApiError> {
+    let claims = Claims {
+        sub: username.to_owned(),
+        iat: Some(iat),
+        exp: Some(iat.saturating_add(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX))),
+    };
+    jsonwebtoken::encode(
+        &Header::new(Algorithm::HS256),
+        &claims,
+        &EncodingKey::from_secret(secret.expose_secret().as_bytes()),
+    )
+    .map_err(|e| ApiError::Token(e.to_string()))
+}
+
+/// The `exp` claim of a token, read without checking its signature (the gateway checks that).
+/// `Ok(None)` for a token without `exp` (it never expires).
+pub fn token_expiry(token: &str) -> Result<Option<i64>, ApiError> {
+    if token.split('.').count() != 3 {
+        return Err(ApiError::Token(
+            "not a JWT: expected three parts separated by dots".into(),
+        ));
+    }
+    let claims: Claims = jsonwebtoken::dangerous::insecure_decode_claims(token)
+        .map_err(|e| ApiError::Token(format!("cannot read the token's claims: {e}")))?;
+    Ok(claims.exp)
+}
+
+struct Cached {
+    token: SecretString,
+    exp: Option<i64>,
+}
+
+/// Hands out the bearer token for each request, minting and renewing as needed.
+pub struct TokenSource {
+    credentials: Credentials,
+    cached: Mutex<Option<Cached>>,
+}
+
+impl std::fmt::Debug for TokenSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenSource").field("credentials", &self.credentials).finish_non_exhaustive()
+    }
+}
+
+impl TokenSource {
+    /// A source for these credentials.
+    pub fn new(credentials: Credentials) -> Self {
+        Self { credentials, cached: Mutex::new(None) }
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &Credentials {
+        &self.credentials
+    }
+
+    /// True when a fresh token can be minted (secret mode).
+    pub fn can_remint(&self) -> bool {
+        matches!(self.credentials, Credentials::Secret { .. })
+    }
+
+    /// The token to send now, or `None` in anonymous mode.
+    pub fn bearer(&self) -> Result<Option<SecretString>, ApiError> {
+        self.bearer_at(now_epoch())
+    }
+
+    /// The token to send at `now` (epoch s).
+    pub fn bearer_at(&self, now: i64) -> Result<Option<SecretString>, ApiError> {
+        match &self.credentials {
+            Credentials::Anonymous => Ok(None),
+            Credentials::Token { token } => Ok(Some(token.clone())),
+            Credentials::Secret { username, secret, lifetime } => {
+                let mut cached = self.cached.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+                // Renew when less than a tenth of the lifetime (at most a minute) is left.
+                let margin = i64::try_from((lifetime.as_secs() / 10).clamp(1, 60)).unwrap_or(60);
+                let fresh = cached.as_ref().is_some_and(|c| c.exp.is_some_and(|exp| now + margin < exp));
+                if !fresh {
+                    let token = mint_token(username, secret, now, *lifetime)?;
+                    let exp = now.saturating_add(i64::try_from(lifetime.as_secs()).unwrap_or(0));
+                    *cached = Some(Cached { token: SecretString::from(token), exp: Some(exp) });
+                }
+                Ok(cached.as_ref().map(|c| c.token.clone()))
+            }
+        }
+    }
+
+    /// Drops the cached token so the next request mints a new one (after a 401 "token is expired").
+    pub fn invalidate(&self) {
+        *self.cached.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+    }
+
+    /// When the token in use expires (epoch s): for a pre-issued token, its `exp`, so the UI can
+    /// warn before it runs out; for a minted one, the current token's `exp`. `None` if it never does.
+    pub fn expires_at(&self) -> Result<Option<i64>, ApiError> {
+        match &self.credentials {
+            Credentials::Anonymous => Ok(None),
+            Credentials::Token { token } => token_expiry(token.expose_secret()),
+            Credentials::Secret { .. } => Ok(self
+                .cached
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .as_ref()
+                .and_then(|c| c.exp)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn minted_token_has_sub_iat_exp_and_is_reused_until_near_expiry() {
+        let src = TokenSource::new(Credentials::secret("jdoe", "s3cret"));
+        let t1 = src.bearer_at(1_000_000).unwrap().unwrap();
+        let claims: serde_json::Value =
+            jsonwebtoken::dangerous::insecure_decode_claims(t1.expose_secret()).unwrap();
+        assert_eq!(claims, serde_json::json!({"sub":"jdoe","iat":1_000_000,"exp":1_003_600}));
+        let t2 = src.bearer_at(1_000_100).unwrap().unwrap();
+        assert_eq!(t1.expose_secret(), t2.expose_secret());
+        // Within the renewal margin a new token is minted.
+        let t3 = src.bearer_at(1_003_590).unwrap().unwrap();
+        assert_ne!(t1.expose_secret(), t3.expose_secret());
+    }
+
+    #[test]
+    fn token_expiry_is_read_without_the_secret() {
+        let t = mint_token("a", &SecretString::from("x"), 100, Duration::from_secs(50)).unwrap();
+        assert_eq!(token_expiry(&t).unwrap(), Some(150));
+        assert!(token_expiry("invalid_token").is_err());
+    }
+
+    #[test]
+    fn debug_never_shows_secrets() {
+        let c = Credentials::secret("jdoe", "hunter2-very-secret");
+        let src = TokenSource::new(c.clone());
+        assert!(!format!("{c:?} {src:?}").contains("hunter2"));
+        let t = Credentials::token("eyJ.secret-token.sig");
+        assert!(!format!("{t:?}").contains("secret-token"));
+    }
+}

@@ -1,0 +1,778 @@
+//! The typed, async client of the OpenCue REST Gateway.
+//!
+//! Every call is `POST {base}/{package}.{Service}/{Method}` with a JSON body and a bearer JWT.
+//! Responses are read with a size cap and decoded leniently; bodies of many MB are decoded on a
+//! blocking thread so the async workers (and the UI that awaits them) never stall.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use secrecy::ExposeSecret as _;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::api::auth::{Credentials, TokenSource, now_epoch};
+use crate::api::error::{ApiError, AuthFailure, StatusBody, UnreachableKind, snippet};
+use crate::api::requests::{
+    Empty, FrameKillRequest, FrameRequest, FrameSearchCriteria, HostAddCommentRequest,
+    HostRequest, HostSearchCriteria, HostSearchRequest, IdRef, IdRequest, JobAddCommentRequest,
+    JobFloatRequest, JobFramesRequest, JobIntRequest, JobKillFramesRequest, JobKillRequest,
+    JobRequest, JobSearchCriteria, JobSearchRequest, LayerFramesRequest, LayerKillFramesRequest,
+    LayerRefSeq, LayerRequest, NameRequest, NewComment, UpdatedFramesRequest, paths,
+};
+use crate::api::requests::{
+    CommentsResponse, FrameResponse, FramesResponse, HostResponse, HostsResponse, JobResponse,
+    JobsResponse, LayersResponse, ProcsResponse, ShowResponse, ShowsResponse,
+    UpdatedFramesResponse,
+};
+use crate::api::types::{Comment, Frame, Host, Job, Layer, Proc, Show};
+
+/// Frames per GetFrames page when the caller does not choose.
+pub const DEFAULT_FRAME_PAGE_SIZE: i32 = 1000;
+
+/// GetUpdatedFrames hangs when `lastCheck` is older than this by Cuebot's clock.
+pub const UPDATED_FRAMES_MAX_AGE_SECS: i64 = 60;
+
+/// Safety margin under [`UPDATED_FRAMES_MAX_AGE_SECS`] for clock drift and time in flight.
+const UPDATED_FRAMES_SAFE_AGE_SECS: i64 = 50;
+
+/// Bodies larger than this are decoded on a blocking thread.
+const BLOCKING_DECODE_BYTES: usize = 256 * 1024;
+
+/// How to reach one gateway.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    /// The gateway's base URL, e.g. `http://localhost:8448` (a path prefix is kept).
+    pub base_url: String,
+    /// Secret, token, or none.
+    pub credentials: Credentials,
+    /// Time allowed to open the TCP (and TLS) connection.
+    pub connect_timeout: Duration,
+    /// Time allowed for a whole call; the gateway is told a little less through `Grpc-Timeout`,
+    /// so a stuck Cuebot becomes a 504 rather than a hang.
+    pub request_timeout: Duration,
+    /// Responses larger than this are refused with [`ApiError::TooLarge`].
+    pub max_response_bytes: u64,
+}
+
+impl ClientConfig {
+    /// A configuration with the default timeouts (connect 5 s, request 30 s) and a 256 MiB cap.
+    pub fn new(base_url: impl Into<String>, credentials: Credentials) -> Self {
+        Self {
+            base_url: base_url.into(),
+            credentials,
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+            max_response_bytes: 256 * 1024 * 1024,
+        }
+    }
+}
+
+/// Who asked for a kill, and why: recorded by Cuebot with the kill.
+#[derive(Debug, Clone, Default)]
+pub struct KillReason {
+    /// The user on whose behalf the kill is sent.
+    pub username: String,
+    /// Free text shown in Cuebot's logs.
+    pub reason: String,
+}
+
+/// The gateway client. Cheap to clone; clones share the connection pool and token.
+#[derive(Clone, Debug)]
+pub struct ApiClient {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    http: reqwest::Client,
+    base: String,
+    auth: TokenSource,
+    request_timeout: Duration,
+    max_response_bytes: u64,
+    requests_sent: AtomicU64,
+    /// The last `serverTime` seen from GetUpdatedFrames, and when it arrived.
+    server_clock: Mutex<Option<(i64, Instant)>>,
+}
+
+/// Validates and normalises a gateway base URL (http or https, a host, no query).
+pub fn parse_base_url(raw: &str) -> Result<String, ApiError> {
+    let invalid = |reason: &str| ApiError::InvalidUrl { url: raw.to_owned(), reason: reason.to_owned() };
+    let trimmed = raw.trim();
+    if trimmed.is_empty() {
+        return Err(invalid("it is empty"));
+    }
+    let url = url::Url::parse(trimmed).map_err(|e| invalid(&e.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("it must start with http:// or https://"));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(invalid("it has no host"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+impl ApiClient {
+    /// A client for one gateway. Fails only on an unusable URL or TLS setup; nothing is sent yet.
+    pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
+        let base = parse_base_url(&config.base_url)?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .user_agent(concat!("CueDesk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| ApiError::Request(e.to_string()))?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                auth: TokenSource::new(config.credentials),
+                request_timeout: config.request_timeout,
+                max_response_bytes: config.max_response_bytes,
+                requests_sent: AtomicU64::new(0),
+                server_clock: Mutex::new(None),
+            }),
+        })
+    }
+
+    /// The gateway's base URL, normalised.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base
+    }
+
+    /// HTTP requests sent so far (retries included): what a refresh costs.
+    pub fn requests_sent(&self) -> u64 {
+        self.inner.requests_sent.load(Ordering::Relaxed)
+    }
+
+    /// When the token in use expires (epoch s), `None` if it never does or none was minted yet.
+    pub fn token_expires_at(&self) -> Result<Option<i64>, ApiError> {
+        self.inner.auth.expires_at()
+    }
+
+    /// Sends one call and decodes its answer. On a 401 "token is expired" in secret mode, mints a
+    /// new token and retries once.
+    pub async fn call<Req, Resp>(&self, endpoint: &'static str, request: &Req) -> Result<Resp, ApiError>
+    where
+        Req: Serialize + ?Sized,
+        Resp: DeserializeOwned + Send + 'static,
+    {
+        let body = serde_json::to_vec(request).map_err(|e| ApiError::Request(e.to_string()))?;
+        let mut reminted = false;
+        loop {
+            let (status, content_type, bytes) = self.send(endpoint, &body).await?;
+            if status == 401 {
+                let text = String::from_utf8_lossy(&bytes).into_owned();
+                let reason = AuthFailure::from_body(&text);
+                if reason == AuthFailure::Expired && self.inner.auth.can_remint() && !reminted {
+                    tracing::info!(endpoint, "token expired: minting a new one and retrying");
+                    self.inner.auth.invalidate();
+                    reminted = true;
+                    continue;
+                }
+                return Err(ApiError::Unauthorized {
+                    endpoint: endpoint.to_owned(),
+                    reason,
+                    body: snippet(text.trim_end().as_bytes(), 300),
+                });
+            }
+            if !(200..300).contains(&status) {
+                return Err(error_from_status(endpoint, status, &content_type, &bytes));
+            }
+            return decode_body(endpoint, status, content_type, bytes).await;
+        }
+    }
+
+    /// One HTTP exchange: returns status, content type and the whole body (capped).
+    async fn send(&self, endpoint: &'static str, body: &[u8]) -> Result<(u16, String, Vec<u8>), ApiError> {
+        let inner = &self.inner;
+        let url = format!("{}{endpoint}", inner.base);
+        let mut req = inner
+            .http
+            .post(&url)
+            .header(CONTENT_TYPE, "application/json")
+            .header("Grpc-Timeout", grpc_timeout(inner.request_timeout))
+            .body(body.to_vec());
+        if let Some(token) = inner.auth.bearer()? {
+            let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
+                .map_err(|_| ApiError::Token("the token contains characters not allowed in a header".into()))?;
+            value.set_sensitive(true);
+            req = req.header(AUTHORIZATION, value);
+        }
+        inner.requests_sent.fetch_add(1, Ordering::Relaxed);
+        tracing::debug!(endpoint, bytes = body.len(), "request");
+        let mut resp = req.send().await.map_err(|e| self.classify(endpoint, &e))?;
+        let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        let cap = inner.max_response_bytes;
+        if resp.content_length().is_some_and(|n| n > cap) {
+            return Err(ApiError::TooLarge { endpoint: endpoint.to_owned(), limit_bytes: cap });
+        }
+        let hint = usize::try_from(resp.content_length().unwrap_or(0).min(cap)).unwrap_or(0);
+        let mut bytes = Vec::with_capacity(hint);
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if (bytes.len() + chunk.len()) as u64 > cap {
+                        return Err(ApiError::TooLarge { endpoint: endpoint.to_owned(), limit_bytes: cap });
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) if e.is_timeout() => {
+                    return Err(ApiError::Timeout {
+                        endpoint: endpoint.to_owned(),
+                        secs: inner.request_timeout.as_secs(),
+                    });
+                }
+                Err(e) => {
+                    return Err(ApiError::BadResponse {
+                        endpoint: endpoint.to_owned(),
+                        status,
+                        reason: format!("the connection closed before the whole answer arrived ({})", error_chain(&e)),
+                        snippet: snippet(&bytes, 200),
+                    });
+                }
+            }
+        }
+        tracing::debug!(endpoint, status, bytes = bytes.len(), "response");
+        Ok((status, content_type, bytes))
+    }
+
+    fn classify(&self, endpoint: &str, e: &reqwest::Error) -> ApiError {
+        let url = self.inner.base.clone();
+        let chain = error_chain(e);
+        let lower = chain.to_ascii_lowercase();
+        let tls = lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake");
+        if e.is_timeout() {
+            return ApiError::Timeout {
+                endpoint: endpoint.to_owned(),
+                secs: self.inner.request_timeout.as_secs(),
+            };
+        }
+        if e.is_connect() {
+            if tls {
+                return ApiError::Tls { url, detail: chain };
+            }
+            let kind = if has_io_kind(e, std::io::ErrorKind::ConnectionRefused) {
+                UnreachableKind::Refused
+            } else if lower.contains("dns error") || lower.contains("lookup") || lower.contains("resolve") {
+                UnreachableKind::Dns
+            } else {
+                UnreachableKind::Other
+            };
+            return ApiError::Unreachable { url, kind, detail: chain };
+        }
+        if tls {
+            return ApiError::Tls { url, detail: chain };
+        }
+        ApiError::Unreachable { url, kind: UnreachableKind::Other, detail: chain }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // ShowInterface
+
+    /// Every show.
+    pub async fn get_shows(&self) -> Result<Vec<Show>, ApiError> {
+        let r: ShowsResponse = self.call(paths::SHOW_GET_SHOWS, &Empty {}).await?;
+        Ok(r.shows.shows)
+    }
+
+    /// Active shows only (also the cheapest "is the gateway there" probe, as CueWeb uses it).
+    pub async fn get_active_shows(&self) -> Result<Vec<Show>, ApiError> {
+        let r: ShowsResponse = self.call(paths::SHOW_GET_ACTIVE_SHOWS, &Empty {}).await?;
+        Ok(r.shows.shows)
+    }
+
+    /// A show by name (404 when absent).
+    pub async fn find_show(&self, name: &str) -> Result<Show, ApiError> {
+        let r: ShowResponse = self.call(paths::SHOW_FIND_SHOW, &NameRequest { name: name.into() }).await?;
+        Ok(r.show)
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // JobInterface
+
+    /// Jobs matching the criteria, sorted by name. Empty criteria mean every pending job.
+    pub async fn get_jobs(&self, criteria: &JobSearchCriteria) -> Result<Vec<Job>, ApiError> {
+        let r: JobsResponse = self.call(paths::JOB_GET_JOBS, &JobSearchRequest { r: criteria.clone() }).await?;
+        Ok(r.jobs.jobs)
+    }
+
+    /// A job by id, in any state.
+    pub async fn get_job(&self, id: &str) -> Result<Job, ApiError> {
+        let r: JobResponse = self.call(paths::JOB_GET_JOB, &IdRequest { id: id.into() }).await?;
+        Ok(r.job)
+    }
+
+    /// A pending job by name (finished jobs are not found).
+    pub async fn find_job(&self, name: &str) -> Result<Job, ApiError> {
+        let r: JobResponse = self.call(paths::JOB_FIND_JOB, &NameRequest { name: name.into() }).await?;
+        Ok(r.job)
+    }
+
+    /// Pauses a job.
+    pub async fn pause_job(&self, job_id: &str) -> Result<(), ApiError> {
+        self.call_empty(paths::JOB_PAUSE, &JobRequest { job: IdRef::new(job_id) }).await
+    }
+
+    /// Resumes a paused job.
+    pub async fn resume_job(&self, job_id: &str) -> Result<(), ApiError> {
+        self.call_empty(paths::JOB_RESUME, &JobRequest { job: IdRef::new(job_id) }).await
+    }
+
+    /// Kills a job, recording who and why.
+    pub async fn kill_job(&self, job_id: &str, why: &KillReason) -> Result<(), ApiError> {
+        let req = JobKillRequest {
+            job: IdRef::new(job_id),
+            username: why.username.clone(),
+            pid: std::process::id().to_string(),
+            host_kill: String::new(),
+            reason: why.reason.clone(),
+        };
+        self.call_empty(paths::JOB_KILL, &req).await
+    }
+
+    /// Sets a job's priority.
+    pub async fn set_job_priority(&self, job_id: &str, priority: i32) -> Result<(), ApiError> {
+        self.call_empty(paths::JOB_SET_PRIORITY, &JobIntRequest { job: IdRef::new(job_id), val: priority })
+            .await
+    }
+
+    /// Sets a job's minimum cores (Cuebot rounds to whole cores).
+    pub async fn set_job_min_cores(&self, job_id: &str, cores: f32) -> Result<(), ApiError> {
+        self.call_empty(paths::JOB_SET_MIN_CORES, &JobFloatRequest { job: IdRef::new(job_id), val: cores })
+            .await
+    }
+
+    /// Sets a job's maximum cores (Cuebot rounds to whole cores).
+    pub async fn set_job_max_cores(&self, job_id: &str, cores: f32) -> Result<(), ApiError> {
+        self.call_empty(paths::JOB_SET_MAX_CORES, &JobFloatRequest { job: IdRef::new(job_id), val: cores })
+            .await
+    }
+
+    /// Retries the job's frames matching `criteria`. Empty criteria retry **every** frame.
+    pub async fn retry_job_frames(&self, job_id: &str, criteria: &FrameSearchCriteria) -> Result<(), ApiError> {
+        let req = JobFramesRequest { job: IdRef::new(job_id), req: without_paging(criteria) };
+        self.call_empty(paths::JOB_RETRY_FRAMES, &req).await
+    }
+
+    /// Eats the job's frames matching `criteria`. Empty criteria eat **every** frame.
+    pub async fn eat_job_frames(&self, job_id: &str, criteria: &FrameSearchCriteria) -> Result<(), ApiError> {
+        let req = JobFramesRequest { job: IdRef::new(job_id), req: without_paging(criteria) };
+        self.call_empty(paths::JOB_EAT_FRAMES, &req).await
+    }
+
+    /// Kills the job's running frames matching `criteria`.
+    pub async fn kill_job_frames(
+        &self,
+        job_id: &str,
+        criteria: &FrameSearchCriteria,
+        why: &KillReason,
+    ) -> Result<(), ApiError> {
+        let req = JobKillFramesRequest {
+            job: IdRef::new(job_id),
+            req: without_paging(criteria),
+            username: why.username.clone(),
+            pid: std::process::id().to_string(),
+            host_kill: String::new(),
+            reason: why.reason.clone(),
+        };
+        self.call_empty(paths::JOB_KILL_FRAMES, &req).await
+    }
+
+    /// The layers of a job.
+    pub async fn get_layers(&self, job_id: &str) -> Result<Vec<Layer>, ApiError> {
+        let r: LayersResponse = self.call(paths::JOB_GET_LAYERS, &JobRequest { job: IdRef::new(job_id) }).await?;
+        Ok(r.layers.layers)
+    }
+
+    /// One page of a job's frames. `page` and `limit` are always sent (Cuebot returns nothing
+    /// without them): unset ones become page 1 and [`DEFAULT_FRAME_PAGE_SIZE`].
+    pub async fn get_frames(&self, job_id: &str, criteria: &FrameSearchCriteria) -> Result<Vec<Frame>, ApiError> {
+        let req = JobFramesRequest { job: IdRef::new(job_id), req: with_paging(criteria) };
+        let r: FramesResponse = self.call(paths::JOB_GET_FRAMES, &req).await?;
+        Ok(r.frames.frames)
+    }
+
+    /// Pages through a job's frames; see [`FramePager`].
+    pub fn frame_pager(&self, job_id: &str, criteria: &FrameSearchCriteria, page_size: i32) -> FramePager {
+        FramePager {
+            client: self.clone(),
+            job_id: job_id.to_owned(),
+            criteria: criteria.clone(),
+            page_size: page_size.max(1),
+            next_page: 1,
+            done: false,
+        }
+    }
+
+    /// Every frame of a job matching `criteria`, however many, fetched page by page.
+    pub async fn get_all_frames(
+        &self,
+        job_id: &str,
+        criteria: &FrameSearchCriteria,
+        page_size: i32,
+    ) -> Result<Vec<Frame>, ApiError> {
+        let mut pager = self.frame_pager(job_id, criteria, page_size);
+        let mut all = Vec::new();
+        while let Some(page) = pager.next_page().await? {
+            all.extend(page);
+        }
+        Ok(all)
+    }
+
+    /// Frames changed since `last_check` (epoch s by Cuebot's clock; pass the previous answer's
+    /// `server_time`). At most 100 frames come back.
+    ///
+    /// Cuebot never answers when `last_check` is more than 60 s old, so such a call is not sent:
+    /// it fails with [`ApiError::DeltaTooOld`] and the caller reloads all frames instead.
+    pub async fn get_updated_frames(
+        &self,
+        job_id: &str,
+        last_check: i32,
+        layer_ids: &[String],
+    ) -> Result<UpdatedFramesResponse, ApiError> {
+        let age = self.estimated_server_now() - i64::from(last_check);
+        if age > UPDATED_FRAMES_SAFE_AGE_SECS {
+            return Err(ApiError::DeltaTooOld { age_secs: age });
+        }
+        let req = UpdatedFramesRequest {
+            job: IdRef::new(job_id),
+            last_check,
+            layer_filter: LayerRefSeq { layers: layer_ids.iter().map(IdRef::new).collect() },
+        };
+        let r: UpdatedFramesResponse = self.call(paths::JOB_GET_UPDATED_FRAMES, &req).await?;
+        *self.inner.server_clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+            Some((i64::from(r.server_time), Instant::now()));
+        Ok(r)
+    }
+
+    /// Cuebot's clock as best known: the last `serverTime` plus the time since, else our clock.
+    pub fn estimated_server_now(&self) -> i64 {
+        let clock = *self.inner.server_clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        match clock {
+            Some((server_time, at)) => {
+                server_time + i64::try_from(at.elapsed().as_secs()).unwrap_or(i64::MAX / 2)
+            }
+            None => now_epoch(),
+        }
+    }
+
+    /// The comments of a job.
+    pub async fn get_job_comments(&self, job_id: &str) -> Result<Vec<Comment>, ApiError> {
+        let r: CommentsResponse =
+            self.call(paths::JOB_GET_COMMENTS, &JobRequest { job: IdRef::new(job_id) }).await?;
+        Ok(r.comments.comments)
+    }
+
+    /// Adds a comment to a job (Cuebot sets its id and time).
+    pub async fn add_job_comment(&self, job_id: &str, user: &str, subject: &str, message: &str) -> Result<(), ApiError> {
+        let req = JobAddCommentRequest { job: IdRef::new(job_id), new_comment: new_comment(user, subject, message) };
+        self.call_empty(paths::JOB_ADD_COMMENT, &req).await
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // LayerInterface
+
+    /// One page of a layer's frames (the criteria travel as `s`); paging as [`Self::get_frames`].
+    pub async fn get_layer_frames(&self, layer_id: &str, criteria: &FrameSearchCriteria) -> Result<Vec<Frame>, ApiError> {
+        let req = LayerFramesRequest { layer: IdRef::new(layer_id), s: with_paging(criteria) };
+        let r: FramesResponse = self.call(paths::LAYER_GET_FRAMES, &req).await?;
+        Ok(r.frames.frames)
+    }
+
+    /// Retries every frame of a layer.
+    pub async fn retry_layer_frames(&self, layer_id: &str) -> Result<(), ApiError> {
+        self.call_empty(paths::LAYER_RETRY_FRAMES, &LayerRequest { layer: IdRef::new(layer_id) }).await
+    }
+
+    /// Eats every frame of a layer.
+    pub async fn eat_layer_frames(&self, layer_id: &str) -> Result<(), ApiError> {
+        self.call_empty(paths::LAYER_EAT_FRAMES, &LayerRequest { layer: IdRef::new(layer_id) }).await
+    }
+
+    /// Kills every running frame of a layer.
+    pub async fn kill_layer_frames(&self, layer_id: &str, why: &KillReason) -> Result<(), ApiError> {
+        let req = LayerKillFramesRequest {
+            layer: IdRef::new(layer_id),
+            username: why.username.clone(),
+            pid: std::process::id().to_string(),
+            host_kill: String::new(),
+            reason: why.reason.clone(),
+        };
+        self.call_empty(paths::LAYER_KILL_FRAMES, &req).await
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // FrameInterface
+
+    /// A frame by id.
+    pub async fn get_frame(&self, frame_id: &str) -> Result<Frame, ApiError> {
+        let r: FrameResponse = self.call(paths::FRAME_GET_FRAME, &IdRequest { id: frame_id.into() }).await?;
+        Ok(r.frame)
+    }
+
+    /// Retries one frame.
+    pub async fn retry_frame(&self, frame_id: &str) -> Result<(), ApiError> {
+        self.call_empty(paths::FRAME_RETRY, &FrameRequest { frame: IdRef::new(frame_id) }).await
+    }
+
+    /// Eats one frame.
+    pub async fn eat_frame(&self, frame_id: &str) -> Result<(), ApiError> {
+        self.call_empty(paths::FRAME_EAT, &FrameRequest { frame: IdRef::new(frame_id) }).await
+    }
+
+    /// Kills one running frame.
+    pub async fn kill_frame(&self, frame_id: &str, why: &KillReason) -> Result<(), ApiError> {
+        let req = FrameKillRequest {
+            frame: IdRef::new(frame_id),
+            username: why.username.clone(),
+            pid: std::process::id().to_string(),
+            host_kill: String::new(),
+            reason: why.reason.clone(),
+        };
+        self.call_empty(paths::FRAME_KILL, &req).await
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // HostInterface
+
+    /// Hosts matching the criteria (empty: all hosts).
+    pub async fn get_hosts(&self, criteria: &HostSearchCriteria) -> Result<Vec<Host>, ApiError> {
+        let r: HostsResponse = self.call(paths::HOST_GET_HOSTS, &HostSearchRequest { r: criteria.clone() }).await?;
+        Ok(r.hosts.hosts)
+    }
+
+    /// A host by name.
+    pub async fn find_host(&self, name: &str) -> Result<Host, ApiError> {
+        let r: HostResponse = self.call(paths::HOST_FIND_HOST, &NameRequest { name: name.into() }).await?;
+        Ok(r.host)
+    }
+
+    /// A host by id (GetHost has no name lookup: use [`Self::find_host`]).
+    pub async fn get_host(&self, host_id: &str) -> Result<Host, ApiError> {
+        let r: HostResponse = self.call(paths::HOST_GET_HOST, &IdRequest { id: host_id.into() }).await?;
+        Ok(r.host)
+    }
+
+    /// Locks a host: it takes no new frames.
+    pub async fn lock_host(&self, host_id: &str) -> Result<(), ApiError> {
+        self.call_empty(paths::HOST_LOCK, &HostRequest { host: IdRef::new(host_id) }).await
+    }
+
+    /// Unlocks a host (a NIMBY lock stays).
+    pub async fn unlock_host(&self, host_id: &str) -> Result<(), ApiError> {
+        self.call_empty(paths::HOST_UNLOCK, &HostRequest { host: IdRef::new(host_id) }).await
+    }
+
+    /// Reboots a host once its running frames are done.
+    pub async fn reboot_host_when_idle(&self, host_id: &str) -> Result<(), ApiError> {
+        self.call_empty(paths::HOST_REBOOT_WHEN_IDLE, &HostRequest { host: IdRef::new(host_id) }).await
+    }
+
+    /// The frames running on a host.
+    pub async fn get_host_procs(&self, host_id: &str) -> Result<Vec<Proc>, ApiError> {
+        let r: ProcsResponse = self.call(paths::HOST_GET_PROCS, &HostRequest { host: IdRef::new(host_id) }).await?;
+        Ok(r.procs.procs)
+    }
+
+    /// The comments of a host.
+    pub async fn get_host_comments(&self, host_id: &str) -> Result<Vec<Comment>, ApiError> {
+        let r: CommentsResponse =
+            self.call(paths::HOST_GET_COMMENTS, &HostRequest { host: IdRef::new(host_id) }).await?;
+        Ok(r.comments.comments)
+    }
+
+    /// Adds a comment to a host.
+    pub async fn add_host_comment(&self, host_id: &str, user: &str, subject: &str, message: &str) -> Result<(), ApiError> {
+        let req = HostAddCommentRequest { host: IdRef::new(host_id), new_comment: new_comment(user, subject, message) };
+        self.call_empty(paths::HOST_ADD_COMMENT, &req).await
+    }
+
+    async fn call_empty<Req: Serialize + ?Sized>(&self, endpoint: &'static str, request: &Req) -> Result<(), ApiError> {
+        let _: serde::de::IgnoredAny = self.call(endpoint, request).await?;
+        Ok(())
+    }
+}
+
+/// Fetches a job's frames one page at a time, so a caller can show them as they arrive.
+#[derive(Debug)]
+pub struct FramePager {
+    client: ApiClient,
+    job_id: String,
+    criteria: FrameSearchCriteria,
+    page_size: i32,
+    next_page: i32,
+    done: bool,
+}
+
+impl FramePager {
+    /// The next page, or `None` after the last one (a page shorter than the page size).
+    pub async fn next_page(&mut self) -> Result<Option<Vec<Frame>>, ApiError> {
+        if self.done {
+            return Ok(None);
+        }
+        let mut criteria = self.criteria.clone();
+        criteria.page = self.next_page;
+        criteria.limit = self.page_size;
+        let frames = self.client.get_frames(&self.job_id, &criteria).await?;
+        self.next_page += 1;
+        if frames.len() < usize::try_from(self.page_size).unwrap_or(usize::MAX) {
+            self.done = true;
+        }
+        if frames.is_empty() { Ok(None) } else { Ok(Some(frames)) }
+    }
+
+    /// Pages fetched so far.
+    pub fn pages_fetched(&self) -> i32 {
+        self.next_page - 1
+    }
+}
+
+fn with_paging(criteria: &FrameSearchCriteria) -> FrameSearchCriteria {
+    let mut c = criteria.clone();
+    if c.page < 1 {
+        c.page = 1;
+    }
+    if c.limit < 1 {
+        c.limit = DEFAULT_FRAME_PAGE_SIZE;
+    }
+    c
+}
+
+/// Retry/Eat/Kill use Cuebot's unpaged query: paging fields mean nothing there.
+fn without_paging(criteria: &FrameSearchCriteria) -> FrameSearchCriteria {
+    FrameSearchCriteria { page: 0, limit: 0, ..criteria.clone() }
+}
+
+fn new_comment(user: &str, subject: &str, message: &str) -> NewComment {
+    NewComment { user: user.into(), subject: subject.into(), message: message.into() }
+}
+
+/// `Grpc-Timeout` a little under our own timeout, so the gateway answers 504 first.
+fn grpc_timeout(request_timeout: Duration) -> String {
+    let ms = request_timeout.as_millis().saturating_sub(1000).max(500);
+    format!("{}m", ms.min(99_999_999))
+}
+
+async fn decode_body<T: DeserializeOwned + Send + 'static>(
+    endpoint: &'static str,
+    status: u16,
+    content_type: String,
+    bytes: Vec<u8>,
+) -> Result<T, ApiError> {
+    if bytes.len() > BLOCKING_DECODE_BYTES {
+        tokio::task::spawn_blocking(move || parse_body(endpoint, status, &content_type, &bytes))
+            .await
+            .map_err(|e| ApiError::Request(format!("decoding task failed: {e}")))?
+    } else {
+        parse_body(endpoint, status, &content_type, &bytes)
+    }
+}
+
+fn parse_body<T: DeserializeOwned>(endpoint: &str, status: u16, content_type: &str, bytes: &[u8]) -> Result<T, ApiError> {
+    let trimmed = bytes.trim_ascii();
+    let input: &[u8] = if trimmed.is_empty() { b"{}" } else { trimmed };
+    serde_json::from_slice(input).map_err(|e| {
+        let reason = if !content_type.is_empty() && !content_type.contains("json") {
+            format!("a {} body instead of JSON", content_type.split(';').next().unwrap_or(content_type))
+        } else if e.is_eof() {
+            "the JSON is cut off".to_owned()
+        } else {
+            format!("undecodable JSON: {e}")
+        };
+        ApiError::BadResponse { endpoint: endpoint.to_owned(), status, reason, snippet: snippet(bytes, 200) }
+    })
+}
+
+fn error_from_status(endpoint: &str, status: u16, content_type: &str, bytes: &[u8]) -> ApiError {
+    match serde_json::from_slice::<StatusBody>(bytes) {
+        Ok(body) if status == 404 => ApiError::NotFound {
+            endpoint: endpoint.to_owned(),
+            route: body.code == 5 && body.message == "Not Found",
+            message: body.message,
+        },
+        Ok(body) => ApiError::Gateway { endpoint: endpoint.to_owned(), status, code: body.code, message: body.message },
+        // A 404 that is not the gateway's JSON: some other web server answers at that URL.
+        Err(_) if status == 404 => ApiError::NotFound {
+            endpoint: endpoint.to_owned(),
+            message: snippet(bytes, 120),
+            route: true,
+        },
+        Err(_) => ApiError::BadResponse {
+            endpoint: endpoint.to_owned(),
+            status,
+            reason: format!(
+                "HTTP {status} with a {} body",
+                if content_type.is_empty() { "non-JSON" } else { content_type.split(';').next().unwrap_or("") }
+            ),
+            snippet: snippet(bytes, 200),
+        },
+    }
+}
+
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+fn has_io_kind(e: &(dyn std::error::Error + 'static), kind: std::io::ErrorKind) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>()
+            && io.kind() == kind
+        {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls_are_validated_and_normalised() {
+        assert_eq!(parse_base_url(" http://localhost:8448/ ").unwrap(), "http://localhost:8448");
+        assert_eq!(parse_base_url("https://gw.example/opencue/").unwrap(), "https://gw.example/opencue");
+        assert!(parse_base_url("localhost:8448").is_err());
+        assert!(parse_base_url("ftp://x").is_err());
+        assert!(parse_base_url("").is_err());
+        assert!(parse_base_url("http://h:8448/?a=1").is_err());
+    }
+
+    #[test]
+    fn grpc_timeout_is_under_the_client_timeout() {
+        assert_eq!(grpc_timeout(Duration::from_secs(30)), "29000m");
+        assert_eq!(grpc_timeout(Duration::from_millis(800)), "500m");
+    }
+
+    #[test]
+    fn paging_is_always_sent_for_frame_lists() {
+        let c = with_paging(&FrameSearchCriteria::default());
+        assert_eq!((c.page, c.limit), (1, DEFAULT_FRAME_PAGE_SIZE));
+        let c = without_paging(&FrameSearchCriteria { page: 3, limit: 10, ..Default::default() });
+        assert_eq!((c.page, c.limit), (0, 0));
+    }
+}
