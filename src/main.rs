@@ -115,7 +115,11 @@ fn demo_args() -> SimArgs {
 }
 
 async fn run_sim(args: SimArgs, demo: bool) -> Result<(), String> {
-    let faults = args.faults.as_deref().map(RandomFaults::parse).transpose()?;
+    let faults = args
+        .faults
+        .as_deref()
+        .map(RandomFaults::parse)
+        .transpose()?;
     let (secret, generated) = match args.secret {
         Some(s) if !s.is_empty() && !demo => (s, false),
         _ => (random_secret(), true),
@@ -137,28 +141,45 @@ async fn run_sim(args: SimArgs, demo: bool) -> Result<(), String> {
     config.bind = SocketAddr::new(args.bind, args.port);
     config.live = args.live;
     config.tick = Duration::from_secs(1);
-    let server = SimServer::start(config).await.map_err(|e| format!("cannot start the simulated gateway: {e}"))?;
+    let server = SimServer::start(config)
+        .await
+        .map_err(|e| format!("cannot start the simulated gateway: {e}"))?;
     server.faults().set_random(faults);
     let (jobs, frames) = server.with_farm(|f| (f.job_count(), f.frame_count()));
     println!("Simulated OpenCue REST Gateway at {}", server.url());
-    println!("  {jobs} jobs, {frames} frames, {} hosts{}", args.hosts, if args.live { ", live" } else { "" });
+    println!(
+        "  {jobs} jobs, {frames} frames, {} hosts{}",
+        args.hosts,
+        if args.live { ", live" } else { "" }
+    );
     println!();
     println!("  export OPENCUE_REST_GATEWAY_URL={}", server.url());
     if generated {
         // The simulator's own throwaway secret: printing it is how a user connects to it.
         println!("  export JWT_SECRET={secret}");
-        if let Ok(token) = mint_token("cuedesk-demo", &SecretString::from(secret), now_epoch(), Duration::from_secs(24 * 3600)) {
+        if let Ok(token) = mint_token(
+            "cuedesk-demo",
+            &SecretString::from(secret),
+            now_epoch(),
+            Duration::from_secs(24 * 3600),
+        ) {
             println!("  export JWT_TOKEN={token}");
         }
     } else {
-        println!("  (JWT secret as given; mint a token with it, as in the OpenCue REST API tutorial)");
+        println!(
+            "  (JWT secret as given; mint a token with it, as in the OpenCue REST API tutorial)"
+        );
     }
     println!();
-    println!("  curl -s -X POST -H \"Authorization: Bearer $JWT_TOKEN\" -H 'Content-Type: application/json' \\");
+    println!(
+        "  curl -s -X POST -H \"Authorization: Bearer $JWT_TOKEN\" -H 'Content-Type: application/json' \\"
+    );
     println!("       \"$OPENCUE_REST_GATEWAY_URL/show.ShowInterface/GetShows\" -d '{{}}'");
     println!();
     println!("Press Ctrl+C to stop.");
-    tokio::signal::ctrl_c().await.map_err(|e| format!("cannot wait for Ctrl+C: {e}"))?;
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| format!("cannot wait for Ctrl+C: {e}"))?;
     drop(server);
     Ok(())
 }

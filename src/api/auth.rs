@@ -38,13 +38,18 @@ pub enum Credentials {
 impl std::fmt::Debug for Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Secret { username, lifetime, .. } => f
+            Self::Secret {
+                username, lifetime, ..
+            } => f
                 .debug_struct("Secret")
                 .field("username", username)
                 .field("secret", &"[redacted]")
                 .field("lifetime", lifetime)
                 .finish(),
-            Self::Token { .. } => f.debug_struct("Token").field("token", &"[redacted]").finish(),
+            Self::Token { .. } => f
+                .debug_struct("Token")
+                .field("token", &"[redacted]")
+                .finish(),
             Self::Anonymous => f.write_str("Anonymous"),
         }
     }
@@ -62,7 +67,9 @@ impl Credentials {
 
     /// Token mode.
     pub fn token(token: impl Into<String>) -> Self {
-        Self::Token { token: SecretString::from(token.into()) }
+        Self::Token {
+            token: SecretString::from(token.into()),
+        }
     }
 }
 
@@ -129,14 +136,19 @@ pub struct TokenSource {
 
 impl std::fmt::Debug for TokenSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TokenSource").field("credentials", &self.credentials).finish_non_exhaustive()
+        f.debug_struct("TokenSource")
+            .field("credentials", &self.credentials)
+            .finish_non_exhaustive()
     }
 }
 
 impl TokenSource {
     /// A source for these credentials.
     pub fn new(credentials: Credentials) -> Self {
-        Self { credentials, cached: Mutex::new(None) }
+        Self {
+            credentials,
+            cached: Mutex::new(None),
+        }
     }
 
     /// The credentials.
@@ -159,15 +171,27 @@ impl TokenSource {
         match &self.credentials {
             Credentials::Anonymous => Ok(None),
             Credentials::Token { token } => Ok(Some(token.clone())),
-            Credentials::Secret { username, secret, lifetime } => {
-                let mut cached = self.cached.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            Credentials::Secret {
+                username,
+                secret,
+                lifetime,
+            } => {
+                let mut cached = self
+                    .cached
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 // Renew when less than a tenth of the lifetime (at most a minute) is left.
                 let margin = i64::try_from((lifetime.as_secs() / 10).clamp(1, 60)).unwrap_or(60);
-                let fresh = cached.as_ref().is_some_and(|c| c.exp.is_some_and(|exp| now + margin < exp));
+                let fresh = cached
+                    .as_ref()
+                    .is_some_and(|c| c.exp.is_some_and(|exp| now + margin < exp));
                 if !fresh {
                     let token = mint_token(username, secret, now, *lifetime)?;
                     let exp = now.saturating_add(i64::try_from(lifetime.as_secs()).unwrap_or(0));
-                    *cached = Some(Cached { token: SecretString::from(token), exp: Some(exp) });
+                    *cached = Some(Cached {
+                        token: SecretString::from(token),
+                        exp: Some(exp),
+                    });
                 }
                 Ok(cached.as_ref().map(|c| c.token.clone()))
             }
@@ -176,7 +200,10 @@ impl TokenSource {
 
     /// Drops the cached token so the next request mints a new one (after a 401 "token is expired").
     pub fn invalidate(&self) {
-        *self.cached.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = None;
+        *self
+            .cached
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = None;
     }
 
     /// When the token in use expires (epoch s): for a pre-issued token, its `exp`, so the UI can
@@ -205,7 +232,10 @@ mod tests {
         let t1 = src.bearer_at(1_000_000).unwrap().unwrap();
         let claims: serde_json::Value =
             jsonwebtoken::dangerous::insecure_decode_claims(t1.expose_secret()).unwrap();
-        assert_eq!(claims, serde_json::json!({"sub":"jdoe","iat":1_000_000,"exp":1_003_600}));
+        assert_eq!(
+            claims,
+            serde_json::json!({"sub":"jdoe","iat":1_000_000,"exp":1_003_600})
+        );
         let t2 = src.bearer_at(1_000_100).unwrap().unwrap();
         assert_eq!(t1.expose_secret(), t2.expose_secret());
         // Within the renewal margin a new token is minted.

@@ -16,16 +16,16 @@ use serde::de::DeserializeOwned;
 use crate::api::auth::{Credentials, TokenSource, now_epoch};
 use crate::api::error::{ApiError, AuthFailure, StatusBody, UnreachableKind, snippet};
 use crate::api::requests::{
-    Empty, FrameKillRequest, FrameRequest, FrameSearchCriteria, HostAddCommentRequest,
-    HostRequest, HostSearchCriteria, HostSearchRequest, IdRef, IdRequest, JobAddCommentRequest,
-    JobFloatRequest, JobFramesRequest, JobIntRequest, JobKillFramesRequest, JobKillRequest,
-    JobRequest, JobSearchCriteria, JobSearchRequest, LayerFramesRequest, LayerKillFramesRequest,
-    LayerRefSeq, LayerRequest, NameRequest, NewComment, UpdatedFramesRequest, paths,
-};
-use crate::api::requests::{
     CommentsResponse, FrameResponse, FramesResponse, HostResponse, HostsResponse, JobResponse,
     JobsResponse, LayersResponse, ProcsResponse, ShowResponse, ShowsResponse,
     UpdatedFramesResponse,
+};
+use crate::api::requests::{
+    Empty, FrameKillRequest, FrameRequest, FrameSearchCriteria, HostAddCommentRequest, HostRequest,
+    HostSearchCriteria, HostSearchRequest, IdRef, IdRequest, JobAddCommentRequest, JobFloatRequest,
+    JobFramesRequest, JobIntRequest, JobKillFramesRequest, JobKillRequest, JobRequest,
+    JobSearchCriteria, JobSearchRequest, LayerFramesRequest, LayerKillFramesRequest, LayerRefSeq,
+    LayerRequest, NameRequest, NewComment, UpdatedFramesRequest, paths,
 };
 use crate::api::types::{Comment, Frame, Host, Job, Layer, Proc, Show};
 
@@ -99,7 +99,10 @@ struct Inner {
 
 /// Validates and normalises a gateway base URL (http or https, a host, no query).
 pub fn parse_base_url(raw: &str) -> Result<String, ApiError> {
-    let invalid = |reason: &str| ApiError::InvalidUrl { url: raw.to_owned(), reason: reason.to_owned() };
+    let invalid = |reason: &str| ApiError::InvalidUrl {
+        url: raw.to_owned(),
+        reason: reason.to_owned(),
+    };
     let trimmed = raw.trim();
     if trimmed.is_empty() {
         return Err(invalid("it is empty"));
@@ -157,7 +160,11 @@ impl ApiClient {
 
     /// Sends one call and decodes its answer. On a 401 "token is expired" in secret mode, mints a
     /// new token and retries once.
-    pub async fn call<Req, Resp>(&self, endpoint: &'static str, request: &Req) -> Result<Resp, ApiError>
+    pub async fn call<Req, Resp>(
+        &self,
+        endpoint: &'static str,
+        request: &Req,
+    ) -> Result<Resp, ApiError>
     where
         Req: Serialize + ?Sized,
         Resp: DeserializeOwned + Send + 'static,
@@ -189,7 +196,11 @@ impl ApiClient {
     }
 
     /// One HTTP exchange: returns status, content type and the whole body (capped).
-    async fn send(&self, endpoint: &'static str, body: &[u8]) -> Result<(u16, String, Vec<u8>), ApiError> {
+    async fn send(
+        &self,
+        endpoint: &'static str,
+        body: &[u8],
+    ) -> Result<(u16, String, Vec<u8>), ApiError> {
         let inner = &self.inner;
         let url = format!("{}{endpoint}", inner.base);
         let mut req = inner
@@ -200,7 +211,9 @@ impl ApiClient {
             .body(body.to_vec());
         if let Some(token) = inner.auth.bearer()? {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
-                .map_err(|_| ApiError::Token("the token contains characters not allowed in a header".into()))?;
+                .map_err(|_| {
+                    ApiError::Token("the token contains characters not allowed in a header".into())
+                })?;
             value.set_sensitive(true);
             req = req.header(AUTHORIZATION, value);
         }
@@ -216,7 +229,10 @@ impl ApiClient {
             .to_owned();
         let cap = inner.max_response_bytes;
         if resp.content_length().is_some_and(|n| n > cap) {
-            return Err(ApiError::TooLarge { endpoint: endpoint.to_owned(), limit_bytes: cap });
+            return Err(ApiError::TooLarge {
+                endpoint: endpoint.to_owned(),
+                limit_bytes: cap,
+            });
         }
         let hint = usize::try_from(resp.content_length().unwrap_or(0).min(cap)).unwrap_or(0);
         let mut bytes = Vec::with_capacity(hint);
@@ -224,7 +240,10 @@ impl ApiClient {
             match resp.chunk().await {
                 Ok(Some(chunk)) => {
                     if (bytes.len() + chunk.len()) as u64 > cap {
-                        return Err(ApiError::TooLarge { endpoint: endpoint.to_owned(), limit_bytes: cap });
+                        return Err(ApiError::TooLarge {
+                            endpoint: endpoint.to_owned(),
+                            limit_bytes: cap,
+                        });
                     }
                     bytes.extend_from_slice(&chunk);
                 }
@@ -239,7 +258,10 @@ impl ApiClient {
                     return Err(ApiError::BadResponse {
                         endpoint: endpoint.to_owned(),
                         status,
-                        reason: format!("the connection closed before the whole answer arrived ({})", error_chain(&e)),
+                        reason: format!(
+                            "the connection closed before the whole answer arrived ({})",
+                            error_chain(&e)
+                        ),
                         snippet: snippet(&bytes, 200),
                     });
                 }
@@ -253,7 +275,8 @@ impl ApiClient {
         let url = self.inner.base.clone();
         let chain = error_chain(e);
         let lower = chain.to_ascii_lowercase();
-        let tls = lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake");
+        let tls =
+            lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake");
         if e.is_timeout() {
             return ApiError::Timeout {
                 endpoint: endpoint.to_owned(),
@@ -266,17 +289,28 @@ impl ApiClient {
             }
             let kind = if has_io_kind(e, std::io::ErrorKind::ConnectionRefused) {
                 UnreachableKind::Refused
-            } else if lower.contains("dns error") || lower.contains("lookup") || lower.contains("resolve") {
+            } else if lower.contains("dns error")
+                || lower.contains("lookup")
+                || lower.contains("resolve")
+            {
                 UnreachableKind::Dns
             } else {
                 UnreachableKind::Other
             };
-            return ApiError::Unreachable { url, kind, detail: chain };
+            return ApiError::Unreachable {
+                url,
+                kind,
+                detail: chain,
+            };
         }
         if tls {
             return ApiError::Tls { url, detail: chain };
         }
-        ApiError::Unreachable { url, kind: UnreachableKind::Other, detail: chain }
+        // Connected, then the connection closed before a response (restart, proxy, reset).
+        ApiError::ConnectionLost {
+            endpoint: endpoint.to_owned(),
+            detail: chain,
+        }
     }
 
     // -----------------------------------------------------------------------------------------
@@ -296,7 +330,9 @@ impl ApiClient {
 
     /// A show by name (404 when absent).
     pub async fn find_show(&self, name: &str) -> Result<Show, ApiError> {
-        let r: ShowResponse = self.call(paths::SHOW_FIND_SHOW, &NameRequest { name: name.into() }).await?;
+        let r: ShowResponse = self
+            .call(paths::SHOW_FIND_SHOW, &NameRequest { name: name.into() })
+            .await?;
         Ok(r.show)
     }
 
@@ -305,30 +341,53 @@ impl ApiClient {
 
     /// Jobs matching the criteria, sorted by name. Empty criteria mean every pending job.
     pub async fn get_jobs(&self, criteria: &JobSearchCriteria) -> Result<Vec<Job>, ApiError> {
-        let r: JobsResponse = self.call(paths::JOB_GET_JOBS, &JobSearchRequest { r: criteria.clone() }).await?;
+        let r: JobsResponse = self
+            .call(
+                paths::JOB_GET_JOBS,
+                &JobSearchRequest {
+                    r: criteria.clone(),
+                },
+            )
+            .await?;
         Ok(r.jobs.jobs)
     }
 
     /// A job by id, in any state.
     pub async fn get_job(&self, id: &str) -> Result<Job, ApiError> {
-        let r: JobResponse = self.call(paths::JOB_GET_JOB, &IdRequest { id: id.into() }).await?;
+        let r: JobResponse = self
+            .call(paths::JOB_GET_JOB, &IdRequest { id: id.into() })
+            .await?;
         Ok(r.job)
     }
 
     /// A pending job by name (finished jobs are not found).
     pub async fn find_job(&self, name: &str) -> Result<Job, ApiError> {
-        let r: JobResponse = self.call(paths::JOB_FIND_JOB, &NameRequest { name: name.into() }).await?;
+        let r: JobResponse = self
+            .call(paths::JOB_FIND_JOB, &NameRequest { name: name.into() })
+            .await?;
         Ok(r.job)
     }
 
     /// Pauses a job.
     pub async fn pause_job(&self, job_id: &str) -> Result<(), ApiError> {
-        self.call_empty(paths::JOB_PAUSE, &JobRequest { job: IdRef::new(job_id) }).await
+        self.call_empty(
+            paths::JOB_PAUSE,
+            &JobRequest {
+                job: IdRef::new(job_id),
+            },
+        )
+        .await
     }
 
     /// Resumes a paused job.
     pub async fn resume_job(&self, job_id: &str) -> Result<(), ApiError> {
-        self.call_empty(paths::JOB_RESUME, &JobRequest { job: IdRef::new(job_id) }).await
+        self.call_empty(
+            paths::JOB_RESUME,
+            &JobRequest {
+                job: IdRef::new(job_id),
+            },
+        )
+        .await
     }
 
     /// Kills a job, recording who and why.
@@ -345,31 +404,63 @@ impl ApiClient {
 
     /// Sets a job's priority.
     pub async fn set_job_priority(&self, job_id: &str, priority: i32) -> Result<(), ApiError> {
-        self.call_empty(paths::JOB_SET_PRIORITY, &JobIntRequest { job: IdRef::new(job_id), val: priority })
-            .await
+        self.call_empty(
+            paths::JOB_SET_PRIORITY,
+            &JobIntRequest {
+                job: IdRef::new(job_id),
+                val: priority,
+            },
+        )
+        .await
     }
 
     /// Sets a job's minimum cores (Cuebot rounds to whole cores).
     pub async fn set_job_min_cores(&self, job_id: &str, cores: f32) -> Result<(), ApiError> {
-        self.call_empty(paths::JOB_SET_MIN_CORES, &JobFloatRequest { job: IdRef::new(job_id), val: cores })
-            .await
+        self.call_empty(
+            paths::JOB_SET_MIN_CORES,
+            &JobFloatRequest {
+                job: IdRef::new(job_id),
+                val: cores,
+            },
+        )
+        .await
     }
 
     /// Sets a job's maximum cores (Cuebot rounds to whole cores).
     pub async fn set_job_max_cores(&self, job_id: &str, cores: f32) -> Result<(), ApiError> {
-        self.call_empty(paths::JOB_SET_MAX_CORES, &JobFloatRequest { job: IdRef::new(job_id), val: cores })
-            .await
+        self.call_empty(
+            paths::JOB_SET_MAX_CORES,
+            &JobFloatRequest {
+                job: IdRef::new(job_id),
+                val: cores,
+            },
+        )
+        .await
     }
 
     /// Retries the job's frames matching `criteria`. Empty criteria retry **every** frame.
-    pub async fn retry_job_frames(&self, job_id: &str, criteria: &FrameSearchCriteria) -> Result<(), ApiError> {
-        let req = JobFramesRequest { job: IdRef::new(job_id), req: without_paging(criteria) };
+    pub async fn retry_job_frames(
+        &self,
+        job_id: &str,
+        criteria: &FrameSearchCriteria,
+    ) -> Result<(), ApiError> {
+        let req = JobFramesRequest {
+            job: IdRef::new(job_id),
+            req: without_paging(criteria),
+        };
         self.call_empty(paths::JOB_RETRY_FRAMES, &req).await
     }
 
     /// Eats the job's frames matching `criteria`. Empty criteria eat **every** frame.
-    pub async fn eat_job_frames(&self, job_id: &str, criteria: &FrameSearchCriteria) -> Result<(), ApiError> {
-        let req = JobFramesRequest { job: IdRef::new(job_id), req: without_paging(criteria) };
+    pub async fn eat_job_frames(
+        &self,
+        job_id: &str,
+        criteria: &FrameSearchCriteria,
+    ) -> Result<(), ApiError> {
+        let req = JobFramesRequest {
+            job: IdRef::new(job_id),
+            req: without_paging(criteria),
+        };
         self.call_empty(paths::JOB_EAT_FRAMES, &req).await
     }
 
@@ -393,20 +484,39 @@ impl ApiClient {
 
     /// The layers of a job.
     pub async fn get_layers(&self, job_id: &str) -> Result<Vec<Layer>, ApiError> {
-        let r: LayersResponse = self.call(paths::JOB_GET_LAYERS, &JobRequest { job: IdRef::new(job_id) }).await?;
+        let r: LayersResponse = self
+            .call(
+                paths::JOB_GET_LAYERS,
+                &JobRequest {
+                    job: IdRef::new(job_id),
+                },
+            )
+            .await?;
         Ok(r.layers.layers)
     }
 
     /// One page of a job's frames. `page` and `limit` are always sent (Cuebot returns nothing
     /// without them): unset ones become page 1 and [`DEFAULT_FRAME_PAGE_SIZE`].
-    pub async fn get_frames(&self, job_id: &str, criteria: &FrameSearchCriteria) -> Result<Vec<Frame>, ApiError> {
-        let req = JobFramesRequest { job: IdRef::new(job_id), req: with_paging(criteria) };
+    pub async fn get_frames(
+        &self,
+        job_id: &str,
+        criteria: &FrameSearchCriteria,
+    ) -> Result<Vec<Frame>, ApiError> {
+        let req = JobFramesRequest {
+            job: IdRef::new(job_id),
+            req: with_paging(criteria),
+        };
         let r: FramesResponse = self.call(paths::JOB_GET_FRAMES, &req).await?;
         Ok(r.frames.frames)
     }
 
     /// Pages through a job's frames; see [`FramePager`].
-    pub fn frame_pager(&self, job_id: &str, criteria: &FrameSearchCriteria, page_size: i32) -> FramePager {
+    pub fn frame_pager(
+        &self,
+        job_id: &str,
+        criteria: &FrameSearchCriteria,
+        page_size: i32,
+    ) -> FramePager {
         FramePager {
             client: self.clone(),
             job_id: job_id.to_owned(),
@@ -450,17 +560,27 @@ impl ApiClient {
         let req = UpdatedFramesRequest {
             job: IdRef::new(job_id),
             last_check,
-            layer_filter: LayerRefSeq { layers: layer_ids.iter().map(IdRef::new).collect() },
+            layer_filter: LayerRefSeq {
+                layers: layer_ids.iter().map(IdRef::new).collect(),
+            },
         };
         let r: UpdatedFramesResponse = self.call(paths::JOB_GET_UPDATED_FRAMES, &req).await?;
-        *self.inner.server_clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner) =
+        *self
+            .inner
+            .server_clock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) =
             Some((i64::from(r.server_time), Instant::now()));
         Ok(r)
     }
 
     /// Cuebot's clock as best known: the last `serverTime` plus the time since, else our clock.
     pub fn estimated_server_now(&self) -> i64 {
-        let clock = *self.inner.server_clock.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let clock = *self
+            .inner
+            .server_clock
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         match clock {
             Some((server_time, at)) => {
                 server_time + i64::try_from(at.elapsed().as_secs()).unwrap_or(i64::MAX / 2)
@@ -471,14 +591,29 @@ impl ApiClient {
 
     /// The comments of a job.
     pub async fn get_job_comments(&self, job_id: &str) -> Result<Vec<Comment>, ApiError> {
-        let r: CommentsResponse =
-            self.call(paths::JOB_GET_COMMENTS, &JobRequest { job: IdRef::new(job_id) }).await?;
+        let r: CommentsResponse = self
+            .call(
+                paths::JOB_GET_COMMENTS,
+                &JobRequest {
+                    job: IdRef::new(job_id),
+                },
+            )
+            .await?;
         Ok(r.comments.comments)
     }
 
     /// Adds a comment to a job (Cuebot sets its id and time).
-    pub async fn add_job_comment(&self, job_id: &str, user: &str, subject: &str, message: &str) -> Result<(), ApiError> {
-        let req = JobAddCommentRequest { job: IdRef::new(job_id), new_comment: new_comment(user, subject, message) };
+    pub async fn add_job_comment(
+        &self,
+        job_id: &str,
+        user: &str,
+        subject: &str,
+        message: &str,
+    ) -> Result<(), ApiError> {
+        let req = JobAddCommentRequest {
+            job: IdRef::new(job_id),
+            new_comment: new_comment(user, subject, message),
+        };
         self.call_empty(paths::JOB_ADD_COMMENT, &req).await
     }
 
@@ -486,24 +621,47 @@ impl ApiClient {
     // LayerInterface
 
     /// One page of a layer's frames (the criteria travel as `s`); paging as [`Self::get_frames`].
-    pub async fn get_layer_frames(&self, layer_id: &str, criteria: &FrameSearchCriteria) -> Result<Vec<Frame>, ApiError> {
-        let req = LayerFramesRequest { layer: IdRef::new(layer_id), s: with_paging(criteria) };
+    pub async fn get_layer_frames(
+        &self,
+        layer_id: &str,
+        criteria: &FrameSearchCriteria,
+    ) -> Result<Vec<Frame>, ApiError> {
+        let req = LayerFramesRequest {
+            layer: IdRef::new(layer_id),
+            s: with_paging(criteria),
+        };
         let r: FramesResponse = self.call(paths::LAYER_GET_FRAMES, &req).await?;
         Ok(r.frames.frames)
     }
 
     /// Retries every frame of a layer.
     pub async fn retry_layer_frames(&self, layer_id: &str) -> Result<(), ApiError> {
-        self.call_empty(paths::LAYER_RETRY_FRAMES, &LayerRequest { layer: IdRef::new(layer_id) }).await
+        self.call_empty(
+            paths::LAYER_RETRY_FRAMES,
+            &LayerRequest {
+                layer: IdRef::new(layer_id),
+            },
+        )
+        .await
     }
 
     /// Eats every frame of a layer.
     pub async fn eat_layer_frames(&self, layer_id: &str) -> Result<(), ApiError> {
-        self.call_empty(paths::LAYER_EAT_FRAMES, &LayerRequest { layer: IdRef::new(layer_id) }).await
+        self.call_empty(
+            paths::LAYER_EAT_FRAMES,
+            &LayerRequest {
+                layer: IdRef::new(layer_id),
+            },
+        )
+        .await
     }
 
     /// Kills every running frame of a layer.
-    pub async fn kill_layer_frames(&self, layer_id: &str, why: &KillReason) -> Result<(), ApiError> {
+    pub async fn kill_layer_frames(
+        &self,
+        layer_id: &str,
+        why: &KillReason,
+    ) -> Result<(), ApiError> {
         let req = LayerKillFramesRequest {
             layer: IdRef::new(layer_id),
             username: why.username.clone(),
@@ -519,18 +677,37 @@ impl ApiClient {
 
     /// A frame by id.
     pub async fn get_frame(&self, frame_id: &str) -> Result<Frame, ApiError> {
-        let r: FrameResponse = self.call(paths::FRAME_GET_FRAME, &IdRequest { id: frame_id.into() }).await?;
+        let r: FrameResponse = self
+            .call(
+                paths::FRAME_GET_FRAME,
+                &IdRequest {
+                    id: frame_id.into(),
+                },
+            )
+            .await?;
         Ok(r.frame)
     }
 
     /// Retries one frame.
     pub async fn retry_frame(&self, frame_id: &str) -> Result<(), ApiError> {
-        self.call_empty(paths::FRAME_RETRY, &FrameRequest { frame: IdRef::new(frame_id) }).await
+        self.call_empty(
+            paths::FRAME_RETRY,
+            &FrameRequest {
+                frame: IdRef::new(frame_id),
+            },
+        )
+        .await
     }
 
     /// Eats one frame.
     pub async fn eat_frame(&self, frame_id: &str) -> Result<(), ApiError> {
-        self.call_empty(paths::FRAME_EAT, &FrameRequest { frame: IdRef::new(frame_id) }).await
+        self.call_empty(
+            paths::FRAME_EAT,
+            &FrameRequest {
+                frame: IdRef::new(frame_id),
+            },
+        )
+        .await
     }
 
     /// Kills one running frame.
@@ -550,57 +727,112 @@ impl ApiClient {
 
     /// Hosts matching the criteria (empty: all hosts).
     pub async fn get_hosts(&self, criteria: &HostSearchCriteria) -> Result<Vec<Host>, ApiError> {
-        let r: HostsResponse = self.call(paths::HOST_GET_HOSTS, &HostSearchRequest { r: criteria.clone() }).await?;
+        let r: HostsResponse = self
+            .call(
+                paths::HOST_GET_HOSTS,
+                &HostSearchRequest {
+                    r: criteria.clone(),
+                },
+            )
+            .await?;
         Ok(r.hosts.hosts)
     }
 
     /// A host by name.
     pub async fn find_host(&self, name: &str) -> Result<Host, ApiError> {
-        let r: HostResponse = self.call(paths::HOST_FIND_HOST, &NameRequest { name: name.into() }).await?;
+        let r: HostResponse = self
+            .call(paths::HOST_FIND_HOST, &NameRequest { name: name.into() })
+            .await?;
         Ok(r.host)
     }
 
     /// A host by id (GetHost has no name lookup: use [`Self::find_host`]).
     pub async fn get_host(&self, host_id: &str) -> Result<Host, ApiError> {
-        let r: HostResponse = self.call(paths::HOST_GET_HOST, &IdRequest { id: host_id.into() }).await?;
+        let r: HostResponse = self
+            .call(paths::HOST_GET_HOST, &IdRequest { id: host_id.into() })
+            .await?;
         Ok(r.host)
     }
 
     /// Locks a host: it takes no new frames.
     pub async fn lock_host(&self, host_id: &str) -> Result<(), ApiError> {
-        self.call_empty(paths::HOST_LOCK, &HostRequest { host: IdRef::new(host_id) }).await
+        self.call_empty(
+            paths::HOST_LOCK,
+            &HostRequest {
+                host: IdRef::new(host_id),
+            },
+        )
+        .await
     }
 
     /// Unlocks a host (a NIMBY lock stays).
     pub async fn unlock_host(&self, host_id: &str) -> Result<(), ApiError> {
-        self.call_empty(paths::HOST_UNLOCK, &HostRequest { host: IdRef::new(host_id) }).await
+        self.call_empty(
+            paths::HOST_UNLOCK,
+            &HostRequest {
+                host: IdRef::new(host_id),
+            },
+        )
+        .await
     }
 
     /// Reboots a host once its running frames are done.
     pub async fn reboot_host_when_idle(&self, host_id: &str) -> Result<(), ApiError> {
-        self.call_empty(paths::HOST_REBOOT_WHEN_IDLE, &HostRequest { host: IdRef::new(host_id) }).await
+        self.call_empty(
+            paths::HOST_REBOOT_WHEN_IDLE,
+            &HostRequest {
+                host: IdRef::new(host_id),
+            },
+        )
+        .await
     }
 
     /// The frames running on a host.
     pub async fn get_host_procs(&self, host_id: &str) -> Result<Vec<Proc>, ApiError> {
-        let r: ProcsResponse = self.call(paths::HOST_GET_PROCS, &HostRequest { host: IdRef::new(host_id) }).await?;
+        let r: ProcsResponse = self
+            .call(
+                paths::HOST_GET_PROCS,
+                &HostRequest {
+                    host: IdRef::new(host_id),
+                },
+            )
+            .await?;
         Ok(r.procs.procs)
     }
 
     /// The comments of a host.
     pub async fn get_host_comments(&self, host_id: &str) -> Result<Vec<Comment>, ApiError> {
-        let r: CommentsResponse =
-            self.call(paths::HOST_GET_COMMENTS, &HostRequest { host: IdRef::new(host_id) }).await?;
+        let r: CommentsResponse = self
+            .call(
+                paths::HOST_GET_COMMENTS,
+                &HostRequest {
+                    host: IdRef::new(host_id),
+                },
+            )
+            .await?;
         Ok(r.comments.comments)
     }
 
     /// Adds a comment to a host.
-    pub async fn add_host_comment(&self, host_id: &str, user: &str, subject: &str, message: &str) -> Result<(), ApiError> {
-        let req = HostAddCommentRequest { host: IdRef::new(host_id), new_comment: new_comment(user, subject, message) };
+    pub async fn add_host_comment(
+        &self,
+        host_id: &str,
+        user: &str,
+        subject: &str,
+        message: &str,
+    ) -> Result<(), ApiError> {
+        let req = HostAddCommentRequest {
+            host: IdRef::new(host_id),
+            new_comment: new_comment(user, subject, message),
+        };
         self.call_empty(paths::HOST_ADD_COMMENT, &req).await
     }
 
-    async fn call_empty<Req: Serialize + ?Sized>(&self, endpoint: &'static str, request: &Req) -> Result<(), ApiError> {
+    async fn call_empty<Req: Serialize + ?Sized>(
+        &self,
+        endpoint: &'static str,
+        request: &Req,
+    ) -> Result<(), ApiError> {
         let _: serde::de::IgnoredAny = self.call(endpoint, request).await?;
         Ok(())
     }
@@ -631,7 +863,11 @@ impl FramePager {
         if frames.len() < usize::try_from(self.page_size).unwrap_or(usize::MAX) {
             self.done = true;
         }
-        if frames.is_empty() { Ok(None) } else { Ok(Some(frames)) }
+        if frames.is_empty() {
+            Ok(None)
+        } else {
+            Ok(Some(frames))
+        }
     }
 
     /// Pages fetched so far.
@@ -653,11 +889,19 @@ fn with_paging(criteria: &FrameSearchCriteria) -> FrameSearchCriteria {
 
 /// Retry/Eat/Kill use Cuebot's unpaged query: paging fields mean nothing there.
 fn without_paging(criteria: &FrameSearchCriteria) -> FrameSearchCriteria {
-    FrameSearchCriteria { page: 0, limit: 0, ..criteria.clone() }
+    FrameSearchCriteria {
+        page: 0,
+        limit: 0,
+        ..criteria.clone()
+    }
 }
 
 fn new_comment(user: &str, subject: &str, message: &str) -> NewComment {
-    NewComment { user: user.into(), subject: subject.into(), message: message.into() }
+    NewComment {
+        user: user.into(),
+        subject: subject.into(),
+        message: message.into(),
+    }
 }
 
 /// `Grpc-Timeout` a little under our own timeout, so the gateway answers 504 first.
@@ -681,18 +925,31 @@ async fn decode_body<T: DeserializeOwned + Send + 'static>(
     }
 }
 
-fn parse_body<T: DeserializeOwned>(endpoint: &str, status: u16, content_type: &str, bytes: &[u8]) -> Result<T, ApiError> {
+fn parse_body<T: DeserializeOwned>(
+    endpoint: &str,
+    status: u16,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<T, ApiError> {
     let trimmed = bytes.trim_ascii();
     let input: &[u8] = if trimmed.is_empty() { b"{}" } else { trimmed };
     serde_json::from_slice(input).map_err(|e| {
         let reason = if !content_type.is_empty() && !content_type.contains("json") {
-            format!("a {} body instead of JSON", content_type.split(';').next().unwrap_or(content_type))
+            format!(
+                "a {} body instead of JSON",
+                content_type.split(';').next().unwrap_or(content_type)
+            )
         } else if e.is_eof() {
             "the JSON is cut off".to_owned()
         } else {
             format!("undecodable JSON: {e}")
         };
-        ApiError::BadResponse { endpoint: endpoint.to_owned(), status, reason, snippet: snippet(bytes, 200) }
+        ApiError::BadResponse {
+            endpoint: endpoint.to_owned(),
+            status,
+            reason,
+            snippet: snippet(bytes, 200),
+        }
     })
 }
 
@@ -703,7 +960,12 @@ fn error_from_status(endpoint: &str, status: u16, content_type: &str, bytes: &[u
             route: body.code == 5 && body.message == "Not Found",
             message: body.message,
         },
-        Ok(body) => ApiError::Gateway { endpoint: endpoint.to_owned(), status, code: body.code, message: body.message },
+        Ok(body) => ApiError::Gateway {
+            endpoint: endpoint.to_owned(),
+            status,
+            code: body.code,
+            message: body.message,
+        },
         // A 404 that is not the gateway's JSON: some other web server answers at that URL.
         Err(_) if status == 404 => ApiError::NotFound {
             endpoint: endpoint.to_owned(),
@@ -715,7 +977,11 @@ fn error_from_status(endpoint: &str, status: u16, content_type: &str, bytes: &[u
             status,
             reason: format!(
                 "HTTP {status} with a {} body",
-                if content_type.is_empty() { "non-JSON" } else { content_type.split(';').next().unwrap_or("") }
+                if content_type.is_empty() {
+                    "non-JSON"
+                } else {
+                    content_type.split(';').next().unwrap_or("")
+                }
             ),
             snippet: snippet(bytes, 200),
         },
@@ -754,8 +1020,14 @@ mod tests {
 
     #[test]
     fn base_urls_are_validated_and_normalised() {
-        assert_eq!(parse_base_url(" http://localhost:8448/ ").unwrap(), "http://localhost:8448");
-        assert_eq!(parse_base_url("https://gw.example/opencue/").unwrap(), "https://gw.example/opencue");
+        assert_eq!(
+            parse_base_url(" http://localhost:8448/ ").unwrap(),
+            "http://localhost:8448"
+        );
+        assert_eq!(
+            parse_base_url("https://gw.example/opencue/").unwrap(),
+            "https://gw.example/opencue"
+        );
         assert!(parse_base_url("localhost:8448").is_err());
         assert!(parse_base_url("ftp://x").is_err());
         assert!(parse_base_url("").is_err());
@@ -772,7 +1044,11 @@ mod tests {
     fn paging_is_always_sent_for_frame_lists() {
         let c = with_paging(&FrameSearchCriteria::default());
         assert_eq!((c.page, c.limit), (1, DEFAULT_FRAME_PAGE_SIZE));
-        let c = without_paging(&FrameSearchCriteria { page: 3, limit: 10, ..Default::default() });
+        let c = without_paging(&FrameSearchCriteria {
+            page: 3,
+            limit: 10,
+            ..Default::default()
+        });
         assert_eq!((c.page, c.limit), (0, 0));
     }
 }

@@ -167,7 +167,8 @@ macro_rules! wire_int {
                         f.write_str(concat!("an ", $name, " as a number or a string"))
                     }
                     fn visit_i64<E: de::Error>(self, v: i64) -> Result<$ty, E> {
-                        <$ty>::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
+                        <$ty>::try_from(v)
+                            .map_err(|_| E::invalid_value(de::Unexpected::Signed(v), &self))
                     }
                     fn visit_u64<E: de::Error>(self, v: u64) -> Result<$ty, E> {
                         <$ty>::try_from(v)
@@ -603,7 +604,10 @@ where
             Ok((self.from_number)(0))
         }
     }
-    d.deserialize_any(V { from_name, from_number })
+    d.deserialize_any(V {
+        from_name,
+        from_number,
+    })
 }
 
 #[cfg(test)]
@@ -617,7 +621,8 @@ mod tests {
 
     fn enc<T: Wire>(v: &T) -> String {
         let mut out = Vec::new();
-        v.encode(&mut serde_json::Serializer::new(&mut out)).unwrap();
+        v.encode(&mut serde_json::Serializer::new(&mut out))
+            .unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -84,6 +84,15 @@ pub enum ApiError {
         detail: String,
     },
 
+    /// The connection was made, then dropped before an answer arrived (gateway restart, proxy).
+    #[error("{endpoint}: connection lost: {detail}")]
+    ConnectionLost {
+        /// The call's path.
+        endpoint: String,
+        /// The underlying error text.
+        detail: String,
+    },
+
     /// The TLS handshake failed.
     #[error("TLS handshake with {url} failed: {detail}")]
     Tls {
@@ -191,6 +200,9 @@ impl ApiError {
             Self::Unreachable { url, detail, .. } => {
                 format!("Gateway not reachable at {url} ({detail}). Check the network and the URL")
             }
+            Self::ConnectionLost { .. } => {
+                "The connection to the gateway dropped before the answer arrived. Try again".into()
+            }
             Self::Tls { url, detail } => format!(
                 "Secure connection to {url} failed: {detail}. Check http vs https and the CA file"
             ),
@@ -251,7 +263,10 @@ impl ApiError {
     /// True when retrying later could succeed (network, timeouts, 5xx); false for auth and URL problems.
     pub fn is_transient(&self) -> bool {
         match self {
-            Self::Unreachable { .. } | Self::Timeout { .. } | Self::TooLarge { .. } => true,
+            Self::Unreachable { .. }
+            | Self::ConnectionLost { .. }
+            | Self::Timeout { .. }
+            | Self::TooLarge { .. } => true,
             Self::Gateway { status, .. } => *status >= 500,
             Self::BadResponse { status, .. } => *status >= 500 || *status == 200,
             _ => false,
@@ -299,7 +314,10 @@ mod tests {
     #[test]
     fn each_gateway_401_text_is_classified() {
         let cases = [
-            ("Authorization header required\n", AuthFailure::MissingHeader),
+            (
+                "Authorization header required\n",
+                AuthFailure::MissingHeader,
+            ),
             (
                 "Token validation error: token is malformed: token contains an invalid number of segments\n",
                 AuthFailure::Malformed,

@@ -35,7 +35,11 @@ impl FrameSet {
             if part.is_empty() {
                 continue;
             }
-            items.push(parse_item(part).ok_or_else(|| format!("{part:?} is not a frame range like 1-100 or 1-100x5"))?);
+            items.push(
+                parse_item(part).ok_or_else(|| {
+                    format!("{part:?} is not a frame range like 1-100 or 1-100x5")
+                })?,
+            );
         }
         if items.is_empty() {
             return Err("the frame range is empty".into());
@@ -51,10 +55,19 @@ impl FrameSet {
 
 fn parse_item(part: &str) -> Option<Item> {
     // A leading '-' is a negative start, not a range separator.
-    let split_at = part.char_indices().skip(1).find(|&(_, c)| c == '-').map(|(i, _)| i);
+    let split_at = part
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| c == '-')
+        .map(|(i, _)| i);
     let Some(dash) = split_at else {
         let n = part.parse().ok()?;
-        return Some(Item { start: n, end: n, step: 1, inverse: false });
+        return Some(Item {
+            start: n,
+            end: n,
+            step: 1,
+            inverse: false,
+        });
     };
     let start: i32 = part[..dash].trim().parse().ok()?;
     let rest = &part[dash + 1..];
@@ -72,7 +85,12 @@ fn parse_item(part: &str) -> Option<Item> {
     if step < 1 || end < start {
         return None;
     }
-    Some(Item { start, end, step, inverse })
+    Some(Item {
+        start,
+        end,
+        step,
+        inverse,
+    })
 }
 
 #[cfg(test)]
@@ -85,7 +103,10 @@ mod tests {
         let got: Vec<i32> = (0..40).filter(|n| s.contains(*n)).collect();
         assert_eq!(got, vec![1, 4, 7, 10, 20, 30, 31, 32]);
         let y = FrameSet::parse("1-6y2").unwrap();
-        assert_eq!((1..=6).filter(|n| y.contains(*n)).collect::<Vec<_>>(), vec![2, 4, 6]);
+        assert_eq!(
+            (1..=6).filter(|n| y.contains(*n)).collect::<Vec<_>>(),
+            vec![2, 4, 6]
+        );
         assert!(FrameSet::parse("-5--1").unwrap().contains(-3));
         assert!(FrameSet::parse("1-100:10").unwrap().contains(55));
         assert!(FrameSet::parse("abc").is_err());

@@ -488,7 +488,11 @@ mod tests {
         assert_eq!(json(&Empty {}), "{}");
         assert_eq!(
             json(&JobSearchRequest {
-                r: JobSearchCriteria { shows: vec!["demo_show".into()], include_finished: true, ..Default::default() }
+                r: JobSearchCriteria {
+                    shows: vec!["demo_show".into()],
+                    include_finished: true,
+                    ..Default::default()
+                }
             }),
             r#"{"r":{"shows":["demo_show"],"includeFinished":true}}"#
         );
@@ -505,7 +509,14 @@ mod tests {
             r#"{"job":{"id":"j1"},"req":{"states":{"frameStates":["DEAD","RUNNING"]},"page":1,"limit":500}}"#
         );
         assert_eq!(
-            json(&LayerFramesRequest { layer: IdRef::new("l1"), s: FrameSearchCriteria { page: 2, limit: 10, ..Default::default() } }),
+            json(&LayerFramesRequest {
+                layer: IdRef::new("l1"),
+                s: FrameSearchCriteria {
+                    page: 2,
+                    limit: 10,
+                    ..Default::default()
+                }
+            }),
             r#"{"layer":{"id":"l1"},"s":{"page":2,"limit":10}}"#
         );
         assert_eq!(
@@ -522,7 +533,9 @@ mod tests {
             json(&UpdatedFramesRequest {
                 job: IdRef::new("j1"),
                 last_check: 1_767_229_780,
-                layer_filter: LayerRefSeq { layers: vec![IdRef::new("l1")] }
+                layer_filter: LayerRefSeq {
+                    layers: vec![IdRef::new("l1")]
+                }
             }),
             r#"{"job":{"id":"j1"},"lastCheck":1767229780,"layerFilter":{"layers":[{"id":"l1"}]}}"#
         );
@@ -536,16 +549,37 @@ mod tests {
             }),
             r#"{"job":{"id":"j1"},"username":"jdoe","pid":"42","hostKill":"ws1","reason":"wrong camera"}"#
         );
-        assert_eq!(json(&JobIntRequest { job: IdRef::new("j1"), val: 75 }), r#"{"job":{"id":"j1"},"val":75}"#);
-        assert_eq!(json(&JobFloatRequest { job: IdRef::new("j1"), val: 12.0 }), r#"{"job":{"id":"j1"},"val":12}"#);
+        assert_eq!(
+            json(&JobIntRequest {
+                job: IdRef::new("j1"),
+                val: 75
+            }),
+            r#"{"job":{"id":"j1"},"val":75}"#
+        );
+        assert_eq!(
+            json(&JobFloatRequest {
+                job: IdRef::new("j1"),
+                val: 12.0
+            }),
+            r#"{"job":{"id":"j1"},"val":12}"#
+        );
         assert_eq!(
             json(&JobAddCommentRequest {
                 job: IdRef::new("j1"),
-                new_comment: NewComment { user: "jdoe".into(), subject: "s".into(), message: "m".into() }
+                new_comment: NewComment {
+                    user: "jdoe".into(),
+                    subject: "s".into(),
+                    message: "m".into()
+                }
             }),
             r#"{"job":{"id":"j1"},"newComment":{"user":"jdoe","subject":"s","message":"m"}}"#
         );
-        assert_eq!(json(&NameRequest { name: "render01".into() }), r#"{"name":"render01"}"#);
+        assert_eq!(
+            json(&NameRequest {
+                name: "render01".into()
+            }),
+            r#"{"name":"render01"}"#
+        );
     }
 
     #[test]

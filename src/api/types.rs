@@ -710,9 +710,17 @@ mod tests {
         // What the simulator writes for these messages is what the gateway writes.
         for body in [SHOWS, JOBS, FRAMES] {
             let want: serde_json::Value = serde_json::from_str(body).unwrap();
-            let got = match want.as_object().and_then(|o| o.keys().next()).map(String::as_str) {
-                Some("shows") => serde_json::to_value(serde_json::from_str::<ShowsResponse>(body).unwrap()),
-                Some("jobs") => serde_json::to_value(serde_json::from_str::<JobsResponse>(body).unwrap()),
+            let got = match want
+                .as_object()
+                .and_then(|o| o.keys().next())
+                .map(String::as_str)
+            {
+                Some("shows") => {
+                    serde_json::to_value(serde_json::from_str::<ShowsResponse>(body).unwrap())
+                }
+                Some("jobs") => {
+                    serde_json::to_value(serde_json::from_str::<JobsResponse>(body).unwrap())
+                }
                 _ => serde_json::to_value(serde_json::from_str::<FramesResponse>(body).unwrap()),
             }
             .unwrap();
@@ -747,14 +755,21 @@ mod tests {
         assert_eq!(j.priority, 7);
         assert_eq!(j.user, "");
 
-        let frames: FramesResponse =
-            serde_json::from_str(r#"{"frames":{"frames":[{"state":5,"checkpointState":42,"layer_name":"comp"}]}}"#).unwrap();
+        let frames: FramesResponse = serde_json::from_str(
+            r#"{"frames":{"frames":[{"state":5,"checkpointState":42,"layer_name":"comp"}]}}"#,
+        )
+        .unwrap();
         let f = &frames.frames.frames[0];
         assert_eq!(f.state, FrameState::Dead);
         assert_eq!(f.checkpoint_state, CheckpointState::Other("42".into()));
         assert_eq!(f.layer_name, "comp");
 
-        for empty in [r#"{"jobs":null}"#, r#"{"jobs":{"jobs":null}}"#, r#"{"jobs":{"jobs":[]}}"#, "{}"] {
+        for empty in [
+            r#"{"jobs":null}"#,
+            r#"{"jobs":{"jobs":null}}"#,
+            r#"{"jobs":{"jobs":[]}}"#,
+            "{}",
+        ] {
             let jobs: JobsResponse = serde_json::from_str(empty).unwrap();
             assert!(jobs.jobs.jobs.is_empty(), "{empty}");
         }
@@ -764,7 +779,10 @@ mod tests {
 
     #[test]
     fn unknown_enum_numbers_encode_as_numbers() {
-        let f = Frame { state: FrameState::from_number(9), ..Frame::default() };
+        let f = Frame {
+            state: FrameState::from_number(9),
+            ..Frame::default()
+        };
         let v = serde_json::to_value(&f).unwrap();
         assert_eq!(v["state"], serde_json::json!(9));
         assert_eq!(v["checkpointState"], serde_json::json!("DISABLED"));

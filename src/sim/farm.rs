@@ -11,7 +11,9 @@ use rand::{Rng as _, SeedableRng as _};
 use regex::Regex;
 
 use crate::api::framespec::FrameSet;
-use crate::api::requests::{FrameSearchCriteria, HostSearchCriteria, JobSearchCriteria, NewComment};
+use crate::api::requests::{
+    FrameSearchCriteria, HostSearchCriteria, JobSearchCriteria, NewComment,
+};
 use crate::api::types::{
     CheckpointState, Comment, Frame, FrameState, HardwareState, Host, Job, JobState, JobStats,
     Layer, LayerStats, LayerType, LockState, Proc, Show, ShowStats, ThreadMode, UpdatedFrame,
@@ -30,7 +32,11 @@ pub struct SimError {
 
 impl SimError {
     fn new(status: u16, code: i32, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
     }
 
     /// 404/5 with Spring's "no row" text (GetJob, FindJob, FindHost, GetFrame…).
@@ -46,7 +52,11 @@ impl SimError {
     /// 500/13 for an uncaught Cuebot exception (unknown host or frame id on an action).
     pub fn uncaught(what: &str) -> Self {
         let msg = format!("Incorrect result size: expected 1, actual 0 ({what})");
-        Self::new(500, 13, format!("EmptyResultDataAccessException: {msg}\n{msg}"))
+        Self::new(
+            500,
+            13,
+            format!("EmptyResultDataAccessException: {msg}\n{msg}"),
+        )
     }
 
     /// 400/9 when changing a finished job with `frame.finished_jobs_readonly` on.
@@ -79,22 +89,67 @@ pub struct FarmSpec {
 
 impl Default for FarmSpec {
     fn default() -> Self {
-        Self { seed: 1, shows: 3, jobs: 40, frames_per_job: 100, hosts: 60, big_job_frames: 0 }
+        Self {
+            seed: 1,
+            shows: 3,
+            jobs: 40,
+            frames_per_job: 100,
+            hosts: 60,
+            big_job_frames: 0,
+        }
     }
 }
 
 const SHOW_NAMES: &[&str] = &[
-    "demo_show", "aurora", "bluefin", "cobalt", "driftwood", "emberfall", "foxglove", "granite",
+    "demo_show",
+    "aurora",
+    "bluefin",
+    "cobalt",
+    "driftwood",
+    "emberfall",
+    "foxglove",
+    "granite",
 ];
-const USERS: &[&str] = &["jdoe", "asmith", "mchen", "rpatel", "lgarcia", "tkim", "owilson", "nnovak"];
-const DEPTS: &[(&str, &[(&str, &str, LayerType)])] = &[
+const USERS: &[&str] = &[
+    "jdoe", "asmith", "mchen", "rpatel", "lgarcia", "tkim", "owilson", "nnovak",
+];
+/// A layer template: name, service, type.
+type LayerDef = (&'static str, &'static str, LayerType);
+const DEPTS: &[(&str, &[LayerDef])] = &[
     ("comp", &[("comp", "nuke", LayerType::Render)]),
-    ("lighting", &[("beauty", "arnold", LayerType::Render), ("shadow", "arnold", LayerType::Render)]),
-    ("fx_sim", &[("sim", "houdini", LayerType::Util), ("render", "karma", LayerType::Render)]),
-    ("anim_playblast", &[("playblast", "maya", LayerType::Render)]),
-    ("lookdev_turntable", &[("turntable", "arnold", LayerType::Render), ("slapcomp", "nuke", LayerType::Post)]),
+    (
+        "lighting",
+        &[
+            ("beauty", "arnold", LayerType::Render),
+            ("shadow", "arnold", LayerType::Render),
+        ],
+    ),
+    (
+        "fx_sim",
+        &[
+            ("sim", "houdini", LayerType::Util),
+            ("render", "karma", LayerType::Render),
+        ],
+    ),
+    (
+        "anim_playblast",
+        &[("playblast", "maya", LayerType::Render)],
+    ),
+    (
+        "lookdev_turntable",
+        &[
+            ("turntable", "arnold", LayerType::Render),
+            ("slapcomp", "nuke", LayerType::Post),
+        ],
+    ),
 ];
-const ALLOCS: &[&str] = &["local.general", "local.general", "local.general", "local.desktop", "local.gpu"];
+const ALLOCS: &[&str] = &[
+    "local.general",
+    "local.general",
+    "local.general",
+    "local.desktop",
+    "local.gpu",
+];
 
 /// Frames that finish within this many seconds of simulated time when started.
 const FRAME_SECS: (i32, i32) = (40, 400);
@@ -105,7 +160,10 @@ struct Counts([i32; 8]);
 
 impl Counts {
     fn slot(state: &FrameState) -> Option<usize> {
-        state.number().and_then(|n| usize::try_from(n).ok()).filter(|&n| n < 8)
+        state
+            .number()
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|&n| n < 8)
     }
     fn add(&mut self, state: &FrameState, delta: i32) {
         if let Some(i) = Self::slot(state) {
@@ -140,7 +198,11 @@ impl Acc {
             self.rendered_core_sec += core_sec;
             self.total_frame_sec += i64::from(secs);
             self.high_frame_sec = self.high_frame_sec.max(secs);
-            self.low_frame_sec = if self.low_frame_sec == 0 { secs } else { self.low_frame_sec.min(secs) };
+            self.low_frame_sec = if self.low_frame_sec == 0 {
+                secs
+            } else {
+                self.low_frame_sec.min(secs)
+            };
         } else {
             self.failed_frames += 1;
             self.failed_core_sec += core_sec;
@@ -266,6 +328,8 @@ pub struct Farm {
     shows: Vec<SimShow>,
     jobs: Vec<SimJob>,
     job_by_id: HashMap<String, usize>,
+    /// Lower-cased job name → index (FindJob lower-cases names, as Cuebot does).
+    job_by_name: HashMap<String, usize>,
     /// Job indices sorted by name (GetJobs answers in name order).
     jobs_by_name: Vec<usize>,
     hosts: Vec<SimHost>,
@@ -290,7 +354,14 @@ fn uuid_from(rng: &mut StdRng) -> String {
     let a: u128 = rng.random();
     let a = (a & !(0xF << 76) | (0x4 << 76)) & !(0x3 << 62) | (0x2 << 62);
     let h = format!("{a:032x}");
-    format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
 }
 
 /// Ids of frames, layers and procs encode their indices (`job`-…-`index`), with a keyed hash in
@@ -334,7 +405,11 @@ impl Farm {
                 name: if i < SHOW_NAMES.len() {
                     SHOW_NAMES[i].to_owned()
                 } else {
-                    format!("{}{}", SHOW_NAMES[i % SHOW_NAMES.len()], i / SHOW_NAMES.len() + 1)
+                    format!(
+                        "{}{}",
+                        SHOW_NAMES[i % SHOW_NAMES.len()],
+                        i / SHOW_NAMES.len() + 1
+                    )
                 },
                 // The last of several shows is archived, so active and all shows differ.
                 active: show_count == 1 || i + 1 < show_count,
@@ -346,6 +421,7 @@ impl Farm {
             shows,
             jobs: Vec::with_capacity(spec.jobs + 1),
             job_by_id: HashMap::new(),
+            job_by_name: HashMap::new(),
             jobs_by_name: Vec::new(),
             hosts: Vec::new(),
             host_by_id: HashMap::new(),
@@ -361,7 +437,12 @@ impl Farm {
             farm.generate_job(j, spec.frames_per_job.max(1), None, now);
         }
         if spec.big_job_frames > 0 {
-            farm.generate_job(spec.jobs, spec.big_job_frames, Some("wrangler_stress_test"), now);
+            farm.generate_job(
+                spec.jobs,
+                spec.big_job_frames,
+                Some("wrangler_stress_test"),
+                now,
+            );
         }
         let mut by_name: Vec<usize> = (0..farm.jobs.len()).collect();
         by_name.sort_by(|&a, &b| farm.jobs[a].name.cmp(&farm.jobs[b].name));
@@ -394,13 +475,20 @@ impl Farm {
                 LockState::Open
             };
             let gpus = if alloc == "local.gpu" { 2.0 } else { 0.0 };
-            let mut tags = vec![alloc.trim_start_matches("local.").to_owned(), "linux".to_owned()];
+            let mut tags = vec![
+                alloc.trim_start_matches("local.").to_owned(),
+                "linux".to_owned(),
+            ];
             if gpus > 0.0 {
                 tags.push("gpu".into());
             }
             let host = SimHost {
                 id: uuid_from(rng),
-                name: if desktop { format!("ws{:04}", i + 1) } else { format!("render{:04}", i + 1) },
+                name: if desktop {
+                    format!("ws{:04}", i + 1)
+                } else {
+                    format!("render{:04}", i + 1)
+                },
                 alloc,
                 cores,
                 memory: (cores as i64) * 4 * 1_048_576,
@@ -410,7 +498,11 @@ impl Farm {
                 nimby: desktop,
                 tags,
                 boot_time: now - rng.random_range(3_600..3_000_000),
-                ping_lag: if state == HardwareState::Up { rng.random_range(0..30) } else { rng.random_range(900..90_000) },
+                ping_lag: if state == HardwareState::Up {
+                    rng.random_range(0..30)
+                } else {
+                    rng.random_range(900..90_000)
+                },
                 comments: Vec::new(),
                 procs: Vec::new(),
                 reboot_at: None,
@@ -426,13 +518,28 @@ impl Farm {
         let ji = u32::try_from(j).unwrap_or(u32::MAX);
         let rng = &mut self.rng;
         let show = j % self.shows.len();
-        let (dept, layer_defs) = if big.is_some() { DEPTS[0] } else { DEPTS[rng.random_range(0..DEPTS.len())] };
-        let user = if big.is_some() { "wrangler" } else { USERS[rng.random_range(0..USERS.len())] };
-        let shot = if big.is_some() { "sh999".to_owned() } else { format!("sh{:03}0", rng.random_range(1..60)) };
-        let desc = big.map_or_else(|| format!("{dept}_v{:03}", rng.random_range(1..40)), str::to_owned);
+        let (dept, layer_defs) = if big.is_some() {
+            DEPTS[0]
+        } else {
+            DEPTS[rng.random_range(0..DEPTS.len())]
+        };
+        let user = if big.is_some() {
+            "wrangler"
+        } else {
+            USERS[rng.random_range(0..USERS.len())]
+        };
+        let shot = if big.is_some() {
+            "sh999".to_owned()
+        } else {
+            format!("sh{:03}0", rng.random_range(1..60))
+        };
+        let desc = big.map_or_else(
+            || format!("{dept}_v{:03}", rng.random_range(1..40)),
+            str::to_owned,
+        );
         // `show-shot-user_desc`, unique thanks to the index suffix on collisions.
         let base = format!("{}-{shot}-{user}_{desc}", self.shows[show].name);
-        let name = if self.job_by_id.len() > 0 && self.jobs.iter().any(|x| x.name == base) {
+        let name = if self.job_by_name.contains_key(&base.to_lowercase()) {
             format!("{base}_{j}")
         } else {
             base
@@ -440,9 +547,17 @@ impl Farm {
         let id = uuid_from(rng);
         let submitted = now - rng.random_range(600..200_000);
         let finished = big.is_none() && rng.random_bool(0.12);
-        let progress: f64 = if finished { 1.0 } else { rng.random::<f64>() * 0.9 };
+        let progress: f64 = if finished {
+            1.0
+        } else {
+            rng.random::<f64>() * 0.9
+        };
         let paused = !finished && rng.random_bool(0.1);
-        let log_dir = format!("/shots/{}/{shot}/logs/{name}--{}", self.shows[show].name, &id[..8]);
+        let log_dir = format!(
+            "/shots/{}/{shot}/logs/{name}--{}",
+            self.shows[show].name,
+            &id[..8]
+        );
 
         let per_layer = (frame_count / layer_defs.len()).max(1);
         let mut layers = Vec::new();
@@ -450,7 +565,11 @@ impl Farm {
         let first_number = if rng.random_bool(0.3) { 1001 } else { 1 };
         for (li, (lname, service, ltype)) in layer_defs.iter().enumerate() {
             let (lname, service, ltype) = (*lname, *service, ltype.clone());
-            let len = if li == 0 { frame_count - per_layer * (layer_defs.len() - 1) } else { per_layer };
+            let len = if li == 0 {
+                frame_count - per_layer * (layer_defs.len() - 1)
+            } else {
+                per_layer
+            };
             let len = len.max(1);
             let li16 = u16::try_from(li).unwrap_or(u16::MAX);
             let frame_secs = rng.random_range(FRAME_SECS.0..FRAME_SECS.1);
@@ -459,13 +578,20 @@ impl Farm {
                 name: lname.to_owned(),
                 layer_type: ltype.clone(),
                 service,
-                min_cores: if service == "houdini" { 8.0 } else if service == "nuke" { 2.0 } else { 4.0 },
+                min_cores: if service == "houdini" {
+                    8.0
+                } else if service == "nuke" {
+                    2.0
+                } else {
+                    4.0
+                },
                 min_memory: [4, 8, 16][rng.random_range(0..3)] * 1_048_576,
                 first: u32::try_from(frames.len()).unwrap_or(u32::MAX),
                 len: u32::try_from(len).unwrap_or(u32::MAX),
                 first_number,
                 dispatch_order: i32::from(li16),
-                depends_on: (li > 0 && (ltype != LayerType::Render || dept == "fx_sim")).then_some(0),
+                depends_on: (li > 0 && (ltype != LayerType::Render || dept == "fx_sim"))
+                    .then_some(0),
                 frame_secs,
                 counts: Counts::default(),
                 acc: Acc::default(),
@@ -502,9 +628,21 @@ impl Farm {
                 if k < done {
                     let secs = (layer.frame_secs as f64 * (0.6 + rng.random::<f64>() * 0.8)) as i32;
                     let dead = !finished && rng.random_bool(0.03);
-                    f.state = if dead { FrameState::Dead } else { FrameState::Succeeded };
-                    f.exit = if dead { [1, 137, 255][rng.random_range(0..3)] } else { 0 };
-                    f.retry = if dead { 2 } else { i32::from(rng.random_bool(0.05)) };
+                    f.state = if dead {
+                        FrameState::Dead
+                    } else {
+                        FrameState::Succeeded
+                    };
+                    f.exit = if dead {
+                        [1, 137, 255][rng.random_range(0..3)]
+                    } else {
+                        0
+                    };
+                    f.retry = if dead {
+                        2
+                    } else {
+                        i32::from(rng.random_bool(0.05))
+                    };
                     f.stop = now - rng.random_range(60..5000);
                     f.start = f.stop - secs;
                     f.max_rss = layer.min_memory / 2 + rng.random_range(0..layer.min_memory);
@@ -527,7 +665,9 @@ impl Farm {
             show,
             shot,
             user: user.to_owned(),
-            uid: rng.random_bool(0.9).then(|| 1000 + rng.random_range(0..USERS.len() as i32)),
+            uid: rng
+                .random_bool(0.9)
+                .then(|| 1000 + rng.random_range(0..USERS.len() as i32)),
             priority: [50, 100, 100, 100, 200][rng.random_range(0..5)],
             min_cores: 1.0,
             max_cores: [50.0, 100.0, 200.0][rng.random_range(0..3)],
@@ -576,6 +716,7 @@ impl Farm {
             });
         }
         self.job_by_id.insert(id, j);
+        self.job_by_name.insert(job.name.to_lowercase(), j);
         self.jobs.push(job);
     }
 
@@ -592,7 +733,12 @@ impl Farm {
             }
             self.finish_frame(j as usize, f as usize, due);
         }
-        for (j, f) in self.running.iter().map(|&(_, j, f)| (j, f)).collect::<Vec<_>>() {
+        for (j, f) in self
+            .running
+            .iter()
+            .map(|&(_, j, f)| (j, f))
+            .collect::<Vec<_>>()
+        {
             let job = &mut self.jobs[j as usize];
             let min_memory = job.layers[job.frames[f as usize].layer as usize].min_memory;
             let fr = &mut job.frames[f as usize];
@@ -636,9 +782,17 @@ impl Farm {
         {
             let job = &mut self.jobs[j];
             job.acc.record(ok, secs, core_sec, rss);
-            job.layers[layer_idx as usize].acc.record(ok, secs, core_sec, rss);
+            job.layers[layer_idx as usize]
+                .acc
+                .record(ok, secs, core_sec, rss);
             let fr = &mut job.frames[f];
-            fr.exit = if ok { 0 } else if roll < 0.02 { 137 } else { 1 };
+            fr.exit = if ok {
+                0
+            } else if roll < 0.02 {
+                137
+            } else {
+                1
+            };
             fr.max_rss = fr.max_rss.max(rss);
             fr.stop = at;
             fr.llu = at;
@@ -702,7 +856,9 @@ impl Farm {
         let mut candidates: Vec<usize> = (0..self.jobs.len())
             .filter(|&j| {
                 let job = &self.jobs[j];
-                job.state == JobState::Pending && !job.paused && job.counts.get(&FrameState::Waiting) > 0
+                job.state == JobState::Pending
+                    && !job.paused
+                    && job.counts.get(&FrameState::Waiting) > 0
             })
             .collect();
         if candidates.is_empty() {
@@ -768,9 +924,17 @@ impl Farm {
             let job = &self.jobs[j];
             let layer = &job.layers[job.frames[f].layer as usize];
             let jitter = 0.6 + self.rng.random::<f64>() * 0.8;
-            ((f64::from(layer.frame_secs) * jitter) as i32, layer.min_cores, layer.min_memory)
+            (
+                (f64::from(layer.frame_secs) * jitter) as i32,
+                layer.min_cores,
+                layer.min_memory,
+            )
         };
-        let elapsed = if already_running { self.rng.random_range(0..secs.max(1)) } else { 0 };
+        let elapsed = if already_running {
+            self.rng.random_range(0..secs.max(1))
+        } else {
+            0
+        };
         {
             let fr = &mut self.jobs[j].frames[f];
             fr.start = now - elapsed;
@@ -797,10 +961,8 @@ impl Farm {
         fr.changed = now;
         if old == FrameState::Running {
             self.running.remove(&(fr.due, j as u32, f as u32));
-            if let Some(h) = fr.last_host {
-                if let Some(host) = self.hosts.get_mut(h as usize) {
-                    host.procs.retain(|&p| p != (j as u32, f as u32));
-                }
+            if let Some(host) = fr.last_host.and_then(|h| self.hosts.get_mut(h as usize)) {
+                host.procs.retain(|&p| p != (j as u32, f as u32));
             }
             if new != FrameState::Succeeded && new != FrameState::Dead {
                 fr.stop = now;
@@ -820,7 +982,10 @@ impl Farm {
     // Lookups.
 
     fn job_index(&self, id: &str) -> Result<usize, SimError> {
-        self.job_by_id.get(id).copied().ok_or_else(SimError::job_not_found)
+        self.job_by_id
+            .get(id)
+            .copied()
+            .ok_or_else(SimError::job_not_found)
     }
 
     fn host_index(&self, id: &str) -> Option<usize> {
@@ -876,7 +1041,10 @@ impl Farm {
     }
 
     fn reserved_cores(&self, job: &SimJob) -> f32 {
-        job.layers.iter().map(|l| l.min_cores * l.counts.get(&FrameState::Running) as f32).sum()
+        job.layers
+            .iter()
+            .map(|l| l.min_cores * l.counts.get(&FrameState::Running) as f32)
+            .sum()
     }
 
     fn job_wire(&self, j: usize) -> Job {
@@ -887,7 +1055,8 @@ impl Farm {
             .layers
             .iter()
             .map(|l| {
-                let left = l.counts.get(&FrameState::Waiting) + l.counts.get(&FrameState::Depend)
+                let left = l.counts.get(&FrameState::Waiting)
+                    + l.counts.get(&FrameState::Depend)
                     + l.counts.get(&FrameState::Running);
                 i64::from(left) * i64::from(l.frame_secs) * l.min_cores as i64
             })
@@ -984,8 +1153,9 @@ impl Farm {
                 avg_core_sec: clamp_i32(a.rendered_core_sec / a.rendered_frames.max(1)),
                 rendered_frame_count: a.rendered_frames,
                 failed_frame_count: a.failed_frames,
-                remaining_core_sec: i64::from(c.get(&FrameState::Waiting) + c.get(&FrameState::Depend))
-                    * i64::from(layer.frame_secs),
+                remaining_core_sec: i64::from(
+                    c.get(&FrameState::Waiting) + c.get(&FrameState::Depend),
+                ) * i64::from(layer.frame_secs),
                 total_core_sec: a.rendered_core_sec + a.failed_core_sec,
                 rendered_core_sec: a.rendered_core_sec,
                 failed_core_sec: a.failed_core_sec,
@@ -1004,10 +1174,14 @@ impl Farm {
             timeout_llu: 0,
             min_gpus: 0.0,
             max_gpus: 0.0,
-            command: format!("/usr/bin/render --service {} --frame #IFRAME#", layer.service),
+            command: format!(
+                "/usr/bin/render --service {} --frame #IFRAME#",
+                layer.service
+            ),
             eligible_time: job.start_time,
             start_time: job.start_time,
-            stop_time: if layer.counts.get(&FrameState::Succeeded) + layer.counts.get(&FrameState::Eaten)
+            stop_time: if layer.counts.get(&FrameState::Succeeded)
+                + layer.counts.get(&FrameState::Eaten)
                 == c.total()
             {
                 job.stop_time
@@ -1043,7 +1217,11 @@ impl Farm {
             checkpoint_state: CheckpointState::Disabled,
             checkpoint_count: 0,
             total_core_time: if fr.start > 0 {
-                let end = if fr.stop > 0 { fr.stop } else { fr.llu.max(fr.start) };
+                let end = if fr.stop > 0 {
+                    fr.stop
+                } else {
+                    fr.llu.max(fr.start)
+                };
                 clamp_i32((f64::from(end - fr.start) * f64::from(fr.cores)) as i64)
             } else {
                 0
@@ -1090,7 +1268,11 @@ impl Farm {
     fn host_wire(&self, h: usize, now: i32) -> Host {
         let host = &self.hosts[h];
         let (used_cores, used_mem) = host.used(&self.jobs);
-        let load = if host.state == HardwareState::Up { (used_cores * 100.0 * 0.9) as i32 + 5 } else { 0 };
+        let load = if host.state == HardwareState::Up {
+            (used_cores * 100.0 * 0.9) as i32 + 5
+        } else {
+            0
+        };
         Host {
             id: host.id.clone(),
             name: host.name.clone(),
@@ -1159,12 +1341,19 @@ impl Farm {
 
     /// GetShows / GetActiveShows.
     pub fn shows(&self, active_only: bool) -> Vec<Show> {
-        (0..self.shows.len()).filter(|&s| !active_only || self.shows[s].active).map(|s| self.show_wire(s)).collect()
+        (0..self.shows.len())
+            .filter(|&s| !active_only || self.shows[s].active)
+            .map(|s| self.show_wire(s))
+            .collect()
     }
 
     /// FindShow.
     pub fn find_show(&self, name: &str) -> Result<Show, SimError> {
-        self.shows.iter().position(|s| s.name == name).map(|s| self.show_wire(s)).ok_or_else(SimError::no_row)
+        self.shows
+            .iter()
+            .position(|s| s.name == name)
+            .map(|s| self.show_wire(s))
+            .ok_or_else(SimError::no_row)
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1175,7 +1364,9 @@ impl Farm {
         let regexes = r
             .regex
             .iter()
-            .map(|p| Regex::new(p).map_err(|e| SimError::invalid(format!("invalid regex {p:?}: {e}"))))
+            .map(|p| {
+                Regex::new(p).map_err(|e| SimError::invalid(format!("invalid regex {p:?}: {e}")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(self
             .jobs_by_name
@@ -1189,7 +1380,8 @@ impl Farm {
                     && (r.users.is_empty() || r.users.contains(&job.user))
                     && (r.shots.is_empty() || r.shots.contains(&job.shot))
                     && (r.shows.is_empty() || r.shows.contains(&self.shows[job.show].name))
-                    && (r.substr.is_empty() || r.substr.iter().any(|s| job.name.contains(s.as_str())))
+                    && (r.substr.is_empty()
+                        || r.substr.iter().any(|s| job.name.contains(s.as_str())))
                     && (regexes.is_empty() || regexes.iter().any(|re| re.is_match(&job.name)))
             })
             .map(|j| self.job_wire(j))
@@ -1198,15 +1390,18 @@ impl Farm {
 
     /// GetJob: any state.
     pub fn get_job(&self, id: &str) -> Result<Job, SimError> {
-        self.job_by_id.get(id).map(|&j| self.job_wire(j)).ok_or_else(SimError::no_row)
+        self.job_by_id
+            .get(id)
+            .map(|&j| self.job_wire(j))
+            .ok_or_else(SimError::no_row)
     }
 
     /// FindJob: pending jobs only, name lower-cased as Cuebot does.
     pub fn find_job(&self, name: &str) -> Result<Job, SimError> {
-        let lower = name.to_lowercase();
-        self.jobs
-            .iter()
-            .position(|j| j.state == JobState::Pending && j.name.to_lowercase() == lower)
+        self.job_by_name
+            .get(&name.to_lowercase())
+            .copied()
+            .filter(|&j| self.jobs[j].state == JobState::Pending)
             .map(|j| self.job_wire(j))
             .ok_or_else(SimError::no_row)
     }
@@ -1272,7 +1467,13 @@ impl Farm {
         };
         let memory = parse_range_f64(&r.memory_range).map_err(SimError::invalid)?;
         let duration = parse_range_f64(&r.duration_range).map_err(SimError::invalid)?;
-        let ids: Vec<usize> = r.ids.iter().filter_map(|id| self.frame_index(id)).filter(|&(jj, _)| jj == j).map(|(_, f)| f).collect();
+        let ids: Vec<usize> = r
+            .ids
+            .iter()
+            .filter_map(|id| self.frame_index(id))
+            .filter(|&(jj, _)| jj == j)
+            .map(|(_, f)| f)
+            .collect();
         Ok(job
             .order
             .iter()
@@ -1282,8 +1483,11 @@ impl Farm {
                 let layer = &job.layers[fr.layer as usize];
                 (r.ids.is_empty() || ids.contains(&f))
                     && (r.layers.is_empty() || r.layers.contains(&layer.name))
-                    && (r.frames.is_empty() || r.frames.contains(&format!("{:04}-{}", fr.number, layer.name)))
-                    && (r.states.frame_states.is_empty() || r.states.frame_states.contains(&fr.state))
+                    && (r.frames.is_empty()
+                        || r.frames
+                            .contains(&format!("{:04}-{}", fr.number, layer.name)))
+                    && (r.states.frame_states.is_empty()
+                        || r.states.frame_states.contains(&fr.state))
                     && range.as_ref().is_none_or(|s| s.contains(fr.number))
                     && memory.is_none_or(|(lo, hi)| {
                         let gb = fr.max_rss as f64 / 1_048_576.0;
@@ -1291,7 +1495,11 @@ impl Farm {
                     })
                     && duration.is_none_or(|(lo, hi)| {
                         let end = if fr.stop > 0 { fr.stop } else { fr.llu };
-                        let hours = if fr.start > 0 { f64::from(end - fr.start) / 3600.0 } else { 0.0 };
+                        let hours = if fr.start > 0 {
+                            f64::from(end - fr.start) / 3600.0
+                        } else {
+                            0.0
+                        };
                         hours >= lo && hi.is_none_or(|hi| hours <= hi)
                     })
             })
@@ -1299,7 +1507,11 @@ impl Farm {
     }
 
     /// GetFrames: one page in Cuebot's order. `limit` 0 gives nothing; `page` ≤ 0 is page 1.
-    pub fn get_frames(&self, job_id: &str, r: &FrameSearchCriteria) -> Result<Vec<Frame>, SimError> {
+    pub fn get_frames(
+        &self,
+        job_id: &str,
+        r: &FrameSearchCriteria,
+    ) -> Result<Vec<Frame>, SimError> {
         let j = self.job_index(job_id)?;
         self.page_of_frames(j, r)
     }
@@ -1311,12 +1523,23 @@ impl Farm {
         let limit = r.limit as usize;
         let page = r.page.max(1) as usize;
         let skip = (page - 1).saturating_mul(limit);
-        Ok(self.matching_frames(j, r)?.into_iter().skip(skip).take(limit).map(|f| self.frame_wire(j, f)).collect())
+        Ok(self
+            .matching_frames(j, r)?
+            .into_iter()
+            .skip(skip)
+            .take(limit)
+            .map(|f| self.frame_wire(j, f))
+            .collect())
     }
 
     /// RetryFrames (empty criteria: every frame): matching frames go back to WAITING, running
     /// ones are killed first.
-    pub fn retry_frames(&mut self, job_id: &str, r: &FrameSearchCriteria, now: i64) -> Result<usize, SimError> {
+    pub fn retry_frames(
+        &mut self,
+        job_id: &str,
+        r: &FrameSearchCriteria,
+        now: i64,
+    ) -> Result<usize, SimError> {
         let j = self.pending_job(job_id)?;
         let frames = self.matching_frames(j, r)?;
         Ok(self.retry_indices(j, &frames, now))
@@ -1326,7 +1549,10 @@ impl Farm {
         let now = clamp_i32(now);
         let mut n = 0;
         for &f in frames {
-            if matches!(self.jobs[j].frames[f].state, FrameState::Depend | FrameState::Waiting) {
+            if matches!(
+                self.jobs[j].frames[f].state,
+                FrameState::Depend | FrameState::Waiting
+            ) {
                 continue;
             }
             self.set_frame_state(j, f, FrameState::Waiting, now);
@@ -1338,7 +1564,12 @@ impl Farm {
     }
 
     /// EatFrames (empty criteria: every frame): matching unfinished frames become EATEN.
-    pub fn eat_frames(&mut self, job_id: &str, r: &FrameSearchCriteria, now: i64) -> Result<usize, SimError> {
+    pub fn eat_frames(
+        &mut self,
+        job_id: &str,
+        r: &FrameSearchCriteria,
+        now: i64,
+    ) -> Result<usize, SimError> {
         let j = self.pending_job(job_id)?;
         let frames = self.matching_frames(j, r)?;
         Ok(self.eat_indices(j, &frames, now))
@@ -1348,7 +1579,10 @@ impl Farm {
         let now = clamp_i32(now);
         let mut n = 0;
         for &f in frames {
-            if matches!(self.jobs[j].frames[f].state, FrameState::Succeeded | FrameState::Eaten) {
+            if matches!(
+                self.jobs[j].frames[f].state,
+                FrameState::Succeeded | FrameState::Eaten
+            ) {
                 continue;
             }
             self.set_frame_state(j, f, FrameState::Eaten, now);
@@ -1359,7 +1593,12 @@ impl Farm {
     }
 
     /// KillFrames: matching running frames are stopped and go back to WAITING.
-    pub fn kill_frames(&mut self, job_id: &str, r: &FrameSearchCriteria, now: i64) -> Result<usize, SimError> {
+    pub fn kill_frames(
+        &mut self,
+        job_id: &str,
+        r: &FrameSearchCriteria,
+        now: i64,
+    ) -> Result<usize, SimError> {
         let j = self.pending_job(job_id)?;
         let frames = self.matching_frames(j, r)?;
         Ok(self.kill_indices(j, &frames, now))
@@ -1384,7 +1623,9 @@ impl Farm {
     /// GetLayers.
     pub fn get_layers(&self, job_id: &str) -> Result<Vec<Layer>, SimError> {
         let j = self.job_index(job_id)?;
-        Ok((0..self.jobs[j].layers.len()).map(|l| self.layer_wire(j, l)).collect())
+        Ok((0..self.jobs[j].layers.len())
+            .map(|l| self.layer_wire(j, l))
+            .collect())
     }
 
     /// GetUpdatedFrames: frames changed at or after `last_check`, at most 100, in Cuebot's order.
@@ -1425,7 +1666,11 @@ impl Farm {
     fn make_comment(&mut self, c: &NewComment, now: i64) -> Comment {
         self.next_comment += 1;
         Comment {
-            id: format!("c{:011x}-{:x}", self.next_comment, splitmix(self.salt ^ self.next_comment) & 0xFFFF_FFFF),
+            id: format!(
+                "c{:011x}-{:x}",
+                self.next_comment,
+                splitmix(self.salt ^ self.next_comment) & 0xFFFF_FFFF
+            ),
             timestamp: clamp_i32(now),
             user: c.user.clone(),
             subject: c.subject.clone(),
@@ -1434,7 +1679,12 @@ impl Farm {
     }
 
     /// AddComment on a job.
-    pub fn add_job_comment(&mut self, job_id: &str, c: &NewComment, now: i64) -> Result<(), SimError> {
+    pub fn add_job_comment(
+        &mut self,
+        job_id: &str,
+        c: &NewComment,
+        now: i64,
+    ) -> Result<(), SimError> {
         let j = self.job_index(job_id)?;
         let comment = self.make_comment(c, now);
         self.jobs[j].comments.push(comment);
@@ -1447,11 +1697,18 @@ impl Farm {
     fn layer_frames(&self, layer_id: &str) -> Result<(usize, Vec<usize>), SimError> {
         let (j, l) = self.layer_index(layer_id).ok_or_else(SimError::no_row)?;
         let layer = &self.jobs[j].layers[l];
-        Ok((j, (layer.first as usize..(layer.first + layer.len) as usize).collect()))
+        Ok((
+            j,
+            (layer.first as usize..(layer.first + layer.len) as usize).collect(),
+        ))
     }
 
     /// LayerInterface GetFrames (criteria restricted to the layer).
-    pub fn get_layer_frames(&self, layer_id: &str, r: &FrameSearchCriteria) -> Result<Vec<Frame>, SimError> {
+    pub fn get_layer_frames(
+        &self,
+        layer_id: &str,
+        r: &FrameSearchCriteria,
+    ) -> Result<Vec<Frame>, SimError> {
         let (j, l) = self.layer_index(layer_id).ok_or_else(SimError::no_row)?;
         let mut r = r.clone();
         r.layers = vec![self.jobs[j].layers[l].name.clone()];
@@ -1459,7 +1716,12 @@ impl Farm {
     }
 
     /// LayerInterface RetryFrames / EatFrames / KillFrames: every frame of the layer.
-    pub fn layer_action(&mut self, layer_id: &str, action: FrameAction, now: i64) -> Result<usize, SimError> {
+    pub fn layer_action(
+        &mut self,
+        layer_id: &str,
+        action: FrameAction,
+        now: i64,
+    ) -> Result<usize, SimError> {
         let (j, frames) = self.layer_frames(layer_id)?;
         if self.jobs[j].state == JobState::Finished {
             return Err(SimError::finished_readonly());
@@ -1480,12 +1742,21 @@ impl Farm {
 
     /// GetFrame.
     pub fn get_frame(&self, frame_id: &str) -> Result<Frame, SimError> {
-        self.frame_index(frame_id).map(|(j, f)| self.frame_wire(j, f)).ok_or_else(SimError::no_row)
+        self.frame_index(frame_id)
+            .map(|(j, f)| self.frame_wire(j, f))
+            .ok_or_else(SimError::no_row)
     }
 
     /// FrameInterface Retry / Eat / Kill. An unknown id is an uncaught exception in Cuebot (500).
-    pub fn frame_action(&mut self, frame_id: &str, action: FrameAction, now: i64) -> Result<(), SimError> {
-        let (j, f) = self.frame_index(frame_id).ok_or_else(|| SimError::uncaught("frame"))?;
+    pub fn frame_action(
+        &mut self,
+        frame_id: &str,
+        action: FrameAction,
+        now: i64,
+    ) -> Result<(), SimError> {
+        let (j, f) = self
+            .frame_index(frame_id)
+            .ok_or_else(|| SimError::uncaught("frame"))?;
         if self.jobs[j].state == JobState::Finished {
             return Err(SimError::finished_readonly());
         }
@@ -1501,7 +1772,9 @@ impl Farm {
         let regexes = r
             .regex
             .iter()
-            .map(|p| Regex::new(p).map_err(|e| SimError::invalid(format!("invalid regex {p:?}: {e}"))))
+            .map(|p| {
+                Regex::new(p).map_err(|e| SimError::invalid(format!("invalid regex {p:?}: {e}")))
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let now = clamp_i32(now);
         Ok((0..self.hosts.len())
@@ -1510,7 +1783,8 @@ impl Farm {
                 (r.hosts.is_empty() || r.hosts.contains(&host.name))
                     && (r.ids.is_empty() || r.ids.contains(&host.id))
                     && (r.allocs.is_empty() || r.allocs.iter().any(|a| a == host.alloc))
-                    && (r.substr.is_empty() || r.substr.iter().any(|s| host.name.contains(s.as_str())))
+                    && (r.substr.is_empty()
+                        || r.substr.iter().any(|s| host.name.contains(s.as_str())))
                     && (regexes.is_empty() || regexes.iter().any(|re| re.is_match(&host.name)))
                     && (r.states.state.is_empty() || r.states.state.contains(&host.state))
                     && (r.lock_states.state.is_empty() || r.lock_states.state.contains(&host.lock))
@@ -1521,17 +1795,24 @@ impl Farm {
 
     /// FindHost.
     pub fn find_host(&self, name: &str, now: i64) -> Result<Host, SimError> {
-        self.host_by_name.get(name).map(|&h| self.host_wire(h, clamp_i32(now))).ok_or_else(SimError::no_row)
+        self.host_by_name
+            .get(name)
+            .map(|&h| self.host_wire(h, clamp_i32(now)))
+            .ok_or_else(SimError::no_row)
     }
 
     /// GetHost (by id only).
     pub fn get_host(&self, id: &str, now: i64) -> Result<Host, SimError> {
-        self.host_index(id).map(|h| self.host_wire(h, clamp_i32(now))).ok_or_else(SimError::no_row)
+        self.host_index(id)
+            .map(|h| self.host_wire(h, clamp_i32(now)))
+            .ok_or_else(SimError::no_row)
     }
 
     /// Lock / Unlock (Unlock leaves a NIMBY lock alone). Unknown id: 500, as in Cuebot.
     pub fn set_locked(&mut self, id: &str, locked: bool) -> Result<(), SimError> {
-        let h = self.host_index(id).ok_or_else(|| SimError::uncaught("host"))?;
+        let h = self
+            .host_index(id)
+            .ok_or_else(|| SimError::uncaught("host"))?;
         let host = &mut self.hosts[h];
         match (locked, &host.lock) {
             (true, _) => host.lock = LockState::Locked,
@@ -1543,7 +1824,9 @@ impl Farm {
 
     /// RebootWhenIdle.
     pub fn reboot_when_idle(&mut self, id: &str) -> Result<(), SimError> {
-        let h = self.host_index(id).ok_or_else(|| SimError::uncaught("host"))?;
+        let h = self
+            .host_index(id)
+            .ok_or_else(|| SimError::uncaught("host"))?;
         let host = &mut self.hosts[h];
         if host.state == HardwareState::Up {
             host.state = HardwareState::RebootWhenIdle;
@@ -1553,20 +1836,30 @@ impl Farm {
 
     /// GetProcs of a host.
     pub fn host_procs(&self, id: &str, now: i64) -> Result<Vec<Proc>, SimError> {
-        let h = self.host_index(id).ok_or_else(|| SimError::uncaught("host"))?;
+        let h = self
+            .host_index(id)
+            .ok_or_else(|| SimError::uncaught("host"))?;
         let now = clamp_i32(now);
-        Ok(self.hosts[h].procs.iter().map(|&(j, f)| self.proc_wire(h, j, f, now)).collect())
+        Ok(self.hosts[h]
+            .procs
+            .iter()
+            .map(|&(j, f)| self.proc_wire(h, j, f, now))
+            .collect())
     }
 
     /// GetComments of a host.
     pub fn host_comments(&self, id: &str) -> Result<Vec<Comment>, SimError> {
-        let h = self.host_index(id).ok_or_else(|| SimError::uncaught("host"))?;
+        let h = self
+            .host_index(id)
+            .ok_or_else(|| SimError::uncaught("host"))?;
         Ok(self.hosts[h].comments.clone())
     }
 
     /// AddComment on a host.
     pub fn add_host_comment(&mut self, id: &str, c: &NewComment, now: i64) -> Result<(), SimError> {
-        let h = self.host_index(id).ok_or_else(|| SimError::uncaught("host"))?;
+        let h = self
+            .host_index(id)
+            .ok_or_else(|| SimError::uncaught("host"))?;
         let comment = self.make_comment(c, now);
         self.hosts[h].comments.push(comment);
         Ok(())
@@ -1615,7 +1908,10 @@ fn parse_range_f64(s: &str) -> Result<Option<(f64, Option<f64>)>, String> {
     }
     let bad = || format!("{s:?} is not a range like 2-4 or 2");
     match s.split_once('-') {
-        Some((lo, hi)) => Ok(Some((lo.trim().parse().map_err(|_| bad())?, Some(hi.trim().parse().map_err(|_| bad())?)))),
+        Some((lo, hi)) => Ok(Some((
+            lo.trim().parse().map_err(|_| bad())?,
+            Some(hi.trim().parse().map_err(|_| bad())?),
+        ))),
         None => Ok(Some((s.parse().map_err(|_| bad())?, None))),
     }
 }
@@ -1625,18 +1921,41 @@ mod tests {
     use super::*;
 
     fn farm() -> Farm {
-        Farm::generate(&FarmSpec { seed: 7, shows: 2, jobs: 12, frames_per_job: 50, hosts: 20, big_job_frames: 0 }, 1_800_000_000)
+        Farm::generate(
+            &FarmSpec {
+                seed: 7,
+                shows: 2,
+                jobs: 12,
+                frames_per_job: 50,
+                hosts: 20,
+                big_job_frames: 0,
+            },
+            1_800_000_000,
+        )
     }
 
     #[test]
     fn same_seed_same_farm() {
         let a = farm();
         let b = farm();
-        let ja = a.get_jobs(&JobSearchCriteria { include_finished: true, ..Default::default() }).unwrap();
-        let jb = b.get_jobs(&JobSearchCriteria { include_finished: true, ..Default::default() }).unwrap();
+        let ja = a
+            .get_jobs(&JobSearchCriteria {
+                include_finished: true,
+                ..Default::default()
+            })
+            .unwrap();
+        let jb = b
+            .get_jobs(&JobSearchCriteria {
+                include_finished: true,
+                ..Default::default()
+            })
+            .unwrap();
         assert_eq!(ja, jb);
         assert_eq!(ja.len(), 12);
-        assert!(ja.windows(2).all(|w| w[0].name <= w[1].name), "sorted by name");
+        assert!(
+            ja.windows(2).all(|w| w[0].name <= w[1].name),
+            "sorted by name"
+        );
     }
 
     #[test]
@@ -1657,14 +1976,23 @@ mod tests {
             f.step(t0 + i * 20);
         }
         let job_id = f.jobs[0].id.clone();
-        f.retry_frames(&job_id, &FrameSearchCriteria::default(), t0 + 1001).ok();
+        f.retry_frames(&job_id, &FrameSearchCriteria::default(), t0 + 1001)
+            .ok();
         for (j, job) in f.jobs.iter().enumerate() {
             for state in FrameState::ALL {
                 let n = job.frames.iter().filter(|fr| &fr.state == state).count() as i32;
                 assert_eq!(job.counts.get(state), n, "job {j} {state}");
             }
-            let running = job.frames.iter().filter(|fr| fr.state == FrameState::Running).count();
-            let procs: usize = f.hosts.iter().map(|h| h.procs.iter().filter(|p| p.0 as usize == j).count()).sum();
+            let running = job
+                .frames
+                .iter()
+                .filter(|fr| fr.state == FrameState::Running)
+                .count();
+            let procs: usize = f
+                .hosts
+                .iter()
+                .map(|h| h.procs.iter().filter(|p| p.0 as usize == j).count())
+                .sum();
             assert_eq!(running, procs, "every running frame has a proc");
         }
     }
@@ -1675,7 +2003,11 @@ mod tests {
         let job_id = f.jobs[1].id.clone();
         let mut seen = std::collections::HashSet::new();
         for page in 1.. {
-            let r = FrameSearchCriteria { page, limit: 7, ..Default::default() };
+            let r = FrameSearchCriteria {
+                page,
+                limit: 7,
+                ..Default::default()
+            };
             let frames = f.get_frames(&job_id, &r).unwrap();
             for fr in &frames {
                 assert!(seen.insert(fr.id.clone()));
@@ -1685,6 +2017,10 @@ mod tests {
             }
         }
         assert_eq!(seen.len(), f.jobs[1].frames.len());
-        assert!(f.get_frames(&job_id, &FrameSearchCriteria::default()).unwrap().is_empty());
+        assert!(
+            f.get_frames(&job_id, &FrameSearchCriteria::default())
+                .unwrap()
+                .is_empty()
+        );
     }
 }

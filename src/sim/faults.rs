@@ -49,7 +49,9 @@ impl Fault {
 
     /// A 401 "token is expired", whatever the token.
     pub fn expired() -> Self {
-        Self::Unauthorized("Token validation error: token has invalid claims: token is expired".into())
+        Self::Unauthorized(
+            "Token validation error: token has invalid claims: token is expired".into(),
+        )
     }
 }
 
@@ -75,15 +77,30 @@ pub struct RandomFaults {
 impl RandomFaults {
     /// Parses `latency=50-500,error=0.05,unauthorized=0.01,malformed=0.02,truncated=0.02,html=0.01,seed=7`.
     pub fn parse(spec: &str) -> Result<Self, String> {
-        let mut out = Self { seed: 1, ..Self::default() };
+        let mut out = Self {
+            seed: 1,
+            ..Self::default()
+        };
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
-            let (key, value) = item.split_once('=').ok_or_else(|| format!("{item:?}: expected key=value"))?;
-            let rate = || value.parse::<f64>().ok().filter(|r| (0.0..=1.0).contains(r)).ok_or_else(|| format!("{key}: a rate from 0 to 1"));
+            let (key, value) = item
+                .split_once('=')
+                .ok_or_else(|| format!("{item:?}: expected key=value"))?;
+            let rate = || {
+                value
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|r| (0.0..=1.0).contains(r))
+                    .ok_or_else(|| format!("{key}: a rate from 0 to 1"))
+            };
             match key {
                 "latency" => {
                     let (lo, hi) = value.split_once('-').unwrap_or((value, value));
-                    let lo: u64 = lo.parse().map_err(|_| "latency: milliseconds like 50-500".to_owned())?;
-                    let hi: u64 = hi.parse().map_err(|_| "latency: milliseconds like 50-500".to_owned())?;
+                    let lo: u64 = lo
+                        .parse()
+                        .map_err(|_| "latency: milliseconds like 50-500".to_owned())?;
+                    let hi: u64 = hi
+                        .parse()
+                        .map_err(|_| "latency: milliseconds like 50-500".to_owned())?;
                     out.latency_ms = (lo, hi.max(lo));
                 }
                 "error" => out.error = rate()?,
@@ -91,8 +108,16 @@ impl RandomFaults {
                 "malformed" => out.malformed = rate()?,
                 "truncated" => out.truncated = rate()?,
                 "html" => out.html = rate()?,
-                "seed" => out.seed = value.parse().map_err(|_| "seed: a whole number".to_owned())?,
-                other => return Err(format!("unknown fault {other:?} (latency, error, unauthorized, malformed, truncated, html, seed)")),
+                "seed" => {
+                    out.seed = value
+                        .parse()
+                        .map_err(|_| "seed: a whole number".to_owned())?
+                }
+                other => {
+                    return Err(format!(
+                        "unknown fault {other:?} (latency, error, unauthorized, malformed, truncated, html, seed)"
+                    ));
+                }
             }
         }
         Ok(out)
@@ -170,7 +195,18 @@ impl Faults {
                 let roll: f64 = rng.random();
                 let mut edge = 0.0;
                 for (rate, f) in [
-                    (r.error, if rng.random_bool(0.5) { Fault::cuebot_down() } else { Fault::Status { status: 500, code: 13, message: "NullPointerException: null\nnull".into() } }),
+                    (
+                        r.error,
+                        if rng.random_bool(0.5) {
+                            Fault::cuebot_down()
+                        } else {
+                            Fault::Status {
+                                status: 500,
+                                code: 13,
+                                message: "NullPointerException: null\nnull".into(),
+                            }
+                        },
+                    ),
                     (r.unauthorized, Fault::expired()),
                     (r.malformed, Fault::Malformed),
                     (r.truncated, Fault::Truncated),

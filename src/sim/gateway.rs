@@ -13,20 +13,20 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::requests::{
-    Empty, FrameKillRequest, FrameRequest, FrameSearchCriteria, HostAddCommentRequest,
-    HostRequest, HostSearchCriteria, HostSearchRequest, IdRequest, JobAddCommentRequest,
-    JobFloatRequest, JobFramesRequest, JobIntRequest, JobKillFramesRequest, JobKillRequest,
-    JobRequest, JobSearchRequest, LayerFramesRequest, LayerKillFramesRequest, LayerRequest,
-    NameRequest, UpdatedFramesRequest, paths,
-};
-use crate::api::requests::{
     CommentsResponse, FrameResponse, FramesResponse, HostResponse, HostsResponse, JobResponse,
     JobsResponse, LayersResponse, ProcsResponse, ShowResponse, ShowsResponse,
     UpdatedFramesResponse,
 };
+use crate::api::requests::{
+    Empty, FrameKillRequest, FrameRequest, FrameSearchCriteria, HostAddCommentRequest, HostRequest,
+    HostSearchCriteria, HostSearchRequest, IdRequest, JobAddCommentRequest, JobFloatRequest,
+    JobFramesRequest, JobIntRequest, JobKillFramesRequest, JobKillRequest, JobRequest,
+    JobSearchRequest, LayerFramesRequest, LayerKillFramesRequest, LayerRequest, NameRequest,
+    UpdatedFramesRequest, paths,
+};
 use crate::sim::SimClock;
-use crate::sim::faults::{Fault, Faults};
 use crate::sim::farm::{Farm, FrameAction, SimError};
+use crate::sim::faults::{Fault, Faults};
 use crate::sim::jwt;
 
 /// One request as the simulator received it, for tests that check what went on the wire.
@@ -61,12 +61,20 @@ impl RequestLog {
 
     /// The logged requests, oldest first.
     pub fn snapshot(&self) -> Vec<LoggedRequest> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).iter().cloned().collect()
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// Forgets the logged requests.
     pub fn clear(&self) {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).clear();
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
     }
 }
 
@@ -175,7 +183,10 @@ const SIMULATED: &[&str] = &[
 fn json_response(status: u16, body: Vec<u8>) -> Response {
     let mut resp = Response::new(Body::from(body));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     resp
 }
 
@@ -188,7 +199,12 @@ struct StatusBody<'a> {
 }
 
 fn status_response(status: u16, code: i32, message: &str) -> Response {
-    let body = serde_json::to_vec(&StatusBody { code, message, details: [] }).unwrap_or_default();
+    let body = serde_json::to_vec(&StatusBody {
+        code,
+        message,
+        details: [],
+    })
+    .unwrap_or_default();
     json_response(status, body)
 }
 
@@ -200,8 +216,14 @@ fn unauthorized(body: &str) -> Response {
     let mut resp = Response::new(Body::from(format!("{body}\n")));
     *resp.status_mut() = StatusCode::UNAUTHORIZED;
     let h = resp.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/plain; charset=utf-8"));
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     resp
 }
 
@@ -211,18 +233,31 @@ fn html_page(status: u16) -> Response {
     );
     let mut resp = Response::new(Body::from(page));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_GATEWAY);
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
+    resp.headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html"));
     resp
 }
 
 /// A 200 whose body stops half-way: the declared length is never reached and the connection
 /// is dropped.
 fn truncated(full: Vec<u8>) -> Response {
+    use futures_util::StreamExt as _;
     let half = Bytes::from(full[..full.len() / 2].to_vec());
-    let chunks: Vec<Result<Bytes, std::io::Error>> =
-        vec![Ok(half), Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected truncation"))];
-    let mut resp = Response::new(Body::from_stream(futures_util::stream::iter(chunks)));
-    resp.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    // The headers and the first half go out; a moment later the connection is reset.
+    let stream = futures_util::stream::iter([Ok::<_, std::io::Error>(half)]).chain(
+        futures_util::stream::once(async {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            Err(std::io::Error::new(
+                std::io::ErrorKind::ConnectionReset,
+                "injected truncation",
+            ))
+        }),
+    );
+    let mut resp = Response::new(Body::from_stream(stream));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
     if let Ok(len) = HeaderValue::from_str(&full.len().to_string()) {
         resp.headers_mut().insert(header::CONTENT_LENGTH, len);
     }
@@ -251,8 +286,14 @@ pub(crate) async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Respo
         return status_response(400, 3, "request body too large");
     };
     let path = parts.uri.path().to_owned();
-    let auth = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    let grpc_timeout_header = parts.headers.get("grpc-timeout").and_then(|v| v.to_str().ok());
+    let auth = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let grpc_timeout_header = parts
+        .headers
+        .get("grpc-timeout")
+        .and_then(|v| v.to_str().ok());
     st.log.record(LoggedRequest {
         method: parts.method.to_string(),
         path: path.clone(),
@@ -269,10 +310,17 @@ pub(crate) async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Respo
     let truncate = match fault {
         None => false,
         Some(Fault::Truncated) => true,
-        Some(Fault::Status { status, code, message }) => return status_response(status, code, &message),
+        Some(Fault::Status {
+            status,
+            code,
+            message,
+        }) => return status_response(status, code, &message),
         Some(Fault::Unauthorized(body)) => return unauthorized(&body),
         Some(Fault::Malformed) => {
-            return json_response(200, br#"{"jobs":{"jobs":[{"id":"9f1c2d3e","name":,"state":"PEND"#.to_vec());
+            return json_response(
+                200,
+                br#"{"jobs":{"jobs":[{"id":"9f1c2d3e","name":,"state":"PEND"#.to_vec(),
+            );
         }
         Some(Fault::Html { status }) => return html_page(status),
         Some(Fault::Latency(_)) => false,
@@ -298,7 +346,10 @@ pub(crate) async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Respo
         Ok(body) if truncate => truncated(body),
         Ok(body) => {
             let mut resp = json_response(200, body);
-            resp.headers_mut().insert("grpc-metadata-content-type", HeaderValue::from_static("application/grpc"));
+            resp.headers_mut().insert(
+                "grpc-metadata-content-type",
+                HeaderValue::from_static("application/grpc"),
+            );
             resp
         }
         Err(e) => error_response(&e),
@@ -312,7 +363,10 @@ fn decode<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, SimError> {
     let Some(&first) = trimmed.first() else {
         return Ok(T::default());
     };
-    if !matches!(first, b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9') {
+    if !matches!(
+        first,
+        b'{' | b'[' | b'"' | b't' | b'f' | b'n' | b'-' | b'0'..=b'9'
+    ) {
         return Err(SimError::invalid(format!(
             "invalid character '{}' looking for beginning of value",
             char::from(first)
@@ -326,35 +380,57 @@ fn decode<T: DeserializeOwned + Default>(body: &[u8]) -> Result<T, SimError> {
     }
     let mut de = serde_json::Deserializer::from_slice(trimmed);
     T::deserialize(&mut de).map_err(|e| {
-        if e.is_eof() { SimError::invalid("unexpected EOF") } else { SimError::invalid(format!("proto: {e}")) }
+        if e.is_eof() {
+            SimError::invalid("unexpected EOF")
+        } else {
+            SimError::invalid(format!("proto: {e}"))
+        }
     })
 }
 
 fn check_frame_enums(r: &FrameSearchCriteria) -> Result<(), SimError> {
     match r.states.frame_states.iter().find(|s| s.number().is_none()) {
-        Some(bad) => Err(SimError::invalid(format!("proto: invalid value for enum field frameStates: {:?}", bad.as_str()))),
+        Some(bad) => Err(SimError::invalid(format!(
+            "proto: invalid value for enum field frameStates: {:?}",
+            bad.as_str()
+        ))),
         None => Ok(()),
     }
 }
 
 fn check_host_enums(r: &HostSearchCriteria) -> Result<(), SimError> {
     if let Some(bad) = r.states.state.iter().find(|s| s.number().is_none()) {
-        return Err(SimError::invalid(format!("proto: invalid value for enum field state: {:?}", bad.as_str())));
+        return Err(SimError::invalid(format!(
+            "proto: invalid value for enum field state: {:?}",
+            bad.as_str()
+        )));
     }
     if let Some(bad) = r.lock_states.state.iter().find(|s| s.number().is_none()) {
-        return Err(SimError::invalid(format!("proto: invalid value for enum field state: {:?}", bad.as_str())));
+        return Err(SimError::invalid(format!(
+            "proto: invalid value for enum field state: {:?}",
+            bad.as_str()
+        )));
     }
     Ok(())
 }
 
 fn reply<T: Serialize>(v: &T) -> Result<Vec<u8>, SimError> {
-    serde_json::to_vec(v).map_err(|e| SimError { status: 500, code: 13, message: e.to_string() })
+    serde_json::to_vec(v).map_err(|e| SimError {
+        status: 500,
+        code: 13,
+        message: e.to_string(),
+    })
 }
 
 const EMPTY: &[u8] = b"{}";
 
 #[allow(clippy::too_many_lines)]
-async fn dispatch(st: &Shared, path: &str, body: &[u8], deadline: Option<Duration>) -> Result<Vec<u8>, SimError> {
+async fn dispatch(
+    st: &Shared,
+    path: &str,
+    body: &[u8],
+    deadline: Option<Duration>,
+) -> Result<Vec<u8>, SimError> {
     let now = st.clock.now();
     // GetUpdatedFrames with a stale lastCheck: Cuebot throws and never answers; the HTTP call
     // hangs until the client gives up, or until the Grpc-Timeout deadline (then 504).
@@ -364,7 +440,11 @@ async fn dispatch(st: &Shared, path: &str, body: &[u8], deadline: Option<Duratio
             match deadline {
                 Some(d) => {
                     tokio::time::sleep(d).await;
-                    return Err(SimError { status: 504, code: 4, message: "context deadline exceeded".into() });
+                    return Err(SimError {
+                        status: 504,
+                        code: 4,
+                        message: "context deadline exceeded".into(),
+                    });
                 }
                 None => std::future::pending::<()>().await,
             }
@@ -386,7 +466,9 @@ async fn dispatch(st: &Shared, path: &str, body: &[u8], deadline: Option<Duratio
             let _: Empty = decode(body)?;
             let shows = farm.shows(path == paths::SHOW_GET_ACTIVE_SHOWS);
             drop(farm);
-            reply(&ShowsResponse { shows: shows.into() })
+            reply(&ShowsResponse {
+                shows: shows.into(),
+            })
         }
         paths::SHOW_FIND_SHOW => {
             let r: NameRequest = decode(body)?;
@@ -452,20 +534,26 @@ async fn dispatch(st: &Shared, path: &str, body: &[u8], deadline: Option<Duratio
             let r: JobRequest = decode(body)?;
             let layers = farm.get_layers(&r.job.id)?;
             drop(farm);
-            reply(&LayersResponse { layers: layers.into() })
+            reply(&LayersResponse {
+                layers: layers.into(),
+            })
         }
         paths::JOB_GET_FRAMES => {
             let r: JobFramesRequest = decode(body)?;
             check_frame_enums(&r.req)?;
             let frames = farm.get_frames(&r.job.id, &r.req)?;
             drop(farm);
-            reply(&FramesResponse { frames: frames.into() })
+            reply(&FramesResponse {
+                frames: frames.into(),
+            })
         }
         paths::JOB_GET_COMMENTS => {
             let r: JobRequest = decode(body)?;
             let comments = farm.job_comments(&r.job.id)?;
             drop(farm);
-            reply(&CommentsResponse { comments: comments.into() })
+            reply(&CommentsResponse {
+                comments: comments.into(),
+            })
         }
         paths::JOB_ADD_COMMENT => {
             let r: JobAddCommentRequest = decode(body)?;
@@ -477,11 +565,17 @@ async fn dispatch(st: &Shared, path: &str, body: &[u8], deadline: Option<Duratio
             check_frame_enums(&r.s)?;
             let frames = farm.get_layer_frames(&r.layer.id, &r.s)?;
             drop(farm);
-            reply(&FramesResponse { frames: frames.into() })
+            reply(&FramesResponse {
+                frames: frames.into(),
+            })
         }
         paths::LAYER_RETRY_FRAMES | paths::LAYER_EAT_FRAMES => {
             let r: LayerRequest = decode(body)?;
-            let action = if path == paths::LAYER_RETRY_FRAMES { FrameAction::Retry } else { FrameAction::Eat };
+            let action = if path == paths::LAYER_RETRY_FRAMES {
+                FrameAction::Retry
+            } else {
+                FrameAction::Eat
+            };
             farm.layer_action(&r.layer.id, action, now)?;
             Ok(EMPTY.to_vec())
         }
@@ -498,7 +592,11 @@ async fn dispatch(st: &Shared, path: &str, body: &[u8], deadline: Option<Duratio
         }
         paths::FRAME_RETRY | paths::FRAME_EAT => {
             let r: FrameRequest = decode(body)?;
-            let action = if path == paths::FRAME_RETRY { FrameAction::Retry } else { FrameAction::Eat };
+            let action = if path == paths::FRAME_RETRY {
+                FrameAction::Retry
+            } else {
+                FrameAction::Eat
+            };
             farm.frame_action(&r.frame.id, action, now)?;
             Ok(EMPTY.to_vec())
         }
@@ -512,7 +610,9 @@ async fn dispatch(st: &Shared, path: &str, body: &[u8], deadline: Option<Duratio
             check_host_enums(&r.r)?;
             let hosts = farm.get_hosts(&r.r, now)?;
             drop(farm);
-            reply(&HostsResponse { hosts: hosts.into() })
+            reply(&HostsResponse {
+                hosts: hosts.into(),
+            })
         }
         paths::HOST_FIND_HOST => {
             let r: NameRequest = decode(body)?;
@@ -540,20 +640,28 @@ async fn dispatch(st: &Shared, path: &str, body: &[u8], deadline: Option<Duratio
             let r: HostRequest = decode(body)?;
             let procs = farm.host_procs(&r.host.id, now)?;
             drop(farm);
-            reply(&ProcsResponse { procs: procs.into() })
+            reply(&ProcsResponse {
+                procs: procs.into(),
+            })
         }
         paths::HOST_GET_COMMENTS => {
             let r: HostRequest = decode(body)?;
             let comments = farm.host_comments(&r.host.id)?;
             drop(farm);
-            reply(&CommentsResponse { comments: comments.into() })
+            reply(&CommentsResponse {
+                comments: comments.into(),
+            })
         }
         paths::HOST_ADD_COMMENT => {
             let r: HostAddCommentRequest = decode(body)?;
             farm.add_host_comment(&r.host.id, &r.new_comment, now)?;
             Ok(EMPTY.to_vec())
         }
-        _ => Err(SimError { status: 501, code: 12, message: format!("{path} is not simulated by CueDesk") }),
+        _ => Err(SimError {
+            status: 501,
+            code: 12,
+            message: format!("{path} is not simulated by CueDesk"),
+        }),
     }
 }
 
@@ -566,15 +674,26 @@ mod tests {
     fn decoding_follows_protojson_rules() {
         let r: JobSearchRequest = decode(br#"{"r":{"include_finished":true}}"#).unwrap();
         assert!(r.r.include_finished);
-        let r: JobSearchRequest = decode(br#"{"r":{"includeFinished":true}} trailing junk"#).unwrap();
+        let r: JobSearchRequest =
+            decode(br#"{"r":{"includeFinished":true}} trailing junk"#).unwrap();
         assert!(r.r.include_finished);
         let r: JobSearchRequest = decode(br#"{"r":{"show":"demo_show"}}"#).unwrap();
-        assert_eq!(r.r, JobSearchCriteria::default(), "unknown keys are dropped");
-        let e = decode::<JobSearchRequest>(br#"{"r":{"include_finished":true,"includeFinished":false}}"#).unwrap_err();
+        assert_eq!(
+            r.r,
+            JobSearchCriteria::default(),
+            "unknown keys are dropped"
+        );
+        let e = decode::<JobSearchRequest>(
+            br#"{"r":{"include_finished":true,"includeFinished":false}}"#,
+        )
+        .unwrap_err();
         assert_eq!(e.status, 400);
         assert!(e.message.contains("duplicate field"), "{}", e.message);
         let e = decode::<JobSearchRequest>(b"invalid-json").unwrap_err();
-        assert_eq!(e.message, "invalid character 'i' looking for beginning of value");
+        assert_eq!(
+            e.message,
+            "invalid character 'i' looking for beginning of value"
+        );
         assert!(decode::<JobSearchRequest>(br#"{"r":{"shows":"demo"}}"#).is_err());
         assert!(decode::<JobSearchRequest>(b"[1]").is_err());
         assert!(decode::<JobIntRequest>(br#"{"val":50.5}"#).is_err());

@@ -28,7 +28,10 @@ fn decode_segment(seg: &str) -> Result<Vec<u8>, String> {
 fn json_object(bytes: &[u8]) -> Result<serde_json::Map<String, serde_json::Value>, String> {
     match serde_json::from_slice::<serde_json::Value>(bytes) {
         Ok(serde_json::Value::Object(m)) => Ok(m),
-        Ok(other) => Err(format!("json: cannot unmarshal {} into Go value of type map[string]interface {{}}", go_kind(&other))),
+        Ok(other) => Err(format!(
+            "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+            go_kind(&other)
+        )),
         Err(e) => Err(e.to_string()),
     }
 }
@@ -48,36 +51,56 @@ fn validate(token: &str, secret: &[u8], now: i64) -> Result<(), String> {
     const UNVERIFIABLE: &str = "token is unverifiable";
     let parts: Vec<&str> = token.split('.').collect();
     if parts.len() != 3 {
-        return Err(format!("{MALFORMED}: token contains an invalid number of segments"));
+        return Err(format!(
+            "{MALFORMED}: token contains an invalid number of segments"
+        ));
     }
-    let header_bytes = decode_segment(parts[0]).map_err(|e| format!("{MALFORMED}: could not base64 decode header: {e}"))?;
-    let header = json_object(&header_bytes).map_err(|e| format!("{MALFORMED}: could not JSON decode header: {e}"))?;
-    let claim_bytes = decode_segment(parts[1]).map_err(|e| format!("{MALFORMED}: could not base64 decode claim: {e}"))?;
-    let claims = json_object(&claim_bytes).map_err(|e| format!("{MALFORMED}: could not JSON decode claim: {e}"))?;
+    let header_bytes = decode_segment(parts[0])
+        .map_err(|e| format!("{MALFORMED}: could not base64 decode header: {e}"))?;
+    let header = json_object(&header_bytes)
+        .map_err(|e| format!("{MALFORMED}: could not JSON decode header: {e}"))?;
+    let claim_bytes = decode_segment(parts[1])
+        .map_err(|e| format!("{MALFORMED}: could not base64 decode claim: {e}"))?;
+    let claims = json_object(&claim_bytes)
+        .map_err(|e| format!("{MALFORMED}: could not JSON decode claim: {e}"))?;
     let Some(alg) = header.get("alg").and_then(serde_json::Value::as_str) else {
-        return Err(format!("{UNVERIFIABLE}: signing method (alg) is unspecified"));
+        return Err(format!(
+            "{UNVERIFIABLE}: signing method (alg) is unspecified"
+        ));
     };
     let algorithm = match alg {
         "HS256" => Algorithm::HS256,
         "HS384" => Algorithm::HS384,
         "HS512" => Algorithm::HS512,
         // Registered in golang-jwt, refused by the gateway's keyfunc.
-        "RS256" | "RS384" | "RS512" | "ES256" | "ES384" | "ES512" | "PS256" | "PS384" | "PS512" | "EdDSA"
-        | "none" => {
+        "RS256" | "RS384" | "RS512" | "ES256" | "ES384" | "ES512" | "PS256" | "PS384" | "PS512"
+        | "EdDSA" | "none" => {
             let sig = decode_segment(parts[2]);
             if let Err(e) = sig {
-                return Err(format!("{MALFORMED}: could not base64 decode signature: {e}"));
+                return Err(format!(
+                    "{MALFORMED}: could not base64 decode signature: {e}"
+                ));
             }
             return Err(format!(
                 "{UNVERIFIABLE}: error while executing keyfunc: Unexpected signing method: {alg}"
             ));
         }
-        _ => return Err(format!("{UNVERIFIABLE}: signing method (alg) is unavailable")),
+        _ => {
+            return Err(format!(
+                "{UNVERIFIABLE}: signing method (alg) is unavailable"
+            ));
+        }
     };
-    decode_segment(parts[2]).map_err(|e| format!("{MALFORMED}: could not base64 decode signature: {e}"))?;
+    decode_segment(parts[2])
+        .map_err(|e| format!("{MALFORMED}: could not base64 decode signature: {e}"))?;
     let message = format!("{}.{}", parts[0], parts[1]);
-    let valid = jsonwebtoken::crypto::verify(parts[2], message.as_bytes(), &DecodingKey::from_secret(secret), algorithm)
-        .unwrap_or(false);
+    let valid = jsonwebtoken::crypto::verify(
+        parts[2],
+        message.as_bytes(),
+        &DecodingKey::from_secret(secret),
+        algorithm,
+    )
+    .unwrap_or(false);
     if !valid {
         return Err("token signature is invalid: signature is invalid".into());
     }
@@ -85,7 +108,9 @@ fn validate(token: &str, secret: &[u8], now: i64) -> Result<(), String> {
         match claims.get(name) {
             None | Some(serde_json::Value::Null) => Ok(None),
             Some(serde_json::Value::Number(n)) => Ok(n.as_f64()),
-            Some(_) => Err(format!("token has invalid claims: invalid type for claim: {name} is invalid")),
+            Some(_) => Err(format!(
+                "token has invalid claims: invalid type for claim: {name} is invalid"
+            )),
         }
     };
     #[allow(clippy::cast_precision_loss)]
@@ -113,7 +138,13 @@ mod tests {
     const NOW: i64 = 1_800_000_000;
 
     fn token(secret: &str, iat: i64, life: u64) -> String {
-        mint_token("t", &SecretString::from(secret), iat, Duration::from_secs(life)).unwrap()
+        mint_token(
+            "t",
+            &SecretString::from(secret),
+            iat,
+            Duration::from_secs(life),
+        )
+        .unwrap()
     }
 
     fn err(header: Option<&str>) -> String {
@@ -151,12 +182,23 @@ mod tests {
         assert!(err(Some("Bearer a!.b.c")).starts_with(
             "Token validation error: token is malformed: could not base64 decode header: illegal base64 data at input byte 1"
         ));
-        let rs = format!("{}.{}.sig", URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256"}"#), URL_SAFE_NO_PAD.encode(b"{}"));
+        let rs = format!(
+            "{}.{}.sig",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"RS256"}"#),
+            URL_SAFE_NO_PAD.encode(b"{}")
+        );
         assert_eq!(
             err(Some(&rs)),
             "Token validation error: token is unverifiable: error while executing keyfunc: Unexpected signing method: RS256"
         );
-        let weird = format!("{}.{}.sig", URL_SAFE_NO_PAD.encode(br#"{"alg":"XX1"}"#), URL_SAFE_NO_PAD.encode(b"{}"));
-        assert_eq!(err(Some(&weird)), "Token validation error: token is unverifiable: signing method (alg) is unavailable");
+        let weird = format!(
+            "{}.{}.sig",
+            URL_SAFE_NO_PAD.encode(br#"{"alg":"XX1"}"#),
+            URL_SAFE_NO_PAD.encode(b"{}")
+        );
+        assert_eq!(
+            err(Some(&weird)),
+            "Token validation error: token is unverifiable: signing method (alg) is unavailable"
+        );
     }
 }

@@ -84,7 +84,9 @@ pub struct SimServer {
 
 impl std::fmt::Debug for SimServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SimServer").field("addr", &self.addr).finish_non_exhaustive()
+        f.debug_struct("SimServer")
+            .field("addr", &self.addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -109,7 +111,9 @@ impl SimServer {
             faults: faults.clone(),
             log: log.clone(),
         });
-        let app = axum::Router::new().fallback(gateway::handle).with_state(shared);
+        let app = axum::Router::new()
+            .fallback(gateway::handle)
+            .with_state(shared);
         let mut tasks = vec![tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::error!("simulated gateway stopped: {e}");
@@ -124,12 +128,22 @@ impl SimServer {
                 interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
                 loop {
                     interval.tick().await;
-                    farm.lock().unwrap_or_else(PoisonError::into_inner).step(clock.now());
+                    farm.lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .step(clock.now());
                 }
             }));
         }
         tracing::info!(%addr, "simulated gateway listening");
-        Ok(Self { addr, secret: config.secret, farm, clock, faults, log, tasks })
+        Ok(Self {
+            addr,
+            secret: config.secret,
+            farm,
+            clock,
+            faults,
+            log,
+            tasks,
+        })
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234`.

@@ -1,0 +1,181 @@
+//! Test harness: a gateway to test against, and ids discovered from it.
+//!
+//! By default each test starts the simulator in-process on a free loopback port, with a seeded
+//! farm. With `CUEDESK_TEST_GATEWAY_URL` and `CUEDESK_TEST_JWT_SECRET` set, the same tests run
+//! against that gateway instead: read-only checks only, unless `CUEDESK_TEST_ALLOW_MUTATIONS=1`.
+//! Nothing assumes the simulator's names; shows, jobs, frames and hosts are discovered.
+
+#![allow(dead_code, clippy::unwrap_used)]
+
+use std::time::Duration;
+
+use cuedesk::api::auth::{mint_token, now_epoch};
+use cuedesk::api::requests::{FrameSearchCriteria, HostSearchCriteria, JobSearchCriteria};
+use cuedesk::api::types::{Frame, FrameState, Host, Job, JobState};
+use cuedesk::api::{ApiClient, ClientConfig, Credentials};
+use cuedesk::sim::{FarmSpec, SimConfig, SimServer};
+use secrecy::SecretString;
+
+/// The farm the simulator-backed tests use.
+pub fn test_farm() -> FarmSpec {
+    FarmSpec {
+        seed: 42,
+        shows: 3,
+        jobs: 30,
+        frames_per_job: 60,
+        hosts: 40,
+        big_job_frames: 0,
+    }
+}
+
+/// A gateway under test.
+pub struct Target {
+    /// The in-process simulator, when not testing a real gateway.
+    pub sim: Option<SimServer>,
+    /// Base URL.
+    pub url: String,
+    /// The gateway's JWT secret.
+    pub secret: String,
+}
+
+impl Target {
+    /// The simulator, or a real gateway from the environment.
+    pub async fn new() -> Self {
+        Self::with_farm(test_farm()).await
+    }
+
+    /// Like [`Target::new`], with a specific simulated farm.
+    pub async fn with_farm(farm: FarmSpec) -> Self {
+        if let (Ok(url), Ok(secret)) = (
+            std::env::var("CUEDESK_TEST_GATEWAY_URL"),
+            std::env::var("CUEDESK_TEST_JWT_SECRET"),
+        ) {
+            return Self {
+                sim: None,
+                url,
+                secret,
+            };
+        }
+        let sim = SimServer::start(SimConfig::new("test-secret-0123456789", farm))
+            .await
+            .unwrap();
+        Self {
+            url: sim.url(),
+            secret: sim.secret().to_owned(),
+            sim: Some(sim),
+        }
+    }
+
+    /// True when mutating calls may be sent (always on the simulator).
+    pub fn mutations_allowed(&self) -> bool {
+        self.sim.is_some() || std::env::var("CUEDESK_TEST_ALLOW_MUTATIONS").as_deref() == Ok("1")
+    }
+
+    /// A client authenticated with the gateway's secret.
+    pub fn client(&self) -> ApiClient {
+        self.client_with(Credentials::secret("cuedesk-test", self.secret.clone()))
+    }
+
+    /// A client with other credentials.
+    pub fn client_with(&self, credentials: Credentials) -> ApiClient {
+        let mut config = ClientConfig::new(self.url.clone(), credentials);
+        config.request_timeout = Duration::from_secs(20);
+        ApiClient::new(config).unwrap()
+    }
+
+    /// A valid token for raw HTTP tests.
+    pub fn token(&self) -> String {
+        mint_token(
+            "cuedesk-test",
+            &SecretString::from(self.secret.clone()),
+            now_epoch(),
+            Duration::from_secs(600),
+        )
+        .unwrap()
+    }
+
+    /// The simulator, for tests that arrange its state or inject faults; `None` against a real
+    /// gateway, where such a test returns early.
+    pub fn sim(&self) -> Option<&SimServer> {
+        if self.sim.is_none() {
+            eprintln!("(simulator-only test: skipped against a real gateway)");
+        }
+        self.sim.as_ref()
+    }
+}
+
+/// Things found on the gateway.
+pub struct Found {
+    pub show: String,
+    pub job: Job,
+    pub frame: Frame,
+    pub host: Host,
+}
+
+/// Finds a show with pending jobs, its largest job, a frame of it, and a host.
+pub async fn discover(client: &ApiClient) -> Found {
+    let shows = client.get_shows().await.unwrap();
+    let mut best: Option<(String, Job)> = None;
+    for show in &shows {
+        let jobs = client
+            .get_jobs(&JobSearchCriteria {
+                shows: vec![show.name.clone()],
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        if let Some(job) = jobs.into_iter().max_by_key(|j| j.job_stats.total_frames)
+            && best
+                .as_ref()
+                .is_none_or(|(_, b)| job.job_stats.total_frames > b.job_stats.total_frames)
+        {
+            best = Some((show.name.clone(), job));
+        }
+    }
+    let (show, job) = best.expect("the gateway has no pending job to test with");
+    let frame = client
+        .get_frames(
+            &job.id,
+            &FrameSearchCriteria {
+                page: 1,
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("the job has no frame");
+    let host = client
+        .get_hosts(&HostSearchCriteria::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .next()
+        .expect("no host");
+    Found {
+        show,
+        job,
+        frame,
+        host,
+    }
+}
+
+/// A pending job with at least one frame in `state` (on the simulator's farm there always is one).
+pub async fn job_with(client: &ApiClient, state: FrameState) -> Option<Job> {
+    let jobs = client
+        .get_jobs(&JobSearchCriteria::default())
+        .await
+        .unwrap();
+    let count = |j: &Job| match state {
+        FrameState::Dead => j.job_stats.dead_frames,
+        FrameState::Running => j.job_stats.running_frames,
+        FrameState::Waiting => j.job_stats.waiting_frames,
+        FrameState::Succeeded => j.job_stats.succeeded_frames,
+        _ => 0,
+    };
+    jobs.into_iter()
+        .filter(|j| j.state == JobState::Pending)
+        .find(|j| count(j) > 0)
+}
