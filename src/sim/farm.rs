@@ -1532,92 +1532,18 @@ impl Farm {
             .collect())
     }
 
-    /// RetryFrames (empty criteria: every frame): matching frames go back to WAITING, running
-    /// ones are killed first.
-    pub fn retry_frames(
+    /// RetryFrames, EatFrames or KillFrames of a job: the frames matching `r` (empty criteria:
+    /// **every** frame, Cuebot's unpaged query). Returns how many frames changed.
+    pub fn frames_action(
         &mut self,
         job_id: &str,
         r: &FrameSearchCriteria,
+        action: FrameAction,
         now: i64,
     ) -> Result<usize, SimError> {
         let j = self.pending_job(job_id)?;
         let frames = self.matching_frames(j, r)?;
-        Ok(self.retry_indices(j, &frames, now))
-    }
-
-    fn retry_indices(&mut self, j: usize, frames: &[usize], now: i64) -> usize {
-        let now = clamp_i32(now);
-        let mut n = 0;
-        for &f in frames {
-            if matches!(
-                self.jobs[j].frames[f].state,
-                FrameState::Depend | FrameState::Waiting
-            ) {
-                continue;
-            }
-            self.set_frame_state(j, f, FrameState::Waiting, now);
-            let fr = &mut self.jobs[j].frames[f];
-            fr.exit = -1;
-            n += 1;
-        }
-        n
-    }
-
-    /// EatFrames (empty criteria: every frame): matching unfinished frames become EATEN.
-    pub fn eat_frames(
-        &mut self,
-        job_id: &str,
-        r: &FrameSearchCriteria,
-        now: i64,
-    ) -> Result<usize, SimError> {
-        let j = self.pending_job(job_id)?;
-        let frames = self.matching_frames(j, r)?;
-        Ok(self.eat_indices(j, &frames, now))
-    }
-
-    fn eat_indices(&mut self, j: usize, frames: &[usize], now: i64) -> usize {
-        let now = clamp_i32(now);
-        let mut n = 0;
-        for &f in frames {
-            if matches!(
-                self.jobs[j].frames[f].state,
-                FrameState::Succeeded | FrameState::Eaten
-            ) {
-                continue;
-            }
-            self.set_frame_state(j, f, FrameState::Eaten, now);
-            n += 1;
-        }
-        self.update_job_state(j, now);
-        n
-    }
-
-    /// KillFrames: matching running frames are stopped and go back to WAITING.
-    pub fn kill_frames(
-        &mut self,
-        job_id: &str,
-        r: &FrameSearchCriteria,
-        now: i64,
-    ) -> Result<usize, SimError> {
-        let j = self.pending_job(job_id)?;
-        let frames = self.matching_frames(j, r)?;
-        Ok(self.kill_indices(j, &frames, now))
-    }
-
-    fn kill_indices(&mut self, j: usize, frames: &[usize], now: i64) -> usize {
-        let now = clamp_i32(now);
-        let mut n = 0;
-        for &f in frames {
-            if self.jobs[j].frames[f].state != FrameState::Running {
-                continue;
-            }
-            self.set_frame_state(j, f, FrameState::Waiting, now);
-            let fr = &mut self.jobs[j].frames[f];
-            fr.exit = 286;
-            fr.retry += 1;
-            n += 1;
-        }
-        n
+        Ok(self.apply(j, &frames, action, now))
     }
 
     /// GetLayers.
@@ -1729,12 +1655,40 @@ impl Farm {
         Ok(self.apply(j, &frames, action, now))
     }
 
+    /// Applies a frame action: retry sends finished or running frames back to WAITING, eat
+    /// turns unfinished frames EATEN, kill stops running frames (they go back to WAITING).
     fn apply(&mut self, j: usize, frames: &[usize], action: FrameAction, now: i64) -> usize {
-        match action {
-            FrameAction::Retry => self.retry_indices(j, frames, now),
-            FrameAction::Eat => self.eat_indices(j, frames, now),
-            FrameAction::Kill => self.kill_indices(j, frames, now),
+        let now = clamp_i32(now);
+        let mut changed = 0;
+        for &f in frames {
+            let state = &self.jobs[j].frames[f].state;
+            let target = match action {
+                FrameAction::Retry
+                    if !matches!(state, FrameState::Depend | FrameState::Waiting) =>
+                {
+                    FrameState::Waiting
+                }
+                FrameAction::Eat if !matches!(state, FrameState::Succeeded | FrameState::Eaten) => {
+                    FrameState::Eaten
+                }
+                FrameAction::Kill if *state == FrameState::Running => FrameState::Waiting,
+                _ => continue,
+            };
+            self.set_frame_state(j, f, target, now);
+            let fr = &mut self.jobs[j].frames[f];
+            match action {
+                FrameAction::Retry => fr.exit = -1,
+                // Killed by a user: SKIP_RETRY's exit status, and the attempt counts.
+                FrameAction::Kill => {
+                    fr.exit = 286;
+                    fr.retry += 1;
+                }
+                FrameAction::Eat => {}
+            }
+            changed += 1;
         }
+        self.update_job_state(j, now);
+        changed
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1976,8 +1930,13 @@ mod tests {
             f.step(t0 + i * 20);
         }
         let job_id = f.jobs[0].id.clone();
-        f.retry_frames(&job_id, &FrameSearchCriteria::default(), t0 + 1001)
-            .ok();
+        f.frames_action(
+            &job_id,
+            &FrameSearchCriteria::default(),
+            FrameAction::Retry,
+            t0 + 1001,
+        )
+        .ok();
         for (j, job) in f.jobs.iter().enumerate() {
             for state in FrameState::ALL {
                 let n = job.frames.iter().filter(|fr| &fr.state == state).count() as i32;

@@ -517,17 +517,18 @@ async fn dispatch(
         paths::JOB_RETRY_FRAMES | paths::JOB_EAT_FRAMES => {
             let r: JobFramesRequest = decode(body)?;
             check_frame_enums(&r.req)?;
-            if path == paths::JOB_RETRY_FRAMES {
-                farm.retry_frames(&r.job.id, &r.req, now)?;
+            let action = if path == paths::JOB_RETRY_FRAMES {
+                FrameAction::Retry
             } else {
-                farm.eat_frames(&r.job.id, &r.req, now)?;
-            }
+                FrameAction::Eat
+            };
+            farm.frames_action(&r.job.id, &r.req, action, now)?;
             Ok(EMPTY.to_vec())
         }
         paths::JOB_KILL_FRAMES => {
             let r: JobKillFramesRequest = decode(body)?;
             check_frame_enums(&r.req)?;
-            farm.kill_frames(&r.job.id, &r.req, now)?;
+            farm.frames_action(&r.job.id, &r.req, FrameAction::Kill, now)?;
             Ok(EMPTY.to_vec())
         }
         paths::JOB_GET_LAYERS => {
