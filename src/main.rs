@@ -5,17 +5,24 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
+use cuedesk::api::Credentials;
 use cuedesk::api::auth::{mint_token, now_epoch};
+use cuedesk::app::{Connection, CueDeskApp};
+use cuedesk::profiles::Profile;
 use cuedesk::sim::{FarmSpec, RandomFaults, SimConfig, SimServer, random_secret};
 use secrecy::SecretString;
 
 /// CueDesk: a desktop client for OpenCue render farms.
 #[derive(Debug, Parser)]
-#[command(name = "cuedesk", version, about, arg_required_else_help = true)]
+#[command(name = "cuedesk", version, about)]
 struct Cli {
-    /// Start the built-in simulated gateway with a live demo farm on a free loopback port
-    #[arg(long)]
+    /// Start the built-in simulated gateway with a live demo farm on a free loopback port, and connect to it
+    #[arg(long, conflicts_with = "gateway")]
     demo: bool,
+
+    /// Connect straight to this gateway, with $JWT_SECRET or $JWT_TOKEN (no profile is written)
+    #[arg(long, value_name = "URL")]
+    gateway: Option<String>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -85,9 +92,8 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
-        Some(Command::Sim(args)) => runtime.block_on(run_sim(args, false)),
-        None if cli.demo => runtime.block_on(run_sim(demo_args(), true)),
-        None => Ok(()),
+        Some(Command::Sim(args)) => runtime.block_on(run_sim(args)),
+        None => run_window(&runtime, cli.demo, cli.gateway),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -98,30 +104,95 @@ fn main() -> ExitCode {
     }
 }
 
-fn demo_args() -> SimArgs {
-    SimArgs {
-        port: 0,
-        bind: IpAddr::from([127, 0, 0, 1]),
-        secret: None,
-        seed: 1,
-        shows: 3,
-        jobs: 40,
-        frames_per_job: 100,
-        hosts: 60,
-        big_job_frames: 0,
-        live: true,
-        faults: None,
-    }
+/// The profile made from the tutorial's environment variables, with `url` overriding
+/// `OPENCUE_REST_GATEWAY_URL`. `None` when no URL is known; an error when no secret or token is.
+fn env_connection(url: Option<String>) -> Result<Option<Connection>, String> {
+    let Some(url) = url.or_else(|| std::env::var("OPENCUE_REST_GATEWAY_URL").ok()) else {
+        return Ok(None);
+    };
+    let username = cuedesk::profiles::default_username();
+    let credentials = match (std::env::var("JWT_SECRET"), std::env::var("JWT_TOKEN")) {
+        (Ok(secret), _) if !secret.is_empty() => Credentials::secret(username.clone(), secret),
+        (_, Ok(token)) if !token.is_empty() => Credentials::token(token),
+        _ => {
+            return Err(format!(
+                "{url}: set JWT_SECRET (the gateway's secret) or JWT_TOKEN (a token) to connect"
+            ));
+        }
+    };
+    let profile = Profile {
+        name: cuedesk::profiles::ENV_PROFILE_NAME.to_owned(),
+        gateway_url: url,
+        username,
+        ..Profile::default()
+    };
+    Ok(Some(Connection {
+        profile,
+        credentials,
+    }))
 }
 
-async fn run_sim(args: SimArgs, demo: bool) -> Result<(), String> {
+fn run_window(
+    runtime: &tokio::runtime::Runtime,
+    demo: bool,
+    gateway: Option<String>,
+) -> Result<(), String> {
+    // Promise::spawn_async and the app's tasks need the runtime entered on this thread.
+    let _guard = runtime.enter();
+    let handle = runtime.handle().clone();
+    let mut demo_sim = None;
+    let connection = if demo {
+        let secret = random_secret();
+        let mut config = SimConfig::new(secret.clone(), FarmSpec::default());
+        config.live = true;
+        let sim = runtime
+            .block_on(SimServer::start(config))
+            .map_err(|e| format!("cannot start the demo farm: {e}"))?;
+        let profile = Profile {
+            name: "Demo farm".to_owned(),
+            gateway_url: sim.url(),
+            username: "jdoe".to_owned(),
+            refresh_interval_secs: 5,
+            ..Profile::default()
+        };
+        demo_sim = Some(sim);
+        Some(Connection {
+            profile,
+            credentials: Credentials::secret("jdoe", secret),
+        })
+    } else {
+        env_connection(gateway)?
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("CueDesk")
+            .with_app_id("cuedesk")
+            .with_inner_size([1400.0, 800.0])
+            .with_min_inner_size([720.0, 420.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "CueDesk",
+        options,
+        Box::new(move |_cc| {
+            let mut app = CueDeskApp::new(handle, connection);
+            if let Some(sim) = demo_sim {
+                app = app.with_demo(sim);
+            }
+            Ok(Box::new(app))
+        }),
+    )
+    .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+async fn run_sim(args: SimArgs) -> Result<(), String> {
     let faults = args
         .faults
         .as_deref()
         .map(RandomFaults::parse)
         .transpose()?;
     let (secret, generated) = match args.secret {
-        Some(s) if !s.is_empty() && !demo => (s, false),
+        Some(s) if !s.is_empty() => (s, false),
         _ => (random_secret(), true),
     };
     if !args.bind.is_loopback() {

@@ -1,0 +1,382 @@
+//! Gateway profiles: saved in the OS config directory (`~/.config/cuedesk/profiles.toml` on
+//! Linux) with a schema version, written atomically. Secrets are never part of them.
+//!
+//! A file that cannot be read, or that a newer CueDesk wrote, is never overwritten: a corrupt
+//! file is copied aside and the user told; a newer one is left alone and nothing is saved.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The version of `profiles.toml` this build writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The name of the profile made from `OPENCUE_REST_GATEWAY_URL` + `JWT_SECRET`/`JWT_TOKEN`.
+pub const ENV_PROFILE_NAME: &str = "From environment";
+
+/// How a profile authenticates; the secret or token itself is in the keyring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AuthMode {
+    /// The gateway's `JWT_SECRET`: CueDesk mints and renews tokens.
+    #[default]
+    Secret,
+    /// A pre-issued JWT, used as is until it expires.
+    Token,
+}
+
+/// A prefix rewrite for log paths (`/shots` → `S:\shots`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PathMapping {
+    /// The path prefix as Cuebot reports it.
+    pub from: String,
+    /// The same place as this workstation sees it.
+    pub to: String,
+}
+
+/// One gateway to connect to.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Profile {
+    /// Unique name, shown in the profile switcher; also the keyring entry's name.
+    pub name: String,
+    /// Base URL, e.g. `http://gateway:8448`.
+    pub gateway_url: String,
+    /// Who this user is (the token's `sub`, "my jobs", kill records).
+    pub username: String,
+    /// Secret or token.
+    pub auth: AuthMode,
+    /// Lifetime of minted tokens.
+    pub token_lifetime_secs: u64,
+    /// Automatic refresh interval.
+    pub refresh_interval_secs: u64,
+    /// The show to open.
+    pub default_show: String,
+    /// Log path rewrites.
+    pub path_mappings: Vec<PathMapping>,
+    /// Extra CA certificate (PEM) for an https gateway.
+    pub ca_file: Option<PathBuf>,
+    /// No mutating call is sent with this profile.
+    pub read_only: bool,
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Self {
+            name: String::new(),
+            gateway_url: String::new(),
+            username: default_username(),
+            auth: AuthMode::Secret,
+            token_lifetime_secs: 3600,
+            refresh_interval_secs: 10,
+            default_show: String::new(),
+            path_mappings: Vec::new(),
+            ca_file: None,
+            read_only: false,
+        }
+    }
+}
+
+/// The login name of this workstation's user.
+pub fn default_username() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default()
+}
+
+impl Profile {
+    /// What is wrong with this profile, field by field, for the connection panel.
+    pub fn problems(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        if self.name.trim().is_empty() {
+            out.push(("name", "Give the profile a name".to_owned()));
+        }
+        if let Err(e) = crate::api::client::parse_base_url(&self.gateway_url) {
+            out.push(("gateway_url", e.user_message()));
+        }
+        if self.username.trim().is_empty() {
+            out.push(("username", "Enter your user name".to_owned()));
+        }
+        if self.refresh_interval_secs == 0 {
+            out.push((
+                "refresh_interval_secs",
+                "The refresh interval must be at least 1 s".to_owned(),
+            ));
+        }
+        out
+    }
+}
+
+/// Everything in `profiles.toml`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ProfilesFile {
+    /// Schema version of the file.
+    pub schema_version: u32,
+    /// The profile to open at start.
+    pub last_profile: Option<String>,
+    /// The user's profiles.
+    pub profiles: Vec<Profile>,
+}
+
+impl Default for ProfilesFile {
+    fn default() -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            last_profile: None,
+            profiles: Vec::new(),
+        }
+    }
+}
+
+impl ProfilesFile {
+    /// The profile with this name.
+    pub fn get(&self, name: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.name == name)
+    }
+
+    /// A name based on `base` that no profile has yet ("studio", "studio (2)", …).
+    pub fn unique_name(&self, base: &str) -> String {
+        let base = base.trim();
+        if self.get(base).is_none() {
+            return base.to_owned();
+        }
+        (2..)
+            .map(|n| format!("{base} ({n})"))
+            .find(|n| self.get(n).is_none())
+            .unwrap_or_default()
+    }
+}
+
+/// What loading found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loaded {
+    /// The profiles (empty when there was no usable file).
+    pub file: ProfilesFile,
+    /// Something the user must be told, already in words.
+    pub warning: Option<String>,
+    /// False when the file must not be overwritten (a newer CueDesk wrote it).
+    pub writable: bool,
+}
+
+/// Reads and writes `profiles.toml`.
+#[derive(Debug, Clone)]
+pub struct ProfileStore {
+    path: PathBuf,
+}
+
+impl ProfileStore {
+    /// A store at `path`.
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    /// The store in the OS config directory, if the OS has one.
+    pub fn in_config_dir() -> Option<Self> {
+        directories::ProjectDirs::from("", "", "cuedesk")
+            .map(|d| Self::new(d.config_dir().join("profiles.toml")))
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Loads the profiles. Never fails: problems come back as a warning with what could be read.
+    pub fn load(&self) -> Loaded {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Loaded {
+                    file: ProfilesFile::default(),
+                    warning: None,
+                    writable: true,
+                };
+            }
+            Err(e) => {
+                return Loaded {
+                    file: ProfilesFile::default(),
+                    warning: Some(format!(
+                        "Cannot read {}: {e}. Profiles are not saved this run",
+                        self.path.display()
+                    )),
+                    writable: false,
+                };
+            }
+        };
+        match toml::from_str::<ProfilesFile>(&text) {
+            Ok(file) if file.schema_version > SCHEMA_VERSION => Loaded {
+                warning: Some(format!(
+                    "{} was written by a newer CueDesk (schema {}); it is used read-only and not changed",
+                    self.path.display(),
+                    file.schema_version
+                )),
+                file,
+                writable: false,
+            },
+            Ok(file) => Loaded {
+                file,
+                warning: None,
+                writable: true,
+            },
+            Err(e) => {
+                let aside = self.corrupt_copy_path();
+                let kept = std::fs::copy(&self.path, &aside).is_ok();
+                let reason = e.message().to_owned();
+                Loaded {
+                    file: ProfilesFile::default(),
+                    warning: Some(if kept {
+                        format!(
+                            "{} could not be read ({reason}). It was kept as {}; starting with no profiles",
+                            self.path.display(),
+                            aside.display()
+                        )
+                    } else {
+                        format!(
+                            "{} could not be read ({reason}) nor copied aside; it is left as it is and profiles are not saved this run",
+                            self.path.display()
+                        )
+                    }),
+                    writable: kept,
+                }
+            }
+        }
+    }
+
+    fn corrupt_copy_path(&self) -> PathBuf {
+        let stamp = crate::api::auth::now_epoch();
+        let name = self
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("profiles.toml");
+        self.path.with_file_name(format!("{name}.corrupt-{stamp}"))
+    }
+
+    /// Writes the profiles atomically: a temporary file beside it, flushed to disk, then renamed
+    /// over the old one. A crash at any point leaves either the old or the new file.
+    pub fn save(&self, file: &ProfilesFile) -> std::io::Result<()> {
+        let dir = self.path.parent().unwrap_or_else(|| Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        let text = toml::to_string_pretty(file).map_err(std::io::Error::other)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        tmp.write_all(
+            b"# CueDesk gateway profiles. Secrets and tokens are in the OS keyring, never here.\n",
+        )?;
+        tmp.write_all(text.as_bytes())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(&self.path).map_err(|e| e.error)?;
+        // Make the rename itself durable.
+        if let Ok(d) = std::fs::File::open(dir) {
+            d.sync_all().ok();
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> ProfilesFile {
+        ProfilesFile {
+            schema_version: SCHEMA_VERSION,
+            last_profile: Some("studio".into()),
+            profiles: vec![Profile {
+                name: "studio".into(),
+                gateway_url: "http://gateway:8448".into(),
+                username: "jdoe".into(),
+                auth: AuthMode::Token,
+                path_mappings: vec![PathMapping {
+                    from: "/shots".into(),
+                    to: "S:\\shots".into(),
+                }],
+                ..Profile::default()
+            }],
+        }
+    }
+
+    #[test]
+    fn round_trip_and_no_secret_fields() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(dir.path().join("cuedesk/profiles.toml"));
+        assert_eq!(
+            store.load(),
+            Loaded {
+                file: ProfilesFile::default(),
+                warning: None,
+                writable: true
+            }
+        );
+        store.save(&sample()).unwrap();
+        let loaded = store.load();
+        assert_eq!(loaded.file, sample());
+        assert!(loaded.warning.is_none());
+        let text = std::fs::read_to_string(store.path()).unwrap();
+        assert!(text.contains("schema_version = 1"));
+        assert!(!text.to_lowercase().contains("secret ="), "{text}");
+        // Only the file itself is left in the directory: the temporary file was renamed.
+        assert_eq!(
+            std::fs::read_dir(store.path().parent().unwrap())
+                .unwrap()
+                .count(),
+            1
+        );
+    }
+
+    #[test]
+    fn a_corrupt_file_is_kept_aside_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(dir.path().join("profiles.toml"));
+        std::fs::write(store.path(), "profiles = [ this is not toml").unwrap();
+        let loaded = store.load();
+        assert!(loaded.file.profiles.is_empty());
+        let warning = loaded.warning.unwrap();
+        assert!(
+            warning.contains("could not be read") && warning.contains(".corrupt-"),
+            "{warning}"
+        );
+        let copies: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains(".corrupt-"))
+            .collect();
+        assert_eq!(copies.len(), 1);
+        assert_eq!(
+            std::fs::read_to_string(copies[0].path()).unwrap(),
+            "profiles = [ this is not toml"
+        );
+    }
+
+    #[test]
+    fn a_newer_file_is_read_but_never_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(dir.path().join("profiles.toml"));
+        std::fs::write(
+            store.path(),
+            "schema_version = 9\n[[profiles]]\nname = \"future\"\nnew_field = 1\n",
+        )
+        .unwrap();
+        let loaded = store.load();
+        assert!(!loaded.writable);
+        assert_eq!(loaded.file.profiles[0].name, "future");
+        assert!(loaded.warning.unwrap().contains("newer CueDesk"));
+    }
+
+    #[test]
+    fn names_and_validation() {
+        let file = sample();
+        assert_eq!(file.unique_name("studio"), "studio (2)");
+        assert_eq!(file.unique_name("other"), "other");
+        let bad = Profile {
+            name: " ".into(),
+            gateway_url: "gateway:8448".into(),
+            ..Profile::default()
+        };
+        let fields: Vec<_> = bad.problems().into_iter().map(|(f, _)| f).collect();
+        assert!(fields.contains(&"name") && fields.contains(&"gateway_url"));
+        assert!(file.profiles[0].problems().is_empty());
+    }
+}

@@ -1,0 +1,119 @@
+//! Data that comes from the gateway: the last good value, the request in flight, the last error.
+//!
+//! The previous data stays on screen while a refresh runs and after a refresh fails; a response
+//! that arrives after [`Remote::reset`] (profile or show switched) is dropped with its promise.
+
+use std::future::Future;
+use std::time::Instant;
+
+use poll_promise::Promise;
+
+use crate::api::ApiError;
+
+/// Runs `fut` on the runtime; the promise resolves with its output and the UI is woken.
+pub fn spawn<T, F>(rt: &tokio::runtime::Handle, ctx: &egui::Context, fut: F) -> Promise<T>
+where
+    T: Send + 'static,
+    F: Future<Output = T> + Send + 'static,
+{
+    let (sender, promise) = Promise::new();
+    let ctx = ctx.clone();
+    rt.spawn(async move {
+        sender.send(fut.await);
+        ctx.request_repaint();
+    });
+    promise
+}
+
+/// A remote value with its loading state.
+pub struct Remote<T: Send + 'static> {
+    data: Option<T>,
+    pending: Option<Promise<Result<T, ApiError>>>,
+    error: Option<ApiError>,
+    updated_at: Option<Instant>,
+    generation: u64,
+}
+
+impl<T: Send + 'static> Default for Remote<T> {
+    fn default() -> Self {
+        Self {
+            data: None,
+            pending: None,
+            error: None,
+            updated_at: None,
+            generation: 0,
+        }
+    }
+}
+
+impl<T: Send + 'static> Remote<T> {
+    /// Starts a request unless one is already in flight. Returns whether it started.
+    pub fn request(&mut self, start: impl FnOnce() -> Promise<Result<T, ApiError>>) -> bool {
+        if self.pending.is_some() {
+            return false;
+        }
+        self.pending = Some(start());
+        true
+    }
+
+    /// Takes a finished response, if any. Returns true when something changed.
+    pub fn poll(&mut self) -> bool {
+        let Some(promise) = self.pending.take() else {
+            return false;
+        };
+        match promise.try_take() {
+            Ok(Ok(value)) => {
+                self.data = Some(value);
+                self.error = None;
+                self.updated_at = Some(Instant::now());
+                self.generation += 1;
+                true
+            }
+            Ok(Err(e)) => {
+                tracing::warn!("request failed: {e}");
+                self.error = Some(e);
+                true
+            }
+            Err(promise) => {
+                self.pending = Some(promise);
+                false
+            }
+        }
+    }
+
+    /// Forgets everything, including a request in flight (its answer will be dropped).
+    pub fn reset(&mut self) {
+        *self = Self::default();
+    }
+
+    /// The last good value.
+    pub fn data(&self) -> Option<&T> {
+        self.data.as_ref()
+    }
+
+    /// The last good value, to change in place (counts as a new generation).
+    pub fn data_mut(&mut self) -> Option<&mut T> {
+        self.generation += 1;
+        self.data.as_mut()
+    }
+
+    /// The error of the last request, if it failed.
+    pub fn error(&self) -> Option<&ApiError> {
+        self.error.as_ref()
+    }
+
+    /// True while a request is in flight.
+    pub fn is_loading(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// When the value last arrived.
+    pub fn updated_at(&self) -> Option<Instant> {
+        self.updated_at
+    }
+
+    /// Bumped each time the value changes: derived caches compare it.
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+}

@@ -1,0 +1,474 @@
+//! The jobs table: every column sortable, the row order cached and rebuilt only when the data,
+//! the sort or the filter change, selection kept by job id across refreshes and re-sorts, and
+//! only the visible rows laid out.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+
+use egui::{RichText, Sense};
+use egui_extras::{Column, TableBuilder};
+
+use crate::api::auth::now_epoch;
+use crate::api::types::{FrameState, Job, JobState};
+use crate::remote::Remote;
+use crate::ui::widgets;
+
+/// A column of the jobs table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobColumn {
+    /// Job name.
+    Name,
+    /// State, "Paused" when paused.
+    State,
+    /// Stacked bar by frame state.
+    Progress,
+    /// Succeeded / total frames.
+    Done,
+    /// Running frames.
+    Running,
+    /// Waiting frames.
+    Waiting,
+    /// Frames waiting on dependencies.
+    Depend,
+    /// Dead frames.
+    Dead,
+    /// Eaten frames.
+    Eaten,
+    /// Priority.
+    Priority,
+    /// Minimum cores.
+    MinCores,
+    /// Maximum cores.
+    MaxCores,
+    /// Cores in use.
+    Reserved,
+    /// Highest memory of a frame.
+    MaxRss,
+    /// Owner.
+    User,
+    /// Shot.
+    Shot,
+    /// Time since submission.
+    Age,
+    /// When it finished.
+    Finished,
+}
+
+impl JobColumn {
+    /// Every column, in display order.
+    pub const ALL: [Self; 18] = [
+        Self::Name,
+        Self::State,
+        Self::Progress,
+        Self::Done,
+        Self::Running,
+        Self::Waiting,
+        Self::Depend,
+        Self::Dead,
+        Self::Eaten,
+        Self::Priority,
+        Self::MinCores,
+        Self::MaxCores,
+        Self::Reserved,
+        Self::MaxRss,
+        Self::User,
+        Self::Shot,
+        Self::Age,
+        Self::Finished,
+    ];
+
+    /// The header text.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Name => "Name",
+            Self::State => "State",
+            Self::Progress => "Progress",
+            Self::Done => "Done",
+            Self::Running => "Run",
+            Self::Waiting => "Wait",
+            Self::Depend => "Depend",
+            Self::Dead => "Dead",
+            Self::Eaten => "Eaten",
+            Self::Priority => "Priority",
+            Self::MinCores => "Min cores",
+            Self::MaxCores => "Max cores",
+            Self::Reserved => "Cores used",
+            Self::MaxRss => "Max RSS",
+            Self::User => "User",
+            Self::Shot => "Shot",
+            Self::Age => "Age",
+            Self::Finished => "Finished",
+        }
+    }
+
+    fn initial_width(self) -> f32 {
+        match self {
+            Self::Name => 300.0,
+            Self::Progress => 120.0,
+            Self::State => 70.0,
+            Self::Done => 80.0,
+            Self::MaxRss | Self::User | Self::Finished => 80.0,
+            _ => 56.0,
+        }
+    }
+
+    fn compare(self, a: &Job, b: &Job) -> Ordering {
+        let (sa, sb) = (&a.job_stats, &b.job_stats);
+        let f = |x: f32, y: f32| x.total_cmp(&y);
+        match self {
+            Self::Name => a.name.cmp(&b.name),
+            Self::State => state_text(a).cmp(state_text(b)),
+            Self::Progress | Self::Done => done_fraction(a).total_cmp(&done_fraction(b)),
+            Self::Running => sa.running_frames.cmp(&sb.running_frames),
+            Self::Waiting => sa.waiting_frames.cmp(&sb.waiting_frames),
+            Self::Depend => sa.depend_frames.cmp(&sb.depend_frames),
+            Self::Dead => sa.dead_frames.cmp(&sb.dead_frames),
+            Self::Eaten => sa.eaten_frames.cmp(&sb.eaten_frames),
+            Self::Priority => a.priority.cmp(&b.priority),
+            Self::MinCores => f(a.min_cores, b.min_cores),
+            Self::MaxCores => f(a.max_cores, b.max_cores),
+            Self::Reserved => f(sa.reserved_cores, sb.reserved_cores),
+            Self::MaxRss => sa.max_rss.cmp(&sb.max_rss),
+            Self::User => a.user.cmp(&b.user),
+            Self::Shot => a.shot.cmp(&b.shot),
+            // Older jobs first when ascending: the earlier submission is the greater age.
+            Self::Age => b.start_time.cmp(&a.start_time),
+            Self::Finished => a.stop_time.cmp(&b.stop_time),
+        }
+    }
+}
+
+/// "Paused" for a paused pending job, else the state's name.
+pub fn state_text(job: &Job) -> &str {
+    match (&job.state, job.is_paused) {
+        (JobState::Pending, true) => "Paused",
+        (JobState::Pending, false) => "Pending",
+        (JobState::Finished, _) => "Finished",
+        (other, _) => other.as_str(),
+    }
+}
+
+fn done_fraction(job: &Job) -> f64 {
+    let s = &job.job_stats;
+    if s.total_frames <= 0 {
+        return 0.0;
+    }
+    f64::from(s.succeeded_frames + s.eaten_frames) / f64::from(s.total_frames)
+}
+
+/// The state counts of a job, for its progress bar.
+pub fn state_counts(job: &Job) -> [(FrameState, i32); 6] {
+    let s = &job.job_stats;
+    [
+        (FrameState::Succeeded, s.succeeded_frames),
+        (FrameState::Running, s.running_frames),
+        (FrameState::Waiting, s.waiting_frames),
+        (FrameState::Depend, s.depend_frames),
+        (FrameState::Dead, s.dead_frames),
+        (FrameState::Eaten, s.eaten_frames),
+    ]
+}
+
+/// Sort column and direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SortState {
+    /// The column sorted on.
+    pub column: JobColumn,
+    /// Ascending or descending.
+    pub ascending: bool,
+}
+
+/// Which jobs the table shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobFilter {
+    /// Case-insensitive substring of the name.
+    pub text: String,
+    /// Only jobs of this user (the profile's user for "my jobs").
+    pub user: Option<String>,
+    /// Only jobs with dead frames.
+    pub has_dead: bool,
+}
+
+impl JobFilter {
+    fn matches(&self, job: &Job) -> bool {
+        (self.text.is_empty() || job.name.to_lowercase().contains(&self.text.to_lowercase()))
+            && self.user.as_ref().is_none_or(|u| &job.user == u)
+            && (!self.has_dead || job.job_stats.dead_frames > 0)
+    }
+}
+
+/// The jobs table's state.
+pub struct JobsView {
+    /// The jobs of the current show.
+    pub jobs: Remote<Vec<Job>>,
+    /// Sort.
+    pub sort: SortState,
+    /// Filter.
+    pub filter: JobFilter,
+    /// Selected job ids.
+    pub selected: BTreeSet<String>,
+    order: Vec<usize>,
+    order_key: Option<(u64, SortState, JobFilter)>,
+}
+
+impl Default for JobsView {
+    fn default() -> Self {
+        Self {
+            jobs: Remote::default(),
+            sort: SortState {
+                column: JobColumn::Name,
+                ascending: true,
+            },
+            filter: JobFilter::default(),
+            selected: BTreeSet::new(),
+            order: Vec::new(),
+            order_key: None,
+        }
+    }
+}
+
+impl JobsView {
+    /// Rebuilds the row order if the data, the sort or the filter changed since last time.
+    pub fn update_order(&mut self) {
+        let key = (self.jobs.generation(), self.sort, self.filter.clone());
+        if self.order_key.as_ref() == Some(&key) {
+            return;
+        }
+        let jobs: &[Job] = self.jobs.data().map_or(&[], Vec::as_slice);
+        let mut order: Vec<usize> = (0..jobs.len())
+            .filter(|&i| self.filter.matches(&jobs[i]))
+            .collect();
+        let SortState { column, ascending } = self.sort;
+        // Stable: equal keys keep the gateway's (name) order.
+        order.sort_by(|&a, &b| {
+            let o = column.compare(&jobs[a], &jobs[b]);
+            if ascending { o } else { o.reverse() }
+        });
+        self.order = order;
+        self.order_key = Some(key);
+        // Selection survives refreshes, but not the job's disappearance.
+        let ids: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
+        self.selected.retain(|id| ids.contains(id.as_str()));
+    }
+
+    /// The jobs in display order.
+    pub fn visible(&self) -> impl Iterator<Item = &Job> {
+        let jobs = self.jobs.data().map_or(&[][..], Vec::as_slice);
+        self.order.iter().map(move |&i| &jobs[i])
+    }
+
+    /// The selected jobs, in display order.
+    pub fn selected_jobs(&self) -> Vec<Job> {
+        self.visible()
+            .filter(|j| self.selected.contains(&j.id))
+            .cloned()
+            .collect()
+    }
+
+    /// Clicking a header sorts by it; clicking it again reverses.
+    pub fn click_header(&mut self, column: JobColumn) {
+        if self.sort.column == column {
+            self.sort.ascending = !self.sort.ascending;
+        } else {
+            self.sort = SortState {
+                column,
+                ascending: true,
+            };
+        }
+    }
+
+    /// Draws the table.
+    pub fn table_ui(&mut self, ui: &mut egui::Ui) {
+        self.update_order();
+        let now = now_epoch();
+        let row_height = ui.spacing().interact_size.y;
+        // A click anywhere on a row selects it: cells are not text-selectable.
+        ui.style_mut().interaction.selectable_labels = false;
+        let mut clicked_header = None;
+        let mut clicked_row: Option<(String, bool)> = None;
+        let mut table = TableBuilder::new(ui)
+            .id_salt("jobs")
+            .striped(true)
+            .resizable(true)
+            .sense(Sense::click())
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+        for c in JobColumn::ALL {
+            table = table.column(Column::initial(c.initial_width()).at_least(30.0).clip(true));
+        }
+        let jobs = self.jobs.data().map_or(&[][..], Vec::as_slice);
+        let order = &self.order;
+        let selected = &self.selected;
+        let sort = self.sort;
+        table
+            .header(row_height, |mut header| {
+                for c in JobColumn::ALL {
+                    header.col(|ui| {
+                        let arrow = match (sort.column == c, sort.ascending) {
+                            (true, true) => " ^",
+                            (true, false) => " v",
+                            (false, _) => "",
+                        };
+                        if ui
+                            .add(
+                                egui::Button::new(
+                                    RichText::new(format!("{}{arrow}", c.title())).strong(),
+                                )
+                                .frame(false),
+                            )
+                            .clicked()
+                        {
+                            clicked_header = Some(c);
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(row_height, order.len(), |mut row| {
+                    let job = &jobs[order[row.index()]];
+                    row.set_selected(selected.contains(&job.id));
+                    let s = &job.job_stats;
+                    for c in JobColumn::ALL {
+                        row.col(|ui| match c {
+                            JobColumn::Name => {
+                                ui.label(&job.name);
+                            }
+                            JobColumn::State => {
+                                ui.label(state_text(job));
+                            }
+                            JobColumn::Progress => {
+                                let w = ui.available_width();
+                                widgets::state_bar(ui, &state_counts(job), w);
+                            }
+                            JobColumn::Done => {
+                                ui.label(format!("{}/{}", s.succeeded_frames, s.total_frames));
+                            }
+                            JobColumn::Running => count(ui, s.running_frames),
+                            JobColumn::Waiting => count(ui, s.waiting_frames),
+                            JobColumn::Depend => count(ui, s.depend_frames),
+                            JobColumn::Dead => count(ui, s.dead_frames),
+                            JobColumn::Eaten => count(ui, s.eaten_frames),
+                            JobColumn::Priority => {
+                                ui.label(job.priority.to_string());
+                            }
+                            JobColumn::MinCores => {
+                                ui.label(format!("{}", job.min_cores));
+                            }
+                            JobColumn::MaxCores => {
+                                ui.label(format!("{}", job.max_cores));
+                            }
+                            JobColumn::Reserved => {
+                                ui.label(format!("{}", s.reserved_cores));
+                            }
+                            JobColumn::MaxRss => {
+                                ui.label(widgets::kb(s.max_rss));
+                            }
+                            JobColumn::User => {
+                                ui.label(&job.user);
+                            }
+                            JobColumn::Shot => {
+                                ui.label(&job.shot);
+                            }
+                            JobColumn::Age => {
+                                ui.label(widgets::duration(now - i64::from(job.start_time)));
+                            }
+                            JobColumn::Finished => {
+                                if job.stop_time > 0 {
+                                    ui.label(format!(
+                                        "{} ago",
+                                        widgets::duration(now - i64::from(job.stop_time))
+                                    ));
+                                }
+                            }
+                        });
+                    }
+                    if row.response().clicked() {
+                        let extend = row
+                            .response()
+                            .ctx
+                            .input(|i| i.modifiers.command || i.modifiers.shift);
+                        clicked_row = Some((job.id.clone(), extend));
+                    }
+                });
+            });
+        if let Some(c) = clicked_header {
+            self.click_header(c);
+        }
+        if let Some((id, extend)) = clicked_row {
+            if !extend {
+                self.selected.clear();
+                self.selected.insert(id);
+            } else if !self.selected.remove(&id) {
+                self.selected.insert(id);
+            }
+        }
+    }
+}
+
+fn count(ui: &mut egui::Ui, n: i32) {
+    if n > 0 {
+        ui.label(n.to_string());
+    } else {
+        ui.weak("0");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(name: &str, priority: i32, dead: i32) -> Job {
+        let mut j = Job {
+            id: format!("id-{name}"),
+            name: name.into(),
+            priority,
+            ..Job::default()
+        };
+        j.job_stats.dead_frames = dead;
+        j
+    }
+
+    fn loaded(jobs: Vec<Job>) -> JobsView {
+        let mut v = JobsView::default();
+        let (tx, promise) = poll_promise::Promise::new();
+        tx.send(Ok(jobs));
+        v.jobs.request(|| promise);
+        v.jobs.poll();
+        v
+    }
+
+    fn names(v: &JobsView) -> Vec<String> {
+        v.visible().map(|j| j.name.clone()).collect()
+    }
+
+    #[test]
+    fn sorting_is_stable_and_reversible_and_cached() {
+        let mut v = loaded(vec![job("a", 50, 0), job("b", 100, 2), job("c", 50, 1)]);
+        v.update_order();
+        assert_eq!(names(&v), ["a", "b", "c"]);
+        v.click_header(JobColumn::Priority);
+        v.update_order();
+        assert_eq!(
+            names(&v),
+            ["a", "c", "b"],
+            "equal priorities keep name order"
+        );
+        v.click_header(JobColumn::Priority);
+        v.update_order();
+        assert_eq!(names(&v), ["b", "a", "c"], "descending; ties still in name order");
+        v.filter.has_dead = true;
+        v.update_order();
+        assert_eq!(names(&v), ["b", "c"]);
+    }
+
+    #[test]
+    fn selection_is_by_id_and_dropped_when_the_job_goes() {
+        let mut v = loaded(vec![job("a", 1, 0), job("b", 2, 0)]);
+        v.selected.insert("id-b".into());
+        v.click_header(JobColumn::Priority);
+        v.update_order();
+        assert_eq!(v.selected_jobs()[0].name, "b");
+        *v.jobs.data_mut().unwrap() = vec![job("a", 1, 0)];
+        v.update_order();
+        assert!(v.selected.is_empty());
+    }
+}

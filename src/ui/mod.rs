@@ -1,0 +1,5 @@
+//! The views and widgets of the window.
+
+pub mod jobs;
+pub mod theme;
+pub mod widgets;

@@ -1,0 +1,80 @@
+//! Small widgets and formatting shared by the views.
+
+use egui::{Rect, Sense, Ui, vec2};
+
+use crate::api::types::FrameState;
+use crate::ui::theme;
+
+/// KB as a human size: `812 KB`, `3.0 MB`, `8.0 GB`.
+pub fn kb(kb: i64) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let v = kb as f64;
+    if v >= 1_048_576.0 {
+        format!("{:.1} GB", v / 1_048_576.0)
+    } else if v >= 1024.0 {
+        format!("{:.1} MB", v / 1024.0)
+    } else {
+        format!("{kb} KB")
+    }
+}
+
+/// Seconds as a short duration: `45s`, `12m`, `3h05m`, `2d04h`.
+pub fn duration(secs: i64) -> String {
+    let s = secs.max(0);
+    match s {
+        0..60 => format!("{s}s"),
+        60..3600 => format!("{}m", s / 60),
+        3600..86_400 => format!("{}h{:02}m", s / 3600, (s % 3600) / 60),
+        _ => format!("{}d{:02}h", s / 86_400, (s % 86_400) / 3600),
+    }
+}
+
+/// A bar split by frame state, in the state colours, with the counts in its tooltip.
+pub fn state_bar(ui: &mut Ui, counts: &[(FrameState, i32)], width: f32) -> egui::Response {
+    let height = ui.spacing().interact_size.y * 0.6;
+    let (rect, response) = ui.allocate_exact_size(vec2(width, height), Sense::hover());
+    let total: i32 = counts.iter().map(|(_, n)| (*n).max(0)).sum();
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
+    if total > 0 {
+        let mut x = rect.left();
+        for (state, n) in counts {
+            if *n <= 0 {
+                continue;
+            }
+            #[allow(clippy::cast_precision_loss)]
+            let w = rect.width() * (*n as f32) / (total as f32);
+            painter.rect_filled(
+                Rect::from_min_size(egui::pos2(x, rect.top()), vec2(w, rect.height())),
+                0.0,
+                theme::frame_state(state),
+            );
+            x += w;
+        }
+    }
+    let tip: Vec<String> = counts
+        .iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(s, n)| format!("{n} {}", s.as_str().to_lowercase()))
+        .collect();
+    response.on_hover_text(if tip.is_empty() {
+        "no frames".to_owned()
+    } else {
+        tip.join(", ")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn human_units() {
+        assert_eq!(kb(812), "812 KB");
+        assert_eq!(kb(3 * 1024), "3.0 MB");
+        assert_eq!(kb(8_388_608), "8.0 GB");
+        assert_eq!(duration(45), "45s");
+        assert_eq!(duration(3 * 3600 + 300), "3h05m");
+        assert_eq!(duration(2 * 86_400 + 4 * 3600), "2d04h");
+    }
+}

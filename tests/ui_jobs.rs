@@ -1,0 +1,207 @@
+//! The window, driven headless through AccessKit (egui_kittest) against the in-process
+//! simulator: click by label, read what is shown.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Target;
+use cuedesk::api::Credentials;
+use cuedesk::api::requests::JobSearchCriteria;
+use cuedesk::app::{Connection, CueDeskApp};
+use cuedesk::profiles::Profile;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+fn profile(t: &Target, name: &str) -> Profile {
+    Profile {
+        name: name.into(),
+        gateway_url: t.url.clone(),
+        username: "jdoe".into(),
+        default_show: "demo_show".into(),
+        ..Profile::default()
+    }
+}
+
+fn harness(connection: Connection) -> Harness<'static, CueDeskApp> {
+    let rt = tokio::runtime::Handle::current();
+    Harness::builder()
+        .with_size(egui::vec2(1600.0, 900.0))
+        .build_eframe(move |_cc| CueDeskApp::new(rt, Some(connection)))
+}
+
+/// Steps frames until `done` holds: the app's requests run on the runtime's worker threads, so
+/// this polls the UI until their answers are shown (never a fixed sleep as synchronisation).
+fn step_until(
+    h: &mut Harness<'_, CueDeskApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, CueDeskApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        h.step();
+        if done(h) {
+            h.step();
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+async fn demo_show_jobs(t: &Target) -> Vec<cuedesk::api::types::Job> {
+    t.client()
+        .get_jobs(&JobSearchCriteria {
+            shows: vec!["demo_show".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connects_and_lists_the_jobs_of_the_show() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let jobs = demo_show_jobs(&t).await;
+    let first = jobs.first().unwrap().name.clone();
+    let mut h = harness(Connection {
+        profile: profile(&t, "Studio"),
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+    });
+    step_until(&mut h, "the first job", |h| {
+        h.query_by_label(&first).is_some()
+    });
+    assert_eq!(h.get_by_label("Show").value().as_deref(), Some("demo_show"));
+    h.get_by_label_contains(&format!("of {} jobs", jobs.len()));
+    h.get_by_label(&t.url);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_secret_says_the_secret_does_not_match() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let mut h = harness(Connection {
+        profile: profile(&t, "Studio"),
+        credentials: Credentials::secret("jdoe", "not-the-secret"),
+    });
+    step_until(&mut h, "the auth error", |h| {
+        h.query_by_label_contains("Secret does not match").is_some()
+    });
+    assert!(h.query_by_label("refresh failed").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn clicking_a_header_sorts_and_clicking_again_reverses() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let jobs = demo_show_jobs(&t).await;
+    let lowest = jobs
+        .iter()
+        .min_by_key(|j| (j.priority, j.name.clone()))
+        .unwrap()
+        .name
+        .clone();
+    let highest = jobs.iter().rev().max_by_key(|j| j.priority).unwrap();
+    let mut h = harness(Connection {
+        profile: profile(&t, "Studio"),
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+    });
+    step_until(&mut h, "the jobs", |h| {
+        h.query_by_label(&jobs[0].name).is_some()
+    });
+
+    h.get_by_label("Priority").click();
+    h.step();
+    h.step();
+    let y = |h: &Harness<'_, CueDeskApp>, name: &str| h.get_by_label(name).rect().min.y;
+    let top_row = h.get_by_label("Priority ^").rect().max.y;
+    assert!(
+        y(&h, &lowest) > top_row && y(&h, &lowest) < top_row + 40.0,
+        "lowest priority first"
+    );
+
+    h.get_by_label("Priority ^").click();
+    h.step();
+    h.step();
+    h.get_by_label("Priority v");
+    let top_row = h.get_by_label("Priority v").rect().max.y;
+    let first_shown = h
+        .state()
+        .session
+        .as_ref()
+        .unwrap()
+        .jobs
+        .visible()
+        .next()
+        .unwrap()
+        .clone();
+    assert_eq!(first_shown.priority, highest.priority);
+    assert!(
+        y(&h, &first_shown.name) < top_row + 40.0,
+        "highest priority first"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pausing_a_job_shows_it_paused_after_the_refresh() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let jobs = demo_show_jobs(&t).await;
+    let target = jobs.iter().find(|j| !j.is_paused).unwrap().name.clone();
+    let mut h = harness(Connection {
+        profile: profile(&t, "Studio"),
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+    });
+    step_until(&mut h, "the jobs", |h| h.query_by_label(&target).is_some());
+    let paused_before = h.query_all_by_label("Paused").count();
+
+    h.get_by_label(&target).click();
+    step_until(&mut h, "the selection", |h| {
+        h.query_by_label_contains("1 selected").is_some()
+    });
+    h.get_by_label("Pause").click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label("Paused 1 job").is_some()
+    });
+    step_until(&mut h, "the refreshed state", |h| {
+        h.query_all_by_label("Paused").count() == paused_before + 1
+    });
+    let job = t.client().find_job(&target).await.unwrap();
+    assert!(job.is_paused, "the gateway has it paused");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn switching_gateway_swaps_the_job_list() {
+    let a = Target::new().await;
+    let Some(_) = a.sim() else { return };
+    let b = Target::with_farm(cuedesk::sim::FarmSpec {
+        seed: 777,
+        ..common::test_farm()
+    })
+    .await;
+    let only_a = demo_show_jobs(&a).await[0].name.clone();
+    let b_jobs = demo_show_jobs(&b).await;
+    assert!(
+        b_jobs.iter().all(|j| j.name != only_a),
+        "the two farms differ"
+    );
+    let mut h = harness(Connection {
+        profile: profile(&a, "Site A"),
+        credentials: Credentials::secret("jdoe", a.secret.clone()),
+    });
+    step_until(&mut h, "site A's jobs", |h| {
+        h.query_by_label(&only_a).is_some()
+    });
+    h.state_mut().connect(Connection {
+        profile: profile(&b, "Site B"),
+        credentials: Credentials::secret("jdoe", b.secret.clone()),
+    });
+    step_until(&mut h, "site B's jobs", |h| {
+        h.query_by_label(&b_jobs[0].name).is_some()
+    });
+    assert!(h.query_by_label(&only_a).is_none());
+    h.get_by_label("Site B");
+}
