@@ -12,6 +12,7 @@ use crate::api::types::{Job, Show};
 use crate::api::{ApiClient, ApiError, ClientConfig, Credentials};
 use crate::profiles::Profile;
 use crate::remote::{Remote, spawn};
+use crate::ui::actions::{ActionDialog, ActionRequest, DialogOutcome, JobAction, outcome_text};
 use crate::ui::jobs::JobsView;
 use crate::ui::theme;
 
@@ -21,24 +22,6 @@ pub struct Connection {
     pub profile: Profile,
     /// Secret or token.
     pub credentials: Credentials,
-}
-
-/// A job action from the toolbar.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum JobAction {
-    /// Pause the jobs.
-    Pause,
-    /// Resume the jobs.
-    Resume,
-}
-
-impl JobAction {
-    fn label(self) -> &'static str {
-        match self {
-            Self::Pause => "Pause",
-            Self::Resume => "Resume",
-        }
-    }
 }
 
 struct Toast {
@@ -61,6 +44,7 @@ pub struct Session {
     pub jobs: JobsView,
     next_refresh: Instant,
     actions: Vec<(JobAction, Promise<ActionOutcome>)>,
+    dialog: Option<ActionDialog>,
 }
 
 impl Session {
@@ -81,6 +65,7 @@ impl Session {
             jobs: JobsView::default(),
             next_refresh: Instant::now(),
             actions: Vec::new(),
+            dialog: None,
         })
     }
 
@@ -115,26 +100,36 @@ impl Session {
         self.next_refresh = Instant::now() + self.refresh_interval();
     }
 
-    fn run_action(
+    /// Asks what must be asked (a dialog), or sends the action at once.
+    fn start_action(
         &mut self,
         rt: &tokio::runtime::Handle,
         ctx: &egui::Context,
         action: JobAction,
         jobs: Vec<Job>,
     ) {
-        let client = self.client.clone();
-        let promise = spawn(rt, ctx, async move {
-            let mut out = Vec::with_capacity(jobs.len());
-            // Sequential: Cuebot's job servant is not safe for concurrent mutations of one job.
-            for job in jobs {
-                let r = match action {
-                    JobAction::Pause => client.pause_job(&job.id).await,
-                    JobAction::Resume => client.resume_job(&job.id).await,
-                };
-                out.push((job.name, r));
-            }
-            out
-        });
+        if jobs.is_empty() || self.profile.read_only {
+            return;
+        }
+        match ActionDialog::start(action, jobs.clone(), &self.profile.username) {
+            Ok(request) => self.send_action(rt, ctx, request, jobs),
+            Err(dialog) => self.dialog = Some(dialog),
+        }
+    }
+
+    fn send_action(
+        &mut self,
+        rt: &tokio::runtime::Handle,
+        ctx: &egui::Context,
+        request: ActionRequest,
+        jobs: Vec<Job>,
+    ) {
+        let action = request.action();
+        let promise = spawn(
+            rt,
+            ctx,
+            request.run(self.client.clone(), self.profile.username.clone(), jobs),
+        );
         self.actions.push((action, promise));
     }
 }
@@ -199,7 +194,7 @@ impl CueDeskApp {
             return;
         };
         session.shows.poll();
-        session.jobs.jobs.poll();
+        session.jobs.poll();
         // Choose a show once the list is known: the profile's, else the first active one.
         if session.show.is_none()
             && let Some(first) = session.shows.data().and_then(|s| s.first())
@@ -228,22 +223,8 @@ impl CueDeskApp {
         // Wake up for the next refresh; nothing repaints in between when idle.
         ctx.request_repaint_after(session.next_refresh.saturating_duration_since(now));
         for (action, outcome) in finished {
-            let failed: Vec<_> = outcome
-                .iter()
-                .filter_map(|(n, r)| r.as_ref().err().map(|e| (n, e)))
-                .collect();
-            if let Some((name, e)) = failed.first() {
-                let text = format!("{} failed for {name}: {}", action.label(), e.user_message());
-                self.toast(text, true);
-            } else {
-                let text = format!(
-                    "{} {} job{}",
-                    past_tense(action),
-                    outcome.len(),
-                    if outcome.len() == 1 { "" } else { "s" }
-                );
-                self.toast(text, false);
-            }
+            let (text, error) = outcome_text(action, &outcome);
+            self.toast(text, error);
         }
         self.toasts
             .retain(|t| t.shown_at.elapsed() < Duration::from_secs(TOAST_SECS));
@@ -367,7 +348,7 @@ impl CueDeskApp {
             }
             ui.checkbox(&mut session.jobs.filter.has_dead, "Has dead frames");
             ui.separator();
-            for action in [JobAction::Pause, JobAction::Resume] {
+            for action in JobAction::ALL {
                 let enabled = !selected.is_empty() && !read_only;
                 let hover = if read_only {
                     "This profile is read-only"
@@ -379,7 +360,7 @@ impl CueDeskApp {
                     .on_disabled_hover_text(hover)
                     .clicked()
                 {
-                    session.run_action(&rt, ui.ctx(), action, selected.clone());
+                    session.start_action(&rt, ui.ctx(), action, selected.clone());
                 }
             }
             let shown = session.jobs.visible().count();
@@ -395,7 +376,21 @@ impl CueDeskApp {
                 ui.label("Loading jobs…");
             });
         }
-        session.jobs.table_ui(ui);
+        if let Some(action) = session.jobs.table_ui(ui, read_only) {
+            let jobs = session.jobs.selected_jobs();
+            session.start_action(&rt, ui.ctx(), action, jobs);
+        }
+        if let Some(dialog) = session.dialog.as_mut() {
+            match dialog.ui(ui.ctx()) {
+                DialogOutcome::Open => {}
+                DialogOutcome::Cancelled => session.dialog = None,
+                DialogOutcome::Confirmed(request) => {
+                    let jobs = session.jobs.selected_jobs();
+                    session.dialog = None;
+                    session.send_action(&rt, ui.ctx(), request, jobs);
+                }
+            }
+        }
     }
 
     fn toasts_ui(&self, ctx: &egui::Context) {
@@ -439,13 +434,6 @@ fn theme_switch_ui(ui: &mut egui::Ui) {
         });
     if pref != before {
         ui.ctx().set_theme(pref);
-    }
-}
-
-fn past_tense(action: JobAction) -> &'static str {
-    match action {
-        JobAction::Pause => "Paused",
-        JobAction::Resume => "Resumed",
     }
 }
 

@@ -150,10 +150,16 @@ async fn pausing_a_job_shows_it_paused_after_the_refresh() {
     let t = Target::new().await;
     let Some(_) = t.sim() else { return };
     let jobs = demo_show_jobs(&t).await;
-    let target = jobs.iter().find(|j| !j.is_paused).unwrap().name.clone();
+    let job = jobs.iter().find(|j| !j.is_paused).unwrap();
+    let target = job.name.clone();
+    // The job's owner pauses it: no other-user confirmation.
+    let me = Profile {
+        username: job.user.clone(),
+        ..profile(&t, "Studio")
+    };
     let mut h = harness(Connection {
-        profile: profile(&t, "Studio"),
-        credentials: Credentials::secret("jdoe", t.secret.clone()),
+        profile: me,
+        credentials: Credentials::secret(job.user.clone(), t.secret.clone()),
     });
     step_until(&mut h, "the jobs", |h| h.query_by_label(&target).is_some());
     let paused_before = h.query_all_by_label("Paused").count();
@@ -204,4 +210,97 @@ async fn switching_gateway_swaps_the_job_list() {
     });
     assert!(h.query_by_label(&only_a).is_none());
     h.get_by_label("Site B");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_asks_for_a_reason_and_the_job_leaves_the_list() {
+    let t = Target::new().await;
+    let Some(sim) = t.sim() else { return };
+    let jobs = demo_show_jobs(&t).await;
+    let target = jobs
+        .iter()
+        .find(|j| j.user == "jdoe")
+        .unwrap_or(&jobs[0])
+        .clone();
+    let mut h = harness(Connection {
+        profile: profile(&t, "Studio"),
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+    });
+    step_until(&mut h, "the jobs", |h| {
+        h.query_by_label(&target.name).is_some()
+    });
+    h.get_by_label(&target.name).click();
+    step_until(&mut h, "the selection", |h| {
+        h.query_by_label_contains("1 selected").is_some()
+    });
+    h.get_by_label("Kill…").click();
+    step_until(&mut h, "the dialog", |h| {
+        h.query_by_label("Say why the jobs are killed").is_some()
+    });
+    if target.user != "jdoe" {
+        h.get_by_label("Act on other users' jobs").click();
+        h.step();
+    }
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Reason")
+        .focus();
+    h.step();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "Reason")
+        .type_text("wrong camera");
+    step_until(&mut h, "a valid reason", |h| {
+        h.query_by_label("Say why the jobs are killed").is_none()
+    });
+    h.get_by_label("Kill").click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label("Killed 1 job").is_some()
+    });
+    step_until(&mut h, "the refreshed list", |h| {
+        h.query_by_label(&target.name).is_none()
+    });
+    let body = sim
+        .requests()
+        .into_iter()
+        .rfind(|r| r.path == "/job.JobInterface/Kill")
+        .unwrap()
+        .body;
+    assert!(
+        body.contains(r#""username":"jdoe""#) && body.contains(r#""reason":"wrong camera""#),
+        "{body}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn other_users_jobs_need_an_explicit_confirmation() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let jobs = demo_show_jobs(&t).await;
+    let theirs = jobs
+        .iter()
+        .find(|j| j.user != "jdoe" && !j.is_paused)
+        .unwrap()
+        .clone();
+    let mut h = harness(Connection {
+        profile: profile(&t, "Studio"),
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+    });
+    step_until(&mut h, "the jobs", |h| {
+        h.query_by_label(&theirs.name).is_some()
+    });
+    h.get_by_label(&theirs.name).click();
+    step_until(&mut h, "the selection", |h| {
+        h.query_by_label_contains("1 selected").is_some()
+    });
+    h.get_by_label("Pause").click();
+    step_until(&mut h, "the confirmation", |h| {
+        h.query_by_label("Act on other users' jobs").is_some()
+    });
+    h.get_by_label_contains("belong to other users");
+    // Nothing is sent until the user ticks the box and confirms.
+    assert!(!t.client().get_job(&theirs.id).await.unwrap().is_paused);
+    h.get_by_label("Act on other users' jobs").click();
+    h.step();
+    h.get_all_by_label("Pause").last().unwrap().click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label("Paused 1 job").is_some()
+    });
+    assert!(t.client().get_job(&theirs.id).await.unwrap().is_paused);
 }

@@ -11,6 +11,7 @@ use egui_extras::{Column, TableBuilder};
 use crate::api::auth::now_epoch;
 use crate::api::types::{FrameState, Job, JobState};
 use crate::remote::Remote;
+use crate::ui::actions::JobAction;
 use crate::ui::widgets;
 
 /// A column of the jobs table.
@@ -251,10 +252,17 @@ impl JobsView {
         self.selected.retain(|id| ids.contains(id.as_str()));
     }
 
-    /// The jobs in display order.
+    /// The jobs in display order (as of the last [`Self::update_order`]).
     pub fn visible(&self) -> impl Iterator<Item = &Job> {
         let jobs = self.jobs.data().map_or(&[][..], Vec::as_slice);
-        self.order.iter().map(move |&i| &jobs[i])
+        self.order.iter().filter_map(move |&i| jobs.get(i))
+    }
+
+    /// Takes a finished response; the row order follows new data at once.
+    pub fn poll(&mut self) {
+        if self.jobs.poll() {
+            self.update_order();
+        }
     }
 
     /// The selected jobs, in display order.
@@ -277,8 +285,8 @@ impl JobsView {
         }
     }
 
-    /// Draws the table.
-    pub fn table_ui(&mut self, ui: &mut egui::Ui) {
+    /// Draws the table. Returns an action chosen from a row's right-click menu (for the selection).
+    pub fn table_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<JobAction> {
         self.update_order();
         let now = now_epoch();
         let row_height = ui.spacing().interact_size.y;
@@ -286,6 +294,8 @@ impl JobsView {
         ui.style_mut().interaction.selectable_labels = false;
         let mut clicked_header = None;
         let mut clicked_row: Option<(String, bool)> = None;
+        let mut menu_action = None;
+        let mut menu_row: Option<String> = None;
         let mut table = TableBuilder::new(ui)
             .id_salt("jobs")
             .striped(true)
@@ -324,7 +334,9 @@ impl JobsView {
             })
             .body(|body| {
                 body.rows(row_height, order.len(), |mut row| {
-                    let job = &jobs[order[row.index()]];
+                    let Some(job) = order.get(row.index()).and_then(|&i| jobs.get(i)) else {
+                        return;
+                    };
                     row.set_selected(selected.contains(&job.id));
                     let s = &job.job_stats;
                     for c in JobColumn::ALL {
@@ -381,13 +393,27 @@ impl JobsView {
                             }
                         });
                     }
-                    if row.response().clicked() {
-                        let extend = row
-                            .response()
+                    let response = row.response();
+                    if response.clicked() {
+                        let extend = response
                             .ctx
                             .input(|i| i.modifiers.command || i.modifiers.shift);
                         clicked_row = Some((job.id.clone(), extend));
                     }
+                    if response.secondary_clicked() {
+                        menu_row = Some(job.id.clone());
+                    }
+                    response.context_menu(|ui| {
+                        for action in JobAction::ALL {
+                            if ui
+                                .add_enabled(!read_only, egui::Button::new(action.label()))
+                                .clicked()
+                            {
+                                menu_action = Some(action);
+                                ui.close();
+                            }
+                        }
+                    });
                 });
             });
         if let Some(c) = clicked_header {
@@ -401,6 +427,14 @@ impl JobsView {
                 self.selected.insert(id);
             }
         }
+        // Right-clicking outside the selection acts on that row alone.
+        if let Some(id) = menu_row
+            && !self.selected.contains(&id)
+        {
+            self.selected.clear();
+            self.selected.insert(id);
+        }
+        menu_action
     }
 }
 
@@ -454,7 +488,11 @@ mod tests {
         );
         v.click_header(JobColumn::Priority);
         v.update_order();
-        assert_eq!(names(&v), ["b", "a", "c"], "descending; ties still in name order");
+        assert_eq!(
+            names(&v),
+            ["b", "a", "c"],
+            "descending; ties still in name order"
+        );
         v.filter.has_dead = true;
         v.update_order();
         assert_eq!(names(&v), ["b", "c"]);

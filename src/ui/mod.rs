@@ -1,5 +1,6 @@
 //! The views and widgets of the window.
 
+pub mod actions;
 pub mod jobs;
 pub mod theme;
 pub mod widgets;

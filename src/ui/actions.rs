@@ -1,0 +1,398 @@
+//! Job actions and the dialog in front of them: destructive actions always confirm and name
+//! their targets, kill asks for a reason, and acting on other users' jobs needs an explicit
+//! tick, as CueGUI asks.
+
+use crate::api::requests::FrameSearchCriteria;
+use crate::api::types::{FrameState, Job};
+use crate::api::{ApiClient, ApiError, KillReason};
+use crate::ui::theme;
+
+/// What the user can do to selected jobs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobAction {
+    /// Stop dispatching new frames.
+    Pause,
+    /// Dispatch again.
+    Resume,
+    /// Kill the job (confirm, with a reason).
+    Kill,
+    /// Change the priority.
+    SetPriority,
+    /// Change the minimum cores.
+    SetMinCores,
+    /// Change the maximum cores.
+    SetMaxCores,
+    /// Retry the dead frames.
+    RetryDead,
+    /// Eat the dead frames (confirm).
+    EatDead,
+}
+
+impl JobAction {
+    /// Every action, in toolbar order.
+    pub const ALL: [Self; 8] = [
+        Self::Pause,
+        Self::Resume,
+        Self::Kill,
+        Self::SetPriority,
+        Self::SetMinCores,
+        Self::SetMaxCores,
+        Self::RetryDead,
+        Self::EatDead,
+    ];
+
+    /// Button text; `…` where a dialog follows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pause => "Pause",
+            Self::Resume => "Resume",
+            Self::Kill => "Kill…",
+            Self::SetPriority => "Priority…",
+            Self::SetMinCores => "Min cores…",
+            Self::SetMaxCores => "Max cores…",
+            Self::RetryDead => "Retry dead",
+            Self::EatDead => "Eat dead…",
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Pause => "Paused",
+            Self::Resume => "Resumed",
+            Self::Kill => "Killed",
+            Self::SetPriority => "Set the priority of",
+            Self::SetMinCores => "Set the minimum cores of",
+            Self::SetMaxCores => "Set the maximum cores of",
+            Self::RetryDead => "Retried the dead frames of",
+            Self::EatDead => "Ate the dead frames of",
+        }
+    }
+
+    /// True when a dialog must come first, whoever owns the jobs.
+    fn always_asks(self) -> bool {
+        matches!(
+            self,
+            Self::Kill | Self::SetPriority | Self::SetMinCores | Self::SetMaxCores | Self::EatDead
+        )
+    }
+}
+
+/// An action with everything needed to send it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ActionRequest {
+    /// Pause.
+    Pause,
+    /// Resume.
+    Resume,
+    /// Kill, with the reason recorded by Cuebot.
+    Kill(String),
+    /// New priority.
+    SetPriority(i32),
+    /// New minimum cores.
+    SetMinCores(f32),
+    /// New maximum cores.
+    SetMaxCores(f32),
+    /// Retry dead frames.
+    RetryDead,
+    /// Eat dead frames.
+    EatDead,
+}
+
+impl ActionRequest {
+    /// The action this request carries out.
+    pub fn action(&self) -> JobAction {
+        match self {
+            Self::Pause => JobAction::Pause,
+            Self::Resume => JobAction::Resume,
+            Self::Kill(_) => JobAction::Kill,
+            Self::SetPriority(_) => JobAction::SetPriority,
+            Self::SetMinCores(_) => JobAction::SetMinCores,
+            Self::SetMaxCores(_) => JobAction::SetMaxCores,
+            Self::RetryDead => JobAction::RetryDead,
+            Self::EatDead => JobAction::EatDead,
+        }
+    }
+
+    /// Sends the request for each job, one after the other (Cuebot's job servant is not safe for
+    /// concurrent changes), and reports each outcome.
+    pub async fn run(
+        self,
+        client: ApiClient,
+        username: String,
+        jobs: Vec<Job>,
+    ) -> Vec<(String, Result<(), ApiError>)> {
+        let dead = FrameSearchCriteria {
+            states: vec![FrameState::Dead].into(),
+            ..Default::default()
+        };
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let id = job.id.as_str();
+            let r = match &self {
+                Self::Pause => client.pause_job(id).await,
+                Self::Resume => client.resume_job(id).await,
+                Self::Kill(reason) => {
+                    client
+                        .kill_job(
+                            id,
+                            &KillReason {
+                                username: username.clone(),
+                                reason: reason.clone(),
+                            },
+                        )
+                        .await
+                }
+                Self::SetPriority(v) => client.set_job_priority(id, *v).await,
+                Self::SetMinCores(v) => client.set_job_min_cores(id, *v).await,
+                Self::SetMaxCores(v) => client.set_job_max_cores(id, *v).await,
+                Self::RetryDead => client.retry_job_frames(id, &dead).await,
+                Self::EatDead => client.eat_job_frames(id, &dead).await,
+            };
+            out.push((job.name, r));
+        }
+        out
+    }
+}
+
+/// The sentence for a finished action: what was done, or the first failure.
+pub fn outcome_text(
+    action: JobAction,
+    outcome: &[(String, Result<(), ApiError>)],
+) -> (String, bool) {
+    let failed: Vec<_> = outcome
+        .iter()
+        .filter_map(|(n, r)| r.as_ref().err().map(|e| (n, e)))
+        .collect();
+    match failed.first() {
+        Some((name, e)) => {
+            let more = if failed.len() > 1 {
+                format!(" (and {} more)", failed.len() - 1)
+            } else {
+                String::new()
+            };
+            (
+                format!(
+                    "{} failed for {name}{more}: {}",
+                    action.label().trim_end_matches('…'),
+                    e.user_message()
+                ),
+                true,
+            )
+        }
+        None => {
+            let n = outcome.len();
+            (
+                format!("{} {n} job{}", action.verb(), if n == 1 { "" } else { "s" }),
+                false,
+            )
+        }
+    }
+}
+
+/// A dialog in front of an action.
+#[derive(Debug, Clone)]
+pub struct ActionDialog {
+    action: JobAction,
+    jobs: Vec<Job>,
+    others: Vec<String>,
+    others_confirmed: bool,
+    reason: String,
+    value: String,
+}
+
+/// What the user did with a dialog this frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DialogOutcome {
+    /// Still open.
+    Open,
+    /// Closed without acting.
+    Cancelled,
+    /// Confirmed.
+    Confirmed(ActionRequest),
+}
+
+impl ActionDialog {
+    /// The dialog for `action` on `jobs`, or the request itself when nothing needs asking
+    /// (pause, resume or retry of the user's own jobs).
+    pub fn start(action: JobAction, jobs: Vec<Job>, username: &str) -> Result<ActionRequest, Self> {
+        let others: Vec<String> = jobs
+            .iter()
+            .filter(|j| j.user != username)
+            .map(|j| j.name.clone())
+            .collect();
+        if others.is_empty() && !action.always_asks() {
+            return Ok(match action {
+                JobAction::Pause => ActionRequest::Pause,
+                JobAction::Resume => ActionRequest::Resume,
+                _ => ActionRequest::RetryDead,
+            });
+        }
+        let value = match (action, jobs.first()) {
+            (JobAction::SetPriority, Some(j)) => j.priority.to_string(),
+            (JobAction::SetMinCores, Some(j)) => j.min_cores.to_string(),
+            (JobAction::SetMaxCores, Some(j)) => j.max_cores.to_string(),
+            _ => String::new(),
+        };
+        Err(Self {
+            action,
+            jobs,
+            others,
+            others_confirmed: false,
+            reason: String::new(),
+            value,
+        })
+    }
+
+    fn request(&self) -> Result<ActionRequest, &'static str> {
+        if !self.others.is_empty() && !self.others_confirmed {
+            return Err("Tick the box to act on other users' jobs");
+        }
+        let v = self.value.trim();
+        match self.action {
+            JobAction::Pause => Ok(ActionRequest::Pause),
+            JobAction::Resume => Ok(ActionRequest::Resume),
+            JobAction::RetryDead => Ok(ActionRequest::RetryDead),
+            JobAction::EatDead => Ok(ActionRequest::EatDead),
+            JobAction::Kill if self.reason.trim().is_empty() => Err("Say why the jobs are killed"),
+            JobAction::Kill => Ok(ActionRequest::Kill(self.reason.trim().to_owned())),
+            JobAction::SetPriority => v
+                .parse()
+                .map(ActionRequest::SetPriority)
+                .map_err(|_| "The priority is a whole number"),
+            JobAction::SetMinCores | JobAction::SetMaxCores => match v.parse::<f32>() {
+                Ok(c) if c >= 0.0 && c.is_finite() => {
+                    Ok(if self.action == JobAction::SetMinCores {
+                        ActionRequest::SetMinCores(c)
+                    } else {
+                        ActionRequest::SetMaxCores(c)
+                    })
+                }
+                _ => Err("Cores are a number, 0 or more"),
+            },
+        }
+    }
+
+    /// Shows the dialog.
+    pub fn ui(&mut self, ctx: &egui::Context) -> DialogOutcome {
+        let mut outcome = DialogOutcome::Open;
+        let modal = egui::Modal::new(egui::Id::unique("job_action_dialog")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            let n = self.jobs.len();
+            ui.heading(format!(
+                "{} {n} job{}",
+                self.action.label().trim_end_matches('…'),
+                if n == 1 { "" } else { "s" }
+            ));
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .show(ui, |ui| {
+                    for j in &self.jobs {
+                        ui.label(format!("{}  ({})", j.name, j.user));
+                    }
+                });
+            match self.action {
+                JobAction::Kill => {
+                    ui.label("Running frames are stopped and the job is removed from the farm.");
+                    ui.horizontal(|ui| {
+                        let label = ui.label("Reason");
+                        ui.text_edit_singleline(&mut self.reason)
+                            .labelled_by(label.id);
+                    });
+                }
+                JobAction::EatDead => {
+                    ui.label("Dead frames are marked eaten and never rendered.");
+                }
+                JobAction::SetPriority | JobAction::SetMinCores | JobAction::SetMaxCores => {
+                    ui.horizontal(|ui| {
+                        let label = ui.label(match self.action {
+                            JobAction::SetPriority => "Priority",
+                            JobAction::SetMinCores => "Minimum cores",
+                            _ => "Maximum cores",
+                        });
+                        ui.text_edit_singleline(&mut self.value)
+                            .labelled_by(label.id);
+                    });
+                }
+                _ => {}
+            }
+            if !self.others.is_empty() {
+                ui.colored_label(
+                    theme::warning(ui),
+                    format!("{} of these belong to other users.", self.others.len()),
+                );
+                ui.checkbox(&mut self.others_confirmed, "Act on other users' jobs");
+            }
+            let request = self.request();
+            if let Err(why) = request {
+                ui.weak(why);
+            }
+            ui.horizontal(|ui| {
+                let confirm = ui.add_enabled(
+                    request.is_ok(),
+                    egui::Button::new(self.action.label().trim_end_matches('…')),
+                );
+                if confirm.clicked()
+                    && let Ok(r) = self.request()
+                {
+                    outcome = DialogOutcome::Confirmed(r);
+                }
+                if ui.button("Cancel").clicked() {
+                    outcome = DialogOutcome::Cancelled;
+                }
+            });
+        });
+        if modal.should_close() && outcome == DialogOutcome::Open {
+            outcome = DialogOutcome::Cancelled;
+        }
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(user: &str) -> Job {
+        Job {
+            id: format!("id-{user}"),
+            name: format!("show-sh010-{user}_comp"),
+            user: user.into(),
+            priority: 100,
+            ..Job::default()
+        }
+    }
+
+    #[test]
+    fn own_jobs_pause_without_asking_other_users_jobs_ask() {
+        assert_eq!(
+            ActionDialog::start(JobAction::Pause, vec![job("jdoe")], "jdoe").unwrap(),
+            ActionRequest::Pause
+        );
+        let d = ActionDialog::start(JobAction::Pause, vec![job("jdoe"), job("asmith")], "jdoe")
+            .unwrap_err();
+        assert!(d.request().is_err());
+        let mut d = d;
+        d.others_confirmed = true;
+        assert_eq!(d.request().unwrap(), ActionRequest::Pause);
+    }
+
+    #[test]
+    fn kill_needs_a_reason_and_values_are_checked() {
+        let mut d = ActionDialog::start(JobAction::Kill, vec![job("jdoe")], "jdoe").unwrap_err();
+        assert!(d.request().is_err());
+        d.reason = "wrong camera".into();
+        assert_eq!(
+            d.request().unwrap(),
+            ActionRequest::Kill("wrong camera".into())
+        );
+        let mut p =
+            ActionDialog::start(JobAction::SetPriority, vec![job("jdoe")], "jdoe").unwrap_err();
+        assert_eq!(
+            p.request().unwrap(),
+            ActionRequest::SetPriority(100),
+            "prefilled with the current value"
+        );
+        p.value = "high".into();
+        assert!(p.request().is_err());
+    }
+}
