@@ -103,14 +103,16 @@ impl JobColumn {
     }
 
     fn initial_width(self) -> f32 {
-        match self {
-            Self::Name => 300.0,
+        let content: f32 = match self {
+            Self::Name => 280.0,
             Self::Progress => 120.0,
-            Self::State => 70.0,
-            Self::Done => 80.0,
-            Self::MaxRss | Self::User | Self::Finished => 80.0,
-            _ => 56.0,
-        }
+            Self::Done | Self::MaxRss | Self::User | Self::Finished => 72.0,
+            _ => 40.0,
+        };
+        // Wide enough for the title and its sort arrow.
+        #[allow(clippy::cast_precision_loss)]
+        let title = self.title().len() as f32 * 7.5 + 20.0;
+        content.max(title)
     }
 
     fn compare(self, a: &Job, b: &Job) -> Ordering {
@@ -285,8 +287,16 @@ impl JobsView {
         }
     }
 
-    /// Draws the table. Returns an action chosen from a row's right-click menu (for the selection).
+    /// Draws the table, scrolling sideways when it is wider than the window. Returns an action
+    /// chosen from a row's right-click menu (for the selection).
     pub fn table_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<JobAction> {
+        egui::ScrollArea::horizontal()
+            .id_salt("jobs_sideways")
+            .show(ui, |ui| self.table_inner_ui(ui, read_only))
+            .inner
+    }
+
+    fn table_inner_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<JobAction> {
         self.update_order();
         let now = now_epoch();
         let row_height = ui.spacing().interact_size.y;
