@@ -10,9 +10,15 @@ use poll_promise::Promise;
 
 use crate::api::types::{Job, Show};
 use crate::api::{ApiClient, ApiError, ClientConfig, Credentials};
-use crate::profiles::Profile;
+use std::sync::Arc;
+
+use secrecy::SecretString;
+
+use crate::profiles::{Loaded, Profile, ProfileStore, ProfilesFile};
 use crate::remote::{Remote, spawn};
+use crate::secrets::{CredentialStore, FallbackStore, MemoryStore};
 use crate::ui::actions::{ActionDialog, ActionRequest, DialogOutcome, JobAction, outcome_text};
+use crate::ui::connect::{ConnectPanel, PanelCommand, credentials};
 use crate::ui::jobs::JobsView;
 use crate::ui::theme;
 
@@ -23,6 +29,39 @@ pub struct Connection {
     /// Secret or token.
     pub credentials: Credentials,
 }
+
+/// Saved profiles and where secrets live.
+pub struct ProfileSetup {
+    /// What loading `profiles.toml` found.
+    pub loaded: Loaded,
+    /// Where to save profiles (`None`: not saved).
+    pub store: Option<ProfileStore>,
+    /// The keyring (or a test store).
+    pub creds: Arc<dyn CredentialStore>,
+    /// A profile to open instead of the last used one (`--profile`).
+    pub open: Option<String>,
+}
+
+/// Runs blocking work (keyring, files) on the runtime's blocking pool.
+fn blocking<T, F>(rt: &tokio::runtime::Handle, f: F) -> Promise<Result<T, String>>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, String> + Send + 'static,
+{
+    let (sender, promise) = Promise::new();
+    let handle = rt.spawn_blocking(f);
+    rt.spawn(async move {
+        sender.send(
+            handle
+                .await
+                .unwrap_or_else(|e| Err(format!("background task failed: {e}"))),
+        );
+    });
+    promise
+}
+
+/// Keyring or file work that yields the secret to connect with, if any.
+type SecretWork = Promise<Result<Option<SecretString>, String>>;
 
 struct Toast {
     text: String,
@@ -141,24 +180,237 @@ pub struct CueDeskApp {
     pub session: Option<Session>,
     notices: Vec<String>,
     toasts: Vec<Toast>,
+    profiles: ProfilesFile,
+    store: Option<ProfileStore>,
+    profiles_writable: bool,
+    creds: Arc<FallbackStore>,
+    panel: Option<ConnectPanel>,
+    /// The stored secret of the profile in the panel, for "Test connection".
+    panel_secret: Option<(String, SecretString)>,
+    /// A profile whose secret is being read, and whether to connect when it arrives.
+    opening: Option<(Profile, bool, SecretWork)>,
+    /// Saves in flight: the profile to connect with afterwards, and the secret to use.
+    saving: Vec<(Option<Profile>, SecretWork)>,
     /// Keeps the built-in demo gateway running as long as the window is open.
     _demo: Option<crate::sim::SimServer>,
 }
 
 impl CueDeskApp {
-    /// An app that connects to `connection` (if given) at once.
+    /// An app that connects to `connection` (if given) at once, without saved profiles.
     pub fn new(rt: tokio::runtime::Handle, connection: Option<Connection>) -> Self {
+        Self::with_profiles(
+            rt,
+            ProfileSetup {
+                loaded: Loaded {
+                    file: ProfilesFile::default(),
+                    warning: None,
+                    writable: false,
+                },
+                store: None,
+                creds: Arc::new(MemoryStore::default()),
+                open: None,
+            },
+            connection,
+        )
+    }
+
+    /// An app with saved profiles: connects to `connection` if given, else opens `setup.open`
+    /// or the last used profile, else shows the connection panel.
+    pub fn with_profiles(
+        rt: tokio::runtime::Handle,
+        setup: ProfileSetup,
+        connection: Option<Connection>,
+    ) -> Self {
         let mut app = Self {
             rt,
             session: None,
-            notices: Vec::new(),
+            notices: setup.loaded.warning.into_iter().collect(),
             toasts: Vec::new(),
+            profiles: setup.loaded.file,
+            store: setup.store,
+            profiles_writable: setup.loaded.writable,
+            creds: Arc::new(FallbackStore::new(setup.creds)),
+            panel: None,
+            panel_secret: None,
+            opening: None,
+            saving: Vec::new(),
             _demo: None,
         };
         if let Some(c) = connection {
             app.connect(c);
+        } else if let Some(name) = setup.open.or_else(|| app.profiles.last_profile.clone()) {
+            match app.profiles.get(&name).cloned() {
+                Some(profile) => app.open_profile(profile, true),
+                None => {
+                    app.notices
+                        .push(format!("There is no profile named {name:?}"));
+                    app.panel = Some(ConnectPanel::new_profile(&app.profiles));
+                }
+            }
+        } else {
+            app.panel = Some(ConnectPanel::new_profile(&app.profiles));
         }
         app
+    }
+
+    /// Reads a profile's secret off the UI thread; connects with it when `connect`, else
+    /// only makes it available to the panel's "Test connection".
+    fn open_profile(&mut self, profile: Profile, connect: bool) {
+        let creds = self.creds.clone();
+        let name = profile.name.clone();
+        let promise = blocking(&self.rt, move || {
+            creds.get(&name).map_err(|e| e.to_string())
+        });
+        self.opening = Some((profile, connect, promise));
+    }
+
+    fn handle_panel(&mut self, command: PanelCommand) {
+        match command {
+            PanelCommand::Close => self.panel = None,
+            PanelCommand::Connect(name) => {
+                if let Some(profile) = self.profiles.get(&name).cloned() {
+                    self.panel = Some(ConnectPanel::edit(&profile, true));
+                    self.open_profile(profile, true);
+                }
+            }
+            PanelCommand::Delete(name) => {
+                self.profiles.profiles.retain(|p| p.name != name);
+                if self.profiles.last_profile.as_deref() == Some(name.as_str()) {
+                    self.profiles.last_profile = None;
+                }
+                self.panel = Some(ConnectPanel::new_profile(&self.profiles));
+                let creds = self.creds.clone();
+                let write = self.file_writer();
+                let promise = blocking(&self.rt, move || {
+                    creds.delete(&name).map_err(|e| e.to_string())?;
+                    write()?;
+                    Ok(None)
+                });
+                self.saving.push((None, promise));
+            }
+            PanelCommand::Save {
+                profile,
+                previous_name,
+                secret,
+                connect,
+            } => {
+                match previous_name
+                    .as_ref()
+                    .and_then(|n| self.profiles.profiles.iter_mut().find(|p| &p.name == n))
+                {
+                    Some(slot) => *slot = profile.clone(),
+                    None => self.profiles.profiles.push(profile.clone()),
+                }
+                if connect {
+                    self.profiles.last_profile = Some(profile.name.clone());
+                }
+                self.panel = Some(ConnectPanel::edit(&profile, true));
+                let creds = self.creds.clone();
+                let write = self.file_writer();
+                let name = profile.name.clone();
+                let promise = blocking(&self.rt, move || {
+                    let e = |e: crate::secrets::SecretError| e.to_string();
+                    let secret = match (secret, previous_name) {
+                        (Some(s), previous) => {
+                            creds.set(&name, &s).map_err(e)?;
+                            if let Some(p) = previous.filter(|p| p != &name) {
+                                creds.delete(&p).map_err(e)?;
+                            }
+                            Some(s)
+                        }
+                        // Renamed without a new secret: the keyring entry moves with it.
+                        (None, Some(previous)) if previous != name => {
+                            let s = creds.get(&previous).map_err(e)?;
+                            if let Some(s) = &s {
+                                creds.set(&name, s).map_err(e)?;
+                                creds.delete(&previous).map_err(e)?;
+                            }
+                            s
+                        }
+                        (None, _) => creds.get(&name).map_err(e)?,
+                    };
+                    write()?;
+                    Ok(secret)
+                });
+                self.saving.push((connect.then_some(profile), promise));
+            }
+        }
+    }
+
+    /// A closure that writes the profiles file as it is now (run off the UI thread).
+    fn file_writer(&self) -> impl FnOnce() -> Result<(), String> + Send + 'static {
+        let file = self.profiles.clone();
+        let store = self.store.clone().filter(|_| self.profiles_writable);
+        move || match store {
+            Some(store) => store
+                .save(&file)
+                .map_err(|e| format!("cannot save {}: {e}", store.path().display())),
+            None => Ok(()),
+        }
+    }
+
+    /// Takes finished keyring and file work.
+    fn poll_profile_work(&mut self) {
+        if let Some((profile, connect, promise)) = self.opening.take() {
+            match promise.try_take() {
+                Err(promise) => self.opening = Some((profile, connect, promise)),
+                Ok(Ok(Some(secret))) => {
+                    self.panel_secret = Some((profile.name.clone(), secret.clone()));
+                    if connect {
+                        self.profiles.last_profile = Some(profile.name.clone());
+                        let c = Connection {
+                            credentials: credentials(&profile, secret),
+                            profile,
+                        };
+                        self.connect(c);
+                        self.panel = None;
+                    }
+                }
+                Ok(Ok(None)) => {
+                    self.notices.push(format!(
+                        "No secret or token is stored for {}: enter it and save",
+                        profile.name
+                    ));
+                    self.panel = Some(ConnectPanel::edit(&profile, false));
+                }
+                Ok(Err(e)) => self
+                    .notices
+                    .push(format!("Cannot read the secret of {}: {e}", profile.name)),
+            }
+        }
+        let mut done = Vec::new();
+        self.saving
+            .retain_mut(|(profile, promise)| match promise.ready_mut() {
+                Some(r) => {
+                    done.push((profile.take(), std::mem::replace(r, Ok(None))));
+                    false
+                }
+                None => true,
+            });
+        for (profile, result) in done {
+            match result {
+                Ok(secret) => {
+                    if self.creds.degraded() {
+                        let note =
+                            "No keyring is available: secrets are kept in memory for this run only"
+                                .to_owned();
+                        if !self.notices.contains(&note) {
+                            self.notices.push(note);
+                        }
+                    }
+                    if let (Some(profile), Some(secret)) = (profile, secret) {
+                        self.panel_secret = Some((profile.name.clone(), secret.clone()));
+                        let c = Connection {
+                            credentials: credentials(&profile, secret),
+                            profile,
+                        };
+                        self.connect(c);
+                        self.panel = None;
+                    }
+                }
+                Err(e) => self.notices.push(e),
+            }
+        }
     }
 
     /// Keeps the demo gateway alive with the window.
@@ -190,6 +442,14 @@ impl CueDeskApp {
 
     /// Takes finished responses and starts due refreshes. No UI here.
     fn logic(&mut self, ctx: &egui::Context) {
+        self.poll_profile_work();
+        if self.opening.is_some() || !self.saving.is_empty() {
+            // Keyring and file work report back through promises: look again shortly.
+            ctx.request_repaint_after(Duration::from_millis(50));
+        }
+        if self.session.is_none() && self.panel.is_none() && self.opening.is_none() {
+            self.panel = Some(ConnectPanel::new_profile(&self.profiles));
+        }
         let Some(session) = self.session.as_mut() else {
             return;
         };
@@ -235,16 +495,46 @@ impl CueDeskApp {
 
     fn top_bar(&mut self, ui: &mut egui::Ui) {
         let rt = self.rt.clone();
+        let mut show_change = None;
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.strong("CueDesk");
+                ui.separator();
+                let current = self.session.as_ref().map(|s| s.profile.name.clone());
+                if !self.profiles.profiles.is_empty() {
+                    let mut chosen = current.clone();
+                    egui::ComboBox::new("profile", "Profile")
+                        .selected_text(current.clone().unwrap_or_else(|| "none".into()))
+                        .show_ui(ui, |ui| {
+                            for p in &self.profiles.profiles {
+                                ui.selectable_value(&mut chosen, Some(p.name.clone()), &p.name);
+                            }
+                        });
+                    if chosen != current
+                        && let Some(profile) = chosen.and_then(|n| self.profiles.get(&n).cloned())
+                    {
+                        self.open_profile(profile, true);
+                    }
+                } else if let Some(name) = &current {
+                    ui.label(name);
+                }
+                if ui.button("Profiles…").clicked() {
+                    let editing = current.as_ref().and_then(|n| self.profiles.get(n));
+                    self.panel = Some(match editing {
+                        Some(p) => ConnectPanel::edit(
+                            p,
+                            self.panel_secret
+                                .as_ref()
+                                .is_some_and(|(n, _)| n == &p.name),
+                        ),
+                        None => ConnectPanel::new_profile(&self.profiles),
+                    });
+                }
                 ui.separator();
                 let Some(session) = self.session.as_mut() else {
                     ui.label("not connected");
                     return;
                 };
-                ui.label(&session.profile.name);
-                ui.separator();
                 let mut chosen = session.show.clone();
                 egui::ComboBox::new("show", "Show")
                     .selected_text(chosen.clone().unwrap_or_else(|| "choose a show".into()))
@@ -263,6 +553,10 @@ impl CueDeskApp {
                     session.jobs.jobs.reset();
                     session.jobs.selected.clear();
                     session.refresh(&rt, ui.ctx());
+                    show_change = Some((
+                        session.profile.name.clone(),
+                        session.show.clone().unwrap_or_default(),
+                    ));
                 }
                 if ui
                     .button("Refresh")
@@ -278,6 +572,16 @@ impl CueDeskApp {
                 );
             });
         });
+        // Each profile remembers its show.
+        if let Some((name, show)) = show_change
+            && let Some(p) = self.profiles.profiles.iter_mut().find(|p| p.name == name)
+            && p.default_show != show
+        {
+            p.default_show = show;
+            let write = self.file_writer();
+            let promise = blocking(&self.rt, move || write().map(|()| None));
+            self.saving.push((None, promise));
+        }
     }
 
     fn status_bar(&self, ui: &mut egui::Ui) {
@@ -473,7 +777,20 @@ impl eframe::App for CueDeskApp {
             if let Some(i) = dismissed {
                 self.notices.remove(i);
             }
-            self.jobs_ui(ui);
+            if let Some(panel) = self.panel.as_mut() {
+                let stored = self
+                    .panel_secret
+                    .as_ref()
+                    .filter(|(n, _)| Some(n.as_str()) == panel.editing())
+                    .map(|(_, s)| s);
+                let command =
+                    panel.ui(ui, &self.profiles, &self.rt, stored, self.session.is_some());
+                if let Some(c) = command {
+                    self.handle_panel(c);
+                }
+            } else {
+                self.jobs_ui(ui);
+            }
         });
         self.toasts_ui(&ui.ctx().clone());
     }

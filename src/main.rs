@@ -7,7 +7,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand};
 use cuedesk::api::Credentials;
 use cuedesk::api::auth::{mint_token, now_epoch};
-use cuedesk::app::{Connection, CueDeskApp};
+use cuedesk::app::{Connection, CueDeskApp, ProfileSetup};
 use cuedesk::profiles::Profile;
 use cuedesk::sim::{FarmSpec, RandomFaults, SimConfig, SimServer, random_secret};
 use secrecy::SecretString;
@@ -23,6 +23,10 @@ struct Cli {
     /// Connect straight to this gateway, with $JWT_SECRET or $JWT_TOKEN (no profile is written)
     #[arg(long, value_name = "URL")]
     gateway: Option<String>,
+
+    /// Open this saved profile instead of the last one used
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["demo", "gateway"])]
+    profile: Option<String>,
 
     #[command(subcommand)]
     command: Option<Command>,
@@ -93,7 +97,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(run_sim(args)),
-        None => run_window(&runtime, cli.demo, cli.gateway),
+        None => run_window(&runtime, cli.demo, cli.gateway, cli.profile),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -136,6 +140,7 @@ fn run_window(
     runtime: &tokio::runtime::Runtime,
     demo: bool,
     gateway: Option<String>,
+    profile: Option<String>,
 ) -> Result<(), String> {
     // Promise::spawn_async and the app's tasks need the runtime entered on this thread.
     let _guard = runtime.enter();
@@ -163,6 +168,22 @@ fn run_window(
     } else {
         env_connection(gateway)?
     };
+    // Saved profiles (read before the window opens; later writes happen off the UI thread).
+    let store = cuedesk::profiles::ProfileStore::in_config_dir();
+    let loaded = store.as_ref().map_or_else(
+        || cuedesk::profiles::Loaded {
+            file: cuedesk::profiles::ProfilesFile::default(),
+            warning: Some("This system has no config directory: profiles are not saved".into()),
+            writable: false,
+        },
+        cuedesk::profiles::ProfileStore::load,
+    );
+    let setup = ProfileSetup {
+        loaded,
+        store,
+        creds: std::sync::Arc::new(cuedesk::secrets::KeyringStore),
+        open: profile,
+    };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("CueDesk")
@@ -175,7 +196,7 @@ fn run_window(
         "CueDesk",
         options,
         Box::new(move |_cc| {
-            let mut app = CueDeskApp::new(handle, connection);
+            let mut app = CueDeskApp::with_profiles(handle, setup, connection);
             if let Some(sim) = demo_sim {
                 app = app.with_demo(sim);
             }

@@ -152,6 +152,75 @@ impl CredentialStore for MemoryStore {
     }
 }
 
+/// The OS keyring, or memory for this run when there is no keyring. [`FallbackStore::degraded`]
+/// tells the UI so it can say that secrets will not be remembered.
+pub struct FallbackStore {
+    primary: std::sync::Arc<dyn CredentialStore>,
+    memory: MemoryStore,
+    degraded: std::sync::atomic::AtomicBool,
+}
+
+impl FallbackStore {
+    /// Uses `primary` while it works.
+    pub fn new(primary: std::sync::Arc<dyn CredentialStore>) -> Self {
+        Self {
+            primary,
+            memory: MemoryStore::default(),
+            degraded: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// True once the primary store turned out to be unavailable.
+    pub fn degraded(&self) -> bool {
+        self.degraded.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn fall_back(&self, e: &SecretError) -> bool {
+        let unavailable = matches!(e, SecretError::Unavailable(_));
+        if unavailable {
+            tracing::warn!("{e}: secrets are kept in memory for this run");
+            self.degraded
+                .store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        unavailable
+    }
+}
+
+impl CredentialStore for FallbackStore {
+    fn get(&self, profile: &str) -> Result<Option<SecretString>, SecretError> {
+        if let Some(s) = self.memory.get(profile)? {
+            return Ok(Some(s));
+        }
+        match self.primary.get(profile) {
+            Err(e) if self.fall_back(&e) => Ok(None),
+            other => other,
+        }
+    }
+
+    fn set(&self, profile: &str, secret: &SecretString) -> Result<(), SecretError> {
+        match self.primary.set(profile, secret) {
+            Err(e) if self.fall_back(&e) => self.memory.set(profile, secret),
+            other => other,
+        }
+    }
+
+    fn delete(&self, profile: &str) -> Result<(), SecretError> {
+        self.memory.delete(profile)?;
+        match self.primary.delete(profile) {
+            Err(e) if self.fall_back(&e) => Ok(()),
+            other => other,
+        }
+    }
+
+    fn describe(&self) -> &'static str {
+        if self.degraded() {
+            self.memory.describe()
+        } else {
+            self.primary.describe()
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -177,6 +246,32 @@ mod tests {
         store.delete("studio").unwrap();
         store.delete("studio").unwrap();
         assert!(store.get("studio").unwrap().is_none());
+    }
+
+    struct NoKeyring;
+    impl CredentialStore for NoKeyring {
+        fn get(&self, _: &str) -> Result<Option<SecretString>, SecretError> {
+            Err(SecretError::Unavailable("no Secret Service".into()))
+        }
+        fn set(&self, _: &str, _: &SecretString) -> Result<(), SecretError> {
+            Err(SecretError::Unavailable("no Secret Service".into()))
+        }
+        fn delete(&self, _: &str) -> Result<(), SecretError> {
+            Err(SecretError::Unavailable("no Secret Service".into()))
+        }
+        fn describe(&self) -> &'static str {
+            "nothing"
+        }
+    }
+
+    #[test]
+    fn without_a_keyring_secrets_live_in_memory_and_the_ui_is_told() {
+        let store = FallbackStore::new(std::sync::Arc::new(NoKeyring));
+        assert!(!store.degraded());
+        store.set("studio", &SecretString::from("s")).unwrap();
+        assert!(store.degraded());
+        assert_eq!(store.get("studio").unwrap().unwrap().expose_secret(), "s");
+        assert_eq!(store.describe(), "memory (this run only)");
     }
 
     #[test]

@@ -1,0 +1,371 @@
+//! The connection panel: the saved profiles, and a form that edits a copy of one (saved on
+//! Save), validated as you type, with "Test connection" in the tutorial's troubleshooting terms.
+
+use poll_promise::Promise;
+use secrecy::SecretString;
+
+use crate::api::{ApiClient, ApiError, ClientConfig, Credentials};
+use crate::profiles::{AuthMode, Profile, ProfilesFile};
+use crate::ui::theme;
+
+/// What the user asked the panel to do; the app carries it out.
+#[derive(Debug)]
+pub enum PanelCommand {
+    /// Save the form (and its secret, if one was typed), then connect with it when `connect`.
+    Save {
+        /// The edited profile.
+        profile: Profile,
+        /// The name it had before (a rename moves the keyring entry), `None` for a new one.
+        previous_name: Option<String>,
+        /// A newly typed secret or token.
+        secret: Option<SecretString>,
+        /// Connect after saving.
+        connect: bool,
+    },
+    /// Delete a profile and its keyring entry.
+    Delete(String),
+    /// Connect with a saved profile.
+    Connect(String),
+    /// Close the panel (back to the current session).
+    Close,
+}
+
+/// The state of the connection panel.
+pub struct ConnectPanel {
+    /// Saved profile being edited, `None` for a new one.
+    editing: Option<String>,
+    form: Profile,
+    /// Typed secret or token; empty means "keep the stored one".
+    secret: String,
+    has_stored_secret: bool,
+    test: Option<Promise<Result<usize, ApiError>>>,
+    test_result: Option<Result<String, String>>,
+}
+
+impl Default for ConnectPanel {
+    fn default() -> Self {
+        Self::new_profile(&ProfilesFile::default())
+    }
+}
+
+impl ConnectPanel {
+    /// A blank form for a new profile.
+    pub fn new_profile(profiles: &ProfilesFile) -> Self {
+        let form = Profile {
+            name: profiles.unique_name("New profile"),
+            ..Profile::default()
+        };
+        Self {
+            editing: None,
+            form,
+            secret: String::new(),
+            has_stored_secret: false,
+            test: None,
+            test_result: None,
+        }
+    }
+
+    /// A form on a copy of a saved profile; `has_secret` says whether the keyring holds one.
+    pub fn edit(profile: &Profile, has_secret: bool) -> Self {
+        Self {
+            editing: Some(profile.name.clone()),
+            form: profile.clone(),
+            secret: String::new(),
+            has_stored_secret: has_secret,
+            test: None,
+            test_result: None,
+        }
+    }
+
+    /// The profile being edited, by its saved name.
+    pub fn editing(&self) -> Option<&str> {
+        self.editing.as_deref()
+    }
+
+    fn typed_secret(&self) -> Option<SecretString> {
+        (!self.secret.is_empty()).then(|| SecretString::from(self.secret.clone()))
+    }
+
+    fn problems(&self, profiles: &ProfilesFile) -> Vec<(&'static str, String)> {
+        let mut out = self.form.problems();
+        let renamed_onto_other = profiles.get(&self.form.name).is_some()
+            && self.editing.as_deref() != Some(self.form.name.as_str());
+        if renamed_onto_other {
+            out.push(("name", "Another profile has this name".into()));
+        }
+        if self.secret.is_empty() && !self.has_stored_secret {
+            let what = match self.form.auth {
+                AuthMode::Secret => "Enter the gateway's JWT secret",
+                AuthMode::Token => "Paste a JWT token",
+            };
+            out.push(("secret", what.into()));
+        }
+        if self.form.auth == AuthMode::Token
+            && !self.secret.is_empty()
+            && let Err(e) = crate::api::auth::token_expiry(self.secret.trim())
+        {
+            out.push(("secret", e.user_message()));
+        }
+        out
+    }
+
+    /// Draws the panel. `stored_secret` gives the keyring's secret for "Test connection" when
+    /// none was typed (loaded off the UI thread by the app beforehand).
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        profiles: &ProfilesFile,
+        rt: &tokio::runtime::Handle,
+        stored_secret: Option<&SecretString>,
+        can_close: bool,
+    ) -> Option<PanelCommand> {
+        let mut command = None;
+        if let Some(p) = self.test.take() {
+            match p.try_take() {
+                Ok(r) => {
+                    self.test_result = Some(match r {
+                        Ok(n) => Ok(format!(
+                            "Connected: the gateway answers and lists {n} active show{}",
+                            if n == 1 { "" } else { "s" }
+                        )),
+                        Err(e) => Err(e.user_message()),
+                    });
+                }
+                Err(p) => self.test = Some(p),
+            }
+        }
+        ui.horizontal(|ui| {
+            ui.heading("Gateway profiles");
+            if can_close && ui.button("Close").clicked() {
+                command = Some(PanelCommand::Close);
+            }
+        });
+        ui.separator();
+        ui.columns(2, |cols| {
+            let ui = &mut cols[0];
+            for p in &profiles.profiles {
+                ui.horizontal(|ui| {
+                    let selected = self.editing.as_deref() == Some(p.name.as_str());
+                    if ui
+                        .selectable_label(selected, &p.name)
+                        .on_hover_text(&p.gateway_url)
+                        .clicked()
+                    {
+                        command = Some(PanelCommand::Connect(p.name.clone()));
+                    }
+                });
+            }
+            if profiles.profiles.is_empty() {
+                ui.weak("No saved profiles yet");
+            }
+            if ui.button("New profile").clicked() {
+                *self = Self::new_profile(profiles);
+            }
+            let ui = &mut cols[1];
+            if let Some(c) = self.form_ui(ui, profiles, rt, stored_secret) {
+                command = Some(c);
+            }
+        });
+        command
+    }
+
+    fn form_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        profiles: &ProfilesFile,
+        rt: &tokio::runtime::Handle,
+        stored_secret: Option<&SecretString>,
+    ) -> Option<PanelCommand> {
+        let mut command = None;
+        let problems = self.problems(profiles);
+        let problem = |field: &str| {
+            problems
+                .iter()
+                .find(|(f, _)| *f == field)
+                .map(|(_, m)| m.clone())
+        };
+        ui.heading(if self.editing.is_some() {
+            "Edit profile"
+        } else {
+            "New profile"
+        });
+        egui::Grid::new("profile_form")
+            .num_columns(2)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                text_row(
+                    ui,
+                    "Name",
+                    &mut self.form.name,
+                    false,
+                    problem("name"),
+                    None,
+                );
+                text_row(
+                    ui,
+                    "Gateway URL",
+                    &mut self.form.gateway_url,
+                    false,
+                    problem("gateway_url"),
+                    None,
+                );
+                text_row(
+                    ui,
+                    "User",
+                    &mut self.form.username,
+                    false,
+                    problem("username"),
+                    None,
+                );
+                ui.label("Sign in with");
+                ui.horizontal(|ui| {
+                    ui.radio_value(&mut self.form.auth, AuthMode::Secret, "JWT secret");
+                    ui.radio_value(&mut self.form.auth, AuthMode::Token, "Token");
+                });
+                ui.end_row();
+                let secret_label = match self.form.auth {
+                    AuthMode::Secret => "Secret",
+                    AuthMode::Token => "Token",
+                };
+                let hint = (self.has_stored_secret && self.secret.is_empty())
+                    .then_some("Stored; type to replace");
+                text_row(
+                    ui,
+                    secret_label,
+                    &mut self.secret,
+                    true,
+                    problem("secret"),
+                    hint,
+                );
+                ui.label("Refresh every");
+                ui.add(
+                    egui::DragValue::new(&mut self.form.refresh_interval_secs)
+                        .range(1..=3600)
+                        .suffix(" s"),
+                );
+                ui.end_row();
+                ui.label("");
+                ui.checkbox(&mut self.form.read_only, "Read-only (no changes are sent)");
+                ui.end_row();
+            });
+        if self.form.gateway_url.starts_with("http://") && !is_loopback(&self.form.gateway_url) {
+            ui.colored_label(
+                theme::warning(ui),
+                "Plain http: the token crosses the network unencrypted",
+            );
+        }
+        let valid = problems.is_empty();
+        ui.horizontal(|ui| {
+            let secret = self.typed_secret().or_else(|| stored_secret.cloned());
+            let can_test =
+                self.form.problems().is_empty() && secret.is_some() && self.test.is_none();
+            if ui
+                .add_enabled(can_test, egui::Button::new("Test connection"))
+                .clicked()
+                && let Some(secret) = secret
+            {
+                let client = ApiClient::new(ClientConfig::new(
+                    self.form.gateway_url.clone(),
+                    credentials(&self.form, secret),
+                ));
+                let ctx = ui.ctx().clone();
+                self.test_result = None;
+                self.test = Some(crate::remote::spawn(rt, &ctx, async move {
+                    Ok(client?.get_active_shows().await?.len())
+                }));
+            }
+            if ui.add_enabled(valid, egui::Button::new("Save")).clicked() {
+                command = Some(self.save_command(false));
+            }
+            if ui
+                .add_enabled(valid, egui::Button::new("Save and connect"))
+                .clicked()
+            {
+                command = Some(self.save_command(true));
+            }
+            if let Some(name) = self.editing.clone()
+                && ui.button("Delete").clicked()
+            {
+                command = Some(PanelCommand::Delete(name));
+            }
+        });
+        if self.test.is_some() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Testing…");
+            });
+        }
+        match &self.test_result {
+            Some(Ok(m)) => {
+                ui.label(m);
+            }
+            Some(Err(m)) => {
+                ui.colored_label(theme::error(ui), m);
+            }
+            None => {}
+        }
+        command
+    }
+
+    fn save_command(&mut self, connect: bool) -> PanelCommand {
+        let secret = self.typed_secret();
+        self.secret.clear();
+        PanelCommand::Save {
+            profile: self.form.clone(),
+            previous_name: self.editing.clone(),
+            secret,
+            connect,
+        }
+    }
+}
+
+/// The credentials of a profile with its secret or token.
+pub fn credentials(profile: &Profile, secret: SecretString) -> Credentials {
+    match profile.auth {
+        AuthMode::Secret => Credentials::Secret {
+            username: profile.username.clone(),
+            secret,
+            lifetime: std::time::Duration::from_secs(profile.token_lifetime_secs.max(60)),
+        },
+        AuthMode::Token => Credentials::Token { token: secret },
+    }
+}
+
+fn is_loopback(url: &str) -> bool {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .is_some_and(|h| {
+            h == "localhost"
+                || h.parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+                || h == "[::1]"
+        })
+}
+
+fn text_row(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    password: bool,
+    problem: Option<String>,
+    hint: Option<&str>,
+) {
+    let l = ui.label(label);
+    ui.vertical(|ui| {
+        let mut edit = egui::TextEdit::singleline(value)
+            .password(password)
+            .desired_width(320.0);
+        if let Some(h) = hint {
+            edit = edit.hint_text(h);
+        }
+        if problem.is_some() && !password {
+            edit = edit.text_color(theme::error(ui));
+        }
+        ui.add(edit).labelled_by(l.id);
+        if let Some(p) = problem {
+            ui.colored_label(theme::error(ui), p);
+        }
+    });
+    ui.end_row();
+}

@@ -1,0 +1,262 @@
+//! Profiles and the connection panel, driven headless against the in-process simulator, with
+//! an in-memory secret store standing in for the OS keyring and a temporary config directory.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::Target;
+use cuedesk::api::requests::JobSearchCriteria;
+use cuedesk::app::{CueDeskApp, ProfileSetup};
+use cuedesk::profiles::{Profile, ProfileStore, ProfilesFile};
+use cuedesk::secrets::{CredentialStore as _, MemoryStore};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+use secrecy::{ExposeSecret as _, SecretString};
+
+struct Setup {
+    dir: tempfile::TempDir,
+    creds: Arc<MemoryStore>,
+}
+
+impl Setup {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+            creds: Arc::new(MemoryStore::default()),
+        }
+    }
+
+    fn store(&self) -> ProfileStore {
+        ProfileStore::new(self.dir.path().join("profiles.toml"))
+    }
+
+    fn harness(&self) -> Harness<'static, CueDeskApp> {
+        let rt = tokio::runtime::Handle::current();
+        let store = self.store();
+        let setup = ProfileSetup {
+            loaded: store.load(),
+            store: Some(store),
+            creds: self.creds.clone(),
+            open: None,
+        };
+        Harness::builder()
+            .with_size(egui::vec2(1600.0, 900.0))
+            .build_eframe(move |_cc| CueDeskApp::with_profiles(rt, setup, None))
+    }
+}
+
+fn step_until(
+    h: &mut Harness<'_, CueDeskApp>,
+    what: &str,
+    done: impl Fn(&Harness<'_, CueDeskApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        h.step();
+        if done(h) {
+            h.step();
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// Replaces the text of the labelled field (AccessKit SetValue, as a screen reader does).
+fn fill(h: &mut Harness<'_, CueDeskApp>, label: &str, text: &str) {
+    let role = if h
+        .query_by_role_and_label(Role::PasswordInput, label)
+        .is_some()
+    {
+        Role::PasswordInput
+    } else {
+        Role::TextInput
+    };
+    h.get_by_role_and_label(role, label)
+        .set_text_value_accesskit(text);
+    h.step();
+    h.step();
+}
+
+async fn first_job(t: &Target) -> String {
+    t.client()
+        .get_jobs(&JobSearchCriteria {
+            shows: vec!["demo_show".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap()[0]
+        .name
+        .clone()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn first_start_asks_for_a_gateway_then_connects_and_keeps_the_secret_out_of_the_file() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    let mut h = s.harness();
+    h.step();
+    h.get_by_label("Gateway profiles");
+    h.get_by_label("Enter the gateway's JWT secret");
+
+    fill(&mut h, "Name", "Studio");
+    fill(&mut h, "Gateway URL", &t.url);
+    fill(&mut h, "User", "jdoe");
+    fill(&mut h, "Secret", &t.secret);
+    step_until(&mut h, "a valid form", |h| {
+        h.query_by_label("Enter the gateway's JWT secret").is_none()
+    });
+
+    h.get_by_label("Test connection").click();
+    step_until(&mut h, "the test", |h| {
+        h.query_by_label_contains("Connected: the gateway answers")
+            .is_some()
+    });
+
+    h.get_by_label("Save and connect").click();
+    step_until(&mut h, "a show", |h| {
+        h.query_by_label("Show")
+            .is_some_and(|n| n.value().is_some_and(|v| !v.is_empty()))
+    });
+    assert_eq!(h.get_by_label("Profile").value().as_deref(), Some("Studio"));
+    // The user picks a show; the profile remembers it.
+    h.get_by_label("Show").click();
+    step_until(&mut h, "the show list", |h| {
+        h.query_by_label("demo_show").is_some()
+    });
+    h.get_by_label("demo_show").click();
+    let job = first_job(&t).await;
+    step_until(&mut h, "the jobs", |h| h.query_by_label(&job).is_some());
+    step_until(&mut h, "the saved show", |_| {
+        s.store()
+            .load()
+            .file
+            .get("Studio")
+            .is_some_and(|p| p.default_show == "demo_show")
+    });
+
+    let text = std::fs::read_to_string(s.store().path()).unwrap();
+    assert!(text.contains("Studio") && text.contains(&t.url), "{text}");
+    assert!(
+        !text.contains(&t.secret),
+        "the secret must never be in the file"
+    );
+    assert_eq!(
+        s.creds.get("Studio").unwrap().unwrap().expose_secret(),
+        t.secret
+    );
+    assert_eq!(
+        s.store().load().file.last_profile.as_deref(),
+        Some("Studio")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_connection_names_a_wrong_secret_and_a_wrong_port() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    let mut h = s.harness();
+    h.step();
+    fill(&mut h, "Gateway URL", &t.url);
+    fill(&mut h, "User", "jdoe");
+    fill(&mut h, "Secret", "not-the-secret");
+    h.get_by_label("Test connection").click();
+    step_until(&mut h, "the failure", |h| {
+        h.query_by_label_contains("Secret does not match").is_some()
+    });
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    fill(&mut h, "Gateway URL", &format!("http://127.0.0.1:{port}"));
+    h.get_by_label("Test connection").click();
+    step_until(&mut h, "the failure", |h| {
+        h.query_by_label_contains("connection refused").is_some()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restart_opens_the_last_profile_with_its_stored_secret() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    let profile = Profile {
+        name: "Studio".into(),
+        gateway_url: t.url.clone(),
+        username: "jdoe".into(),
+        default_show: "demo_show".into(),
+        ..Profile::default()
+    };
+    s.store()
+        .save(&ProfilesFile {
+            last_profile: Some("Studio".into()),
+            profiles: vec![profile],
+            ..ProfilesFile::default()
+        })
+        .unwrap();
+    s.creds
+        .set("Studio", &SecretString::from(t.secret.clone()))
+        .unwrap();
+    let mut h = s.harness();
+    let job = first_job(&t).await;
+    step_until(&mut h, "the jobs", |h| h.query_by_label(&job).is_some());
+    assert!(
+        h.query_by_label("Gateway profiles").is_none(),
+        "no panel when the last profile opens"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_without_a_stored_secret_asks_for_it_and_delete_removes_the_keyring_entry() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    let a = Profile {
+        name: "A".into(),
+        gateway_url: t.url.clone(),
+        username: "jdoe".into(),
+        ..Profile::default()
+    };
+    let b = Profile {
+        name: "B".into(),
+        ..a.clone()
+    };
+    s.store()
+        .save(&ProfilesFile {
+            last_profile: Some("A".into()),
+            profiles: vec![a, b],
+            ..ProfilesFile::default()
+        })
+        .unwrap();
+    s.creds
+        .set("B", &SecretString::from(t.secret.clone()))
+        .unwrap();
+    let mut h = s.harness();
+    step_until(&mut h, "the notice", |h| {
+        h.query_by_label_contains("No secret or token is stored for A")
+            .is_some()
+    });
+    h.get_by_label("Edit profile");
+
+    h.get_by_label("B").click();
+    step_until(&mut h, "profile B connected", |h| {
+        h.query_by_label("Gateway profiles").is_none()
+    });
+    h.get_by_label("Profiles…").click();
+    step_until(&mut h, "the panel", |h| {
+        h.query_by_label("Delete").is_some()
+    });
+    h.get_by_label("Delete").click();
+    step_until(&mut h, "the deletion", |_| {
+        s.creds.get("B").unwrap().is_none() && s.store().load().file.get("B").is_none()
+    });
+}
