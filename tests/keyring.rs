@@ -17,10 +17,20 @@ fn stores_reads_and_deletes_a_secret_in_the_os_keyring() {
     let store = KeyringStore;
     let profile = format!("cuedesk-test-{}", std::process::id());
     assert!(store.get(&profile).unwrap().is_none());
-    store.set(&profile, &SecretString::from("s3cret-for-the-keyring")).unwrap();
-    assert_eq!(store.get(&profile).unwrap().unwrap().expose_secret(), "s3cret-for-the-keyring");
-    store.set(&profile, &SecretString::from("replaced")).unwrap();
-    assert_eq!(store.get(&profile).unwrap().unwrap().expose_secret(), "replaced");
+    store
+        .set(&profile, &SecretString::from("s3cret-for-the-keyring"))
+        .unwrap();
+    assert_eq!(
+        store.get(&profile).unwrap().unwrap().expose_secret(),
+        "s3cret-for-the-keyring"
+    );
+    store
+        .set(&profile, &SecretString::from("replaced"))
+        .unwrap();
+    assert_eq!(
+        store.get(&profile).unwrap().unwrap().expose_secret(),
+        "replaced"
+    );
     store.delete(&profile).unwrap();
     assert!(store.get(&profile).unwrap().is_none());
     store.delete(&profile).unwrap();
