@@ -79,6 +79,10 @@ pub struct Session {
     client: ApiClient,
     shows: Remote<Vec<Show>>,
     show: Option<String>,
+    /// Ask the gateway for finished jobs too.
+    include_finished: bool,
+    /// The window is minimized: refresh less often.
+    minimized: bool,
     /// The jobs of the chosen show.
     pub jobs: JobsView,
     next_refresh: Instant,
@@ -101,6 +105,8 @@ impl Session {
             client,
             shows: Remote::default(),
             show,
+            include_finished: false,
+            minimized: false,
             jobs: JobsView::default(),
             next_refresh: Instant::now(),
             actions: Vec::new(),
@@ -109,7 +115,9 @@ impl Session {
     }
 
     fn refresh_interval(&self) -> Duration {
-        Duration::from_secs(self.profile.refresh_interval_secs.max(1))
+        let secs = self.profile.refresh_interval_secs.max(1);
+        // Nobody is looking at a minimized window: a tenth of the polling.
+        Duration::from_secs(if self.minimized { secs * 10 } else { secs })
     }
 
     /// Starts a refresh of the shows and of the chosen show's jobs (one request each at most).
@@ -125,16 +133,14 @@ impl Session {
         });
         if let Some(show) = self.show.clone() {
             let client = self.client.clone();
-            self.jobs.jobs.request(|| {
-                spawn(rt, ctx, async move {
-                    client
-                        .get_jobs(&crate::api::requests::JobSearchCriteria {
-                            shows: vec![show],
-                            ..Default::default()
-                        })
-                        .await
-                })
-            });
+            let criteria = crate::api::requests::JobSearchCriteria {
+                shows: vec![show],
+                include_finished: self.include_finished,
+                ..Default::default()
+            };
+            self.jobs
+                .jobs
+                .request(|| spawn(rt, ctx, async move { client.get_jobs(&criteria).await }));
         }
         self.next_refresh = Instant::now() + self.refresh_interval();
     }
@@ -475,6 +481,7 @@ impl CueDeskApp {
         if !finished.is_empty() {
             session.next_refresh = Instant::now();
         }
+        session.minimized = ctx.input(|i| i.viewport().minimized.unwrap_or(false));
         let f5 = ctx.input(|i| i.key_pressed(egui::Key::F5));
         let now = Instant::now();
         if f5 || now >= session.next_refresh {
@@ -650,7 +657,33 @@ impl CueDeskApp {
             if ui.checkbox(&mut mine, "My jobs").changed() {
                 session.jobs.filter.user = mine.then(|| session.profile.username.clone());
             }
-            ui.checkbox(&mut session.jobs.filter.has_dead, "Has dead frames");
+            ui.checkbox(&mut session.jobs.filter.regex, "Regex");
+            egui::ComboBox::new("state_filter", "State filter")
+                .selected_text(session.jobs.filter.state.label())
+                .show_ui(ui, |ui| {
+                    for f in crate::ui::jobs::StateFilter::ALL {
+                        ui.selectable_value(&mut session.jobs.filter.state, f, f.label());
+                    }
+                });
+            if ui
+                .checkbox(&mut session.include_finished, "Include finished")
+                .changed()
+            {
+                session.jobs.jobs.reset();
+                session.refresh(&rt, ui.ctx());
+            }
+            ui.menu_button("Columns", |ui| {
+                for c in crate::ui::jobs::JobColumn::ALL.into_iter().skip(1) {
+                    let mut shown = !session.jobs.hidden.contains(&c);
+                    if ui.checkbox(&mut shown, c.title()).changed() {
+                        if shown {
+                            session.jobs.hidden.remove(&c);
+                        } else {
+                            session.jobs.hidden.insert(c);
+                        }
+                    }
+                }
+            });
             ui.separator();
             for action in JobAction::ALL {
                 let enabled = !selected.is_empty() && !read_only;
@@ -674,6 +707,9 @@ impl CueDeskApp {
                 selected.len()
             ));
         });
+        if let Some(e) = session.jobs.filter_error() {
+            ui.colored_label(theme::error(ui), e);
+        }
         if session.jobs.jobs.data().is_none() && session.jobs.jobs.is_loading() {
             ui.horizontal(|ui| {
                 ui.spinner();

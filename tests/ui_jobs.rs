@@ -304,3 +304,68 @@ async fn other_users_jobs_need_an_explicit_confirmation() {
     });
     assert!(t.client().get_job(&theirs.id).await.unwrap().is_paused);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn state_filter_include_finished_and_hidden_columns() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    // One job of the show is finished (killed), the rest pending.
+    let finished = demo_show_jobs(&t).await.pop().unwrap();
+    let why = cuedesk::api::KillReason {
+        username: "jdoe".into(),
+        reason: "test".into(),
+    };
+    t.client().kill_job(&finished.id, &why).await.unwrap();
+    let jobs = demo_show_jobs(&t).await;
+    let paused = jobs.iter().filter(|j| j.is_paused).count();
+    assert!(
+        paused > 0 && paused < jobs.len(),
+        "the seeded show has some paused jobs"
+    );
+    let mut h = harness(Connection {
+        profile: profile(&t, "Studio"),
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+    });
+    step_until(&mut h, "the jobs", |h| {
+        h.query_by_label(&jobs[0].name).is_some()
+    });
+    assert!(
+        h.query_by_label(&finished.name).is_none(),
+        "finished jobs are not listed by default"
+    );
+
+    h.get_by_label("State filter").click();
+    step_until(&mut h, "the state menu", |h| {
+        h.query_by_label("paused").is_some()
+    });
+    h.get_by_label("paused").click();
+    step_until(&mut h, "the filter", |h| {
+        h.query_by_label_contains(&format!("{paused} of {} jobs", jobs.len()))
+            .is_some()
+    });
+    assert_eq!(h.query_all_by_label("Pending").count(), 0);
+
+    h.get_by_label("Include finished").click();
+    h.get_by_label("State filter").click();
+    step_until(&mut h, "the state menu", |h| {
+        h.query_by_label("any state").is_some()
+    });
+    h.get_by_label("any state").click();
+    step_until(&mut h, "the finished job", |h| {
+        h.query_by_label(&finished.name).is_some()
+    });
+
+    let header = |h: &Harness<'_, CueDeskApp>| {
+        h.query_by_role_and_label(egui::accesskit::Role::Button, "Max RSS")
+            .is_some()
+    };
+    assert!(header(&h));
+    h.get_by_label("Columns").click();
+    step_until(&mut h, "the columns menu", |h| {
+        h.query_by_role_and_label(egui::accesskit::Role::CheckBox, "Max RSS")
+            .is_some()
+    });
+    h.get_by_role_and_label(egui::accesskit::Role::CheckBox, "Max RSS")
+        .click();
+    step_until(&mut h, "the hidden column", |h| !header(h));
+}

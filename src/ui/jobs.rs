@@ -15,7 +15,7 @@ use crate::ui::actions::JobAction;
 use crate::ui::widgets;
 
 /// A column of the jobs table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum JobColumn {
     /// Job name.
     Name,
@@ -181,22 +181,95 @@ pub struct SortState {
     pub ascending: bool,
 }
 
+/// Which jobs by state.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StateFilter {
+    /// Every job.
+    #[default]
+    All,
+    /// Jobs with running frames.
+    Running,
+    /// Paused jobs.
+    Paused,
+    /// Jobs with dead frames.
+    HasDead,
+    /// Finished jobs (shown when finished jobs are included).
+    Finished,
+}
+
+impl StateFilter {
+    /// Every choice, in menu order.
+    pub const ALL: [Self; 5] = [
+        Self::All,
+        Self::Running,
+        Self::Paused,
+        Self::HasDead,
+        Self::Finished,
+    ];
+
+    /// Menu text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::All => "any state",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::HasDead => "has dead frames",
+            Self::Finished => "finished",
+        }
+    }
+
+    fn matches(self, job: &Job) -> bool {
+        match self {
+            Self::All => true,
+            Self::Running => job.job_stats.running_frames > 0,
+            Self::Paused => job.is_paused,
+            Self::HasDead => job.job_stats.dead_frames > 0,
+            Self::Finished => job.state == JobState::Finished,
+        }
+    }
+}
+
 /// Which jobs the table shows.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct JobFilter {
-    /// Case-insensitive substring of the name.
+    /// Case-insensitive substring of the name, or a regex when `regex` is set.
     pub text: String,
+    /// Treat `text` as a regular expression.
+    pub regex: bool,
     /// Only jobs of this user (the profile's user for "my jobs").
     pub user: Option<String>,
-    /// Only jobs with dead frames.
-    pub has_dead: bool,
+    /// By state.
+    pub state: StateFilter,
 }
 
 impl JobFilter {
-    fn matches(&self, job: &Job) -> bool {
-        (self.text.is_empty() || job.name.to_lowercase().contains(&self.text.to_lowercase()))
-            && self.user.as_ref().is_none_or(|u| &job.user == u)
-            && (!self.has_dead || job.job_stats.dead_frames > 0)
+    /// The name matcher: `Err` with a sentence when the regex does not compile.
+    fn name_regex(&self) -> Result<Option<regex::Regex>, String> {
+        if !self.regex || self.text.is_empty() {
+            return Ok(None);
+        }
+        regex::RegexBuilder::new(&self.text)
+            .case_insensitive(true)
+            .build()
+            .map(Some)
+            .map_err(|e| {
+                format!(
+                    "Not a valid regex: {}",
+                    e.to_string().lines().last().unwrap_or("")
+                )
+            })
+    }
+
+    fn matches(&self, job: &Job, re: Option<&regex::Regex>) -> bool {
+        let name = match re {
+            Some(re) => re.is_match(&job.name),
+            None => {
+                self.regex
+                    || self.text.is_empty()
+                    || job.name.to_lowercase().contains(&self.text.to_lowercase())
+            }
+        };
+        name && self.user.as_ref().is_none_or(|u| &job.user == u) && self.state.matches(job)
     }
 }
 
@@ -210,6 +283,9 @@ pub struct JobsView {
     pub filter: JobFilter,
     /// Selected job ids.
     pub selected: BTreeSet<String>,
+    /// Columns the user hid.
+    pub hidden: BTreeSet<JobColumn>,
+    filter_error: Option<String>,
     order: Vec<usize>,
     order_key: Option<(u64, SortState, JobFilter)>,
 }
@@ -224,6 +300,8 @@ impl Default for JobsView {
             },
             filter: JobFilter::default(),
             selected: BTreeSet::new(),
+            hidden: BTreeSet::new(),
+            filter_error: None,
             order: Vec::new(),
             order_key: None,
         }
@@ -237,9 +315,20 @@ impl JobsView {
         if self.order_key.as_ref() == Some(&key) {
             return;
         }
+        let re = match self.filter.name_regex() {
+            Ok(re) => {
+                self.filter_error = None;
+                re
+            }
+            Err(e) => {
+                // An invalid regex filters nothing by name; the message says why.
+                self.filter_error = Some(e);
+                None
+            }
+        };
         let jobs: &[Job] = self.jobs.data().map_or(&[], Vec::as_slice);
         let mut order: Vec<usize> = (0..jobs.len())
-            .filter(|&i| self.filter.matches(&jobs[i]))
+            .filter(|&i| self.filter.matches(&jobs[i], re.as_ref()))
             .collect();
         let SortState { column, ascending } = self.sort;
         // Stable: equal keys keep the gateway's (name) order.
@@ -252,6 +341,19 @@ impl JobsView {
         // Selection survives refreshes, but not the job's disappearance.
         let ids: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
         self.selected.retain(|id| ids.contains(id.as_str()));
+    }
+
+    /// Why the filter text is not used (an invalid regex).
+    pub fn filter_error(&self) -> Option<&str> {
+        self.filter_error.as_deref()
+    }
+
+    /// The columns shown, in order.
+    pub fn visible_columns(&self) -> Vec<JobColumn> {
+        JobColumn::ALL
+            .into_iter()
+            .filter(|c| !self.hidden.contains(c))
+            .collect()
     }
 
     /// The jobs in display order (as of the last [`Self::update_order`]).
@@ -312,7 +414,8 @@ impl JobsView {
             .resizable(true)
             .sense(Sense::click())
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-        for c in JobColumn::ALL {
+        let columns = self.visible_columns();
+        for c in &columns {
             table = table.column(Column::initial(c.initial_width()).at_least(30.0).clip(true));
         }
         let jobs = self.jobs.data().map_or(&[][..], Vec::as_slice);
@@ -321,7 +424,7 @@ impl JobsView {
         let sort = self.sort;
         table
             .header(row_height, |mut header| {
-                for c in JobColumn::ALL {
+                for &c in &columns {
                     header.col(|ui| {
                         let arrow = match (sort.column == c, sort.ascending) {
                             (true, true) => " ^",
@@ -349,7 +452,7 @@ impl JobsView {
                     };
                     row.set_selected(selected.contains(&job.id));
                     let s = &job.job_stats;
-                    for c in JobColumn::ALL {
+                    for &c in &columns {
                         row.col(|ui| match c {
                             JobColumn::Name => {
                                 ui.label(&job.name);
@@ -503,9 +606,20 @@ mod tests {
             ["b", "a", "c"],
             "descending; ties still in name order"
         );
-        v.filter.has_dead = true;
+        v.filter.state = StateFilter::HasDead;
         v.update_order();
         assert_eq!(names(&v), ["b", "c"]);
+        v.filter = JobFilter {
+            text: "^[ab]$".into(),
+            regex: true,
+            ..JobFilter::default()
+        };
+        v.update_order();
+        assert_eq!(names(&v), ["b", "a"]);
+        v.filter.text = "(".into();
+        v.update_order();
+        assert_eq!(names(&v).len(), 3, "an invalid regex hides nothing");
+        assert!(v.filter_error().unwrap().starts_with("Not a valid regex"));
     }
 
     #[test]
