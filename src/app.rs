@@ -40,6 +40,9 @@ pub struct ProfileSetup {
     pub creds: Arc<dyn CredentialStore>,
     /// A profile to open instead of the last used one (`--profile`).
     pub open: Option<String>,
+    /// The profile made from `OPENCUE_REST_GATEWAY_URL` and `JWT_SECRET`/`JWT_TOKEN`, with its
+    /// secret: listed, opened at start unless `open` says otherwise, never saved by itself.
+    pub env: Option<(Profile, SecretString)>,
 }
 
 /// Runs blocking work (keyring, files) on the runtime's blocking pool.
@@ -187,6 +190,7 @@ pub struct CueDeskApp {
     notices: Vec<String>,
     toasts: Vec<Toast>,
     profiles: ProfilesFile,
+    env_profile: Option<(Profile, SecretString)>,
     store: Option<ProfileStore>,
     profiles_writable: bool,
     creds: Arc<FallbackStore>,
@@ -215,6 +219,7 @@ impl CueDeskApp {
                 store: None,
                 creds: Arc::new(MemoryStore::default()),
                 open: None,
+                env: None,
             },
             connection,
         )
@@ -233,6 +238,7 @@ impl CueDeskApp {
             notices: setup.loaded.warning.into_iter().collect(),
             toasts: Vec::new(),
             profiles: setup.loaded.file,
+            env_profile: setup.env,
             store: setup.store,
             profiles_writable: setup.loaded.writable,
             creds: Arc::new(FallbackStore::new(setup.creds)),
@@ -242,8 +248,11 @@ impl CueDeskApp {
             saving: Vec::new(),
             _demo: None,
         };
+        let env_first = setup.open.is_none() && app.env_profile.is_some();
         if let Some(c) = connection {
             app.connect(c);
+        } else if env_first {
+            app.use_env_profile();
         } else if let Some(name) = setup.open.or_else(|| app.profiles.last_profile.clone()) {
             match app.profiles.get(&name).cloned() {
                 Some(profile) => app.open_profile(profile, true),
@@ -257,6 +266,16 @@ impl CueDeskApp {
             app.panel = Some(ConnectPanel::new_profile(&app.profiles));
         }
         app
+    }
+
+    fn use_env_profile(&mut self) {
+        if let Some((profile, secret)) = self.env_profile.clone() {
+            self.connect(Connection {
+                credentials: credentials(&profile, secret),
+                profile,
+            });
+            self.panel = None;
+        }
     }
 
     /// Reads a profile's secret off the UI thread; connects with it when `connect`, else
@@ -273,6 +292,29 @@ impl CueDeskApp {
     fn handle_panel(&mut self, command: PanelCommand) {
         match command {
             PanelCommand::Close => self.panel = None,
+            PanelCommand::UseEnvironment => self.use_env_profile(),
+            PanelCommand::Duplicate(name) => {
+                let Some(original) = self.profiles.get(&name).cloned() else {
+                    return;
+                };
+                let copy = Profile {
+                    name: self.profiles.unique_name(&name),
+                    ..original
+                };
+                self.profiles.profiles.push(copy.clone());
+                self.panel = Some(ConnectPanel::edit(&copy, true));
+                let creds = self.creds.clone();
+                let write = self.file_writer();
+                let new_name = copy.name.clone();
+                let promise = blocking(&self.rt, move || {
+                    if let Some(s) = creds.get(&name).map_err(|e| e.to_string())? {
+                        creds.set(&new_name, &s).map_err(|e| e.to_string())?;
+                    }
+                    write()?;
+                    Ok(None)
+                });
+                self.saving.push((None, promise));
+            }
             PanelCommand::Connect(name) => {
                 if let Some(profile) = self.profiles.get(&name).cloned() {
                     self.panel = Some(ConnectPanel::edit(&profile, true));
@@ -819,8 +861,15 @@ impl eframe::App for CueDeskApp {
                     .as_ref()
                     .filter(|(n, _)| Some(n.as_str()) == panel.editing())
                     .map(|(_, s)| s);
-                let command =
-                    panel.ui(ui, &self.profiles, &self.rt, stored, self.session.is_some());
+                let env = self.env_profile.as_ref().map(|(p, _)| p);
+                let command = panel.ui(
+                    ui,
+                    &self.profiles,
+                    &self.rt,
+                    stored,
+                    env,
+                    self.session.is_some(),
+                );
                 if let Some(c) = command {
                     self.handle_panel(c);
                 }

@@ -8,8 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use cuedesk::api::Credentials;
 use cuedesk::api::auth::{mint_token, now_epoch};
 use cuedesk::app::{Connection, CueDeskApp, ProfileSetup};
-use cuedesk::profiles::Profile;
+use cuedesk::profiles::{AuthMode, Profile};
 use cuedesk::sim::{FarmSpec, RandomFaults, SimConfig, SimServer, random_secret};
+use cuedesk::ui::connect::credentials;
 use secrecy::SecretString;
 
 /// CueDesk: a desktop client for OpenCue render farms.
@@ -109,15 +110,15 @@ fn main() -> ExitCode {
 }
 
 /// The profile made from the tutorial's environment variables, with `url` overriding
-/// `OPENCUE_REST_GATEWAY_URL`. `None` when no URL is known; an error when no secret or token is.
-fn env_connection(url: Option<String>) -> Result<Option<Connection>, String> {
+/// `OPENCUE_REST_GATEWAY_URL`, and its secret or token. `None` when no URL is known; an error
+/// when no secret or token is.
+fn env_profile(url: Option<String>) -> Result<Option<(Profile, SecretString)>, String> {
     let Some(url) = url.or_else(|| std::env::var("OPENCUE_REST_GATEWAY_URL").ok()) else {
         return Ok(None);
     };
-    let username = cuedesk::profiles::default_username();
-    let credentials = match (std::env::var("JWT_SECRET"), std::env::var("JWT_TOKEN")) {
-        (Ok(secret), _) if !secret.is_empty() => Credentials::secret(username.clone(), secret),
-        (_, Ok(token)) if !token.is_empty() => Credentials::token(token),
+    let (auth, secret) = match (std::env::var("JWT_SECRET"), std::env::var("JWT_TOKEN")) {
+        (Ok(secret), _) if !secret.is_empty() => (AuthMode::Secret, secret),
+        (_, Ok(token)) if !token.is_empty() => (AuthMode::Token, token),
         _ => {
             return Err(format!(
                 "{url}: set JWT_SECRET (the gateway's secret) or JWT_TOKEN (a token) to connect"
@@ -127,13 +128,11 @@ fn env_connection(url: Option<String>) -> Result<Option<Connection>, String> {
     let profile = Profile {
         name: cuedesk::profiles::ENV_PROFILE_NAME.to_owned(),
         gateway_url: url,
-        username,
+        username: cuedesk::profiles::default_username(),
+        auth,
         ..Profile::default()
     };
-    Ok(Some(Connection {
-        profile,
-        credentials,
-    }))
+    Ok(Some((profile, SecretString::from(secret))))
 }
 
 fn run_window(
@@ -165,8 +164,21 @@ fn run_window(
             profile,
             credentials: Credentials::secret("jdoe", secret),
         })
+    } else if gateway.is_some() {
+        env_profile(gateway)?.map(|(profile, secret)| Connection {
+            credentials: credentials(&profile, secret),
+            profile,
+        })
     } else {
-        env_connection(gateway)?
+        None
+    };
+    let env = if demo || connection.is_some() {
+        None
+    } else {
+        env_profile(None).unwrap_or_else(|e| {
+            tracing::warn!("{e}");
+            None
+        })
     };
     // Saved profiles (read before the window opens; later writes happen off the UI thread).
     let store = cuedesk::profiles::ProfileStore::in_config_dir();
@@ -183,6 +195,7 @@ fn run_window(
         store,
         creds: std::sync::Arc::new(cuedesk::secrets::KeyringStore),
         open: profile,
+        env,
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

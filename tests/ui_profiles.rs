@@ -36,6 +36,13 @@ impl Setup {
     }
 
     fn harness(&self) -> Harness<'static, CueDeskApp> {
+        self.harness_with_env(None)
+    }
+
+    fn harness_with_env(
+        &self,
+        env: Option<(Profile, SecretString)>,
+    ) -> Harness<'static, CueDeskApp> {
         let rt = tokio::runtime::Handle::current();
         let store = self.store();
         let setup = ProfileSetup {
@@ -43,6 +50,7 @@ impl Setup {
             store: Some(store),
             creds: self.creds.clone(),
             open: None,
+            env,
         };
         Harness::builder()
             .with_size(egui::vec2(1600.0, 900.0))
@@ -259,4 +267,66 @@ async fn a_profile_without_a_stored_secret_asks_for_it_and_delete_removes_the_ke
     step_until(&mut h, "the deletion", |_| {
         s.creds.get("B").unwrap().is_none() && s.store().load().file.get("B").is_none()
     });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_environment_profile_connects_and_is_never_saved_by_itself() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    let env = Profile {
+        name: cuedesk::profiles::ENV_PROFILE_NAME.into(),
+        gateway_url: t.url.clone(),
+        username: "jdoe".into(),
+        default_show: "demo_show".into(),
+        ..Profile::default()
+    };
+    let mut h = s.harness_with_env(Some((env, SecretString::from(t.secret.clone()))));
+    let job = first_job(&t).await;
+    step_until(&mut h, "the jobs", |h| h.query_by_label(&job).is_some());
+    h.get_by_label("Profiles…").click();
+    step_until(&mut h, "the panel", |h| {
+        h.query_by_label("From environment (not saved)").is_some()
+    });
+    assert!(!s.store().path().exists(), "nothing was written");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn duplicate_copies_the_profile_and_its_keyring_entry() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    let a = Profile {
+        name: "Studio".into(),
+        gateway_url: t.url.clone(),
+        username: "jdoe".into(),
+        ..Profile::default()
+    };
+    s.store()
+        .save(&ProfilesFile {
+            last_profile: Some("Studio".into()),
+            profiles: vec![a],
+            ..ProfilesFile::default()
+        })
+        .unwrap();
+    s.creds
+        .set("Studio", &SecretString::from(t.secret.clone()))
+        .unwrap();
+    let mut h = s.harness();
+    step_until(&mut h, "connected", |h| {
+        h.query_by_label("Profiles…").is_some() && h.query_by_label("Gateway profiles").is_none()
+    });
+    h.get_by_label("Profiles…").click();
+    step_until(&mut h, "the panel", |h| {
+        h.query_by_label("Duplicate").is_some()
+    });
+    h.get_by_label("Duplicate").click();
+    step_until(&mut h, "the copy", |_| {
+        s.creds.get("Studio (2)").unwrap().is_some()
+            && s.store().load().file.get("Studio (2)").is_some()
+    });
+    assert_eq!(
+        s.creds.get("Studio (2)").unwrap().unwrap().expose_secret(),
+        t.secret
+    );
 }

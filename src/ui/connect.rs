@@ -24,6 +24,10 @@ pub enum PanelCommand {
     },
     /// Delete a profile and its keyring entry.
     Delete(String),
+    /// Copy a profile (and its keyring entry) under a new name.
+    Duplicate(String),
+    /// Connect with the profile made from the environment variables.
+    UseEnvironment,
     /// Connect with a saved profile.
     Connect(String),
     /// Close the panel (back to the current session).
@@ -117,6 +121,7 @@ impl ConnectPanel {
         profiles: &ProfilesFile,
         rt: &tokio::runtime::Handle,
         stored_secret: Option<&SecretString>,
+        env_profile: Option<&Profile>,
         can_close: bool,
     ) -> Option<PanelCommand> {
         let mut command = None;
@@ -143,6 +148,17 @@ impl ConnectPanel {
         ui.separator();
         ui.columns(2, |cols| {
             let ui = &mut cols[0];
+            if let Some(env) = env_profile {
+                let r = ui
+                    .selectable_label(false, format!("{} (not saved)", env.name))
+                    .on_hover_text(format!(
+                        "{}: from OPENCUE_REST_GATEWAY_URL and JWT_SECRET or JWT_TOKEN",
+                        env.gateway_url
+                    ));
+                if r.clicked() {
+                    command = Some(PanelCommand::UseEnvironment);
+                }
+            }
             for p in &profiles.profiles {
                 ui.horizontal(|ui| {
                     let selected = self.editing.as_deref() == Some(p.name.as_str());
@@ -155,7 +171,7 @@ impl ConnectPanel {
                     }
                 });
             }
-            if profiles.profiles.is_empty() {
+            if profiles.profiles.is_empty() && env_profile.is_none() {
                 ui.weak("No saved profiles yet");
             }
             if ui.button("New profile").clicked() {
@@ -283,10 +299,13 @@ impl ConnectPanel {
             {
                 command = Some(self.save_command(true));
             }
-            if let Some(name) = self.editing.clone()
-                && ui.button("Delete").clicked()
-            {
-                command = Some(PanelCommand::Delete(name));
+            if let Some(name) = self.editing.clone() {
+                if ui.button("Duplicate").clicked() {
+                    command = Some(PanelCommand::Duplicate(name.clone()));
+                }
+                if ui.button("Delete").clicked() {
+                    command = Some(PanelCommand::Delete(name));
+                }
             }
         });
         if self.test.is_some() {
