@@ -30,6 +30,11 @@ pub struct Connection {
     pub credentials: Credentials,
 }
 
+/// The window icon, embedded in the binary.
+pub fn icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../assets/icon-256.png")).unwrap_or_default()
+}
+
 /// Saved profiles and where secrets live.
 pub struct ProfileSetup {
     /// What loading `profiles.toml` found.
@@ -878,5 +883,15 @@ impl eframe::App for CueDeskApp {
             }
         });
         self.toasts_ui(&ui.ctx().clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_embedded_icon_decodes() {
+        let icon = super::icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
     }
 }

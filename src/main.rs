@@ -201,6 +201,7 @@ fn run_window(
         viewport: egui::ViewportBuilder::default()
             .with_title("CueDesk")
             .with_app_id("cuedesk")
+            .with_icon(std::sync::Arc::new(cuedesk::app::icon()))
             .with_inner_size([1400.0, 800.0])
             .with_min_inner_size([720.0, 420.0]),
         ..Default::default()
