@@ -108,14 +108,17 @@ impl Session {
         let client = ApiClient::new(config)?;
         let show = (!connection.profile.default_show.is_empty())
             .then(|| connection.profile.default_show.clone());
+        let jobs =
+            JobsView::from_state(&connection.profile.jobs_view, &connection.profile.username);
+        let include_finished = connection.profile.jobs_view.include_finished;
         Ok(Self {
             profile: connection.profile,
             client,
             shows: Remote::default(),
             show,
-            include_finished: false,
+            include_finished,
             minimized: false,
-            jobs: JobsView::default(),
+            jobs,
             next_refresh: Instant::now(),
             actions: Vec::new(),
             dialog: None,
@@ -204,6 +207,8 @@ pub struct CueDeskApp {
     panel_secret: Option<(String, SecretString)>,
     /// A profile whose secret is being read, and whether to connect when it arrives.
     opening: Option<(Profile, bool, SecretWork)>,
+    /// When the jobs view last changed without being saved to its profile.
+    view_changed_at: Option<Instant>,
     /// Saves in flight: the profile to connect with afterwards, and the secret to use.
     saving: Vec<(Option<Profile>, SecretWork)>,
     /// Keeps the built-in demo gateway running as long as the window is open.
@@ -251,6 +256,7 @@ impl CueDeskApp {
             panel_secret: None,
             opening: None,
             saving: Vec::new(),
+            view_changed_at: None,
             _demo: None,
         };
         let env_first = setup.open.is_none() && app.env_profile.is_some();
@@ -347,6 +353,7 @@ impl CueDeskApp {
                 secret,
                 connect,
             } => {
+                let profile = *profile;
                 match previous_name
                     .as_ref()
                     .and_then(|n| self.profiles.profiles.iter_mut().find(|p| &p.name == n))
@@ -400,6 +407,38 @@ impl CueDeskApp {
                 .map_err(|e| format!("cannot save {}: {e}", store.path().display())),
             None => Ok(()),
         }
+    }
+
+    /// Saves the jobs view's layout and filters into its profile two seconds after they settle
+    /// (off the UI thread), so a restart or a crash keeps them.
+    fn remember_view(&mut self, ctx: &egui::Context) {
+        const SETTLE: Duration = Duration::from_secs(2);
+        let Some(session) = self.session.as_ref() else {
+            return;
+        };
+        let state = session.jobs.state(session.include_finished);
+        let Some(profile) = self
+            .profiles
+            .profiles
+            .iter_mut()
+            .find(|p| p.name == session.profile.name)
+        else {
+            return;
+        };
+        if profile.jobs_view == state {
+            self.view_changed_at = None;
+            return;
+        }
+        let since = *self.view_changed_at.get_or_insert_with(Instant::now);
+        if since.elapsed() < SETTLE {
+            ctx.request_repaint_after(SETTLE.saturating_sub(since.elapsed()));
+            return;
+        }
+        profile.jobs_view = state;
+        self.view_changed_at = None;
+        let write = self.file_writer();
+        let promise = blocking(&self.rt, move || write().map(|()| None));
+        self.saving.push((None, promise));
     }
 
     /// Takes finished keyring and file work.
@@ -496,6 +535,7 @@ impl CueDeskApp {
     /// Takes finished responses and starts due refreshes. No UI here.
     fn logic(&mut self, ctx: &egui::Context) {
         self.poll_profile_work();
+        self.remember_view(ctx);
         if self.opening.is_some() || !self.saving.is_empty() {
             // Keyring and file work report back through promises: look again shortly.
             ctx.request_repaint_after(Duration::from_millis(50));

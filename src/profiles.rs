@@ -36,6 +36,28 @@ pub struct PathMapping {
     pub to: String,
 }
 
+/// How the jobs table looked when last used with a profile (ids are stable text keys).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct JobsViewState {
+    /// Sort column key, e.g. `priority`; empty for the default (name).
+    pub sort_column: String,
+    /// Sort descending.
+    pub sort_descending: bool,
+    /// Keys of hidden columns.
+    pub hidden_columns: Vec<String>,
+    /// Name filter text.
+    pub filter_text: String,
+    /// The filter text is a regex.
+    pub filter_regex: bool,
+    /// Only the profile user's jobs.
+    pub my_jobs: bool,
+    /// State filter key; empty for any state.
+    pub state_filter: String,
+    /// Finished jobs are listed too.
+    pub include_finished: bool,
+}
+
 /// One gateway to connect to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -60,6 +82,8 @@ pub struct Profile {
     pub ca_file: Option<PathBuf>,
     /// No mutating call is sent with this profile.
     pub read_only: bool,
+    /// The jobs table as it was last left.
+    pub jobs_view: JobsViewState,
 }
 
 impl Default for Profile {
@@ -75,6 +99,7 @@ impl Default for Profile {
             path_mappings: Vec::new(),
             ca_file: None,
             read_only: false,
+            jobs_view: JobsViewState::default(),
         }
     }
 }

@@ -330,3 +330,53 @@ async fn duplicate_copies_the_profile_and_its_keyring_entry() {
         t.secret
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_jobs_layout_is_remembered_per_profile_across_restarts() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    let profile = Profile {
+        name: "Studio".into(),
+        gateway_url: t.url.clone(),
+        username: "jdoe".into(),
+        default_show: "demo_show".into(),
+        ..Profile::default()
+    };
+    s.store()
+        .save(&ProfilesFile {
+            last_profile: Some("Studio".into()),
+            profiles: vec![profile],
+            ..ProfilesFile::default()
+        })
+        .unwrap();
+    s.creds
+        .set("Studio", &SecretString::from(t.secret.clone()))
+        .unwrap();
+    let job = first_job(&t).await;
+    let header = |h: &Harness<'_, CueDeskApp>, label: &str| {
+        h.query_by_role_and_label(Role::Button, label).is_some()
+    };
+    {
+        let mut h = s.harness();
+        step_until(&mut h, "the jobs", |h| h.query_by_label(&job).is_some());
+        h.get_by_role_and_label(Role::Button, "Priority").click();
+        step_until(&mut h, "the sort", |h| header(h, "Priority ^"));
+        h.get_by_label("Columns").click();
+        step_until(&mut h, "the menu", |h| {
+            h.query_by_role_and_label(Role::CheckBox, "Shot").is_some()
+        });
+        h.get_by_role_and_label(Role::CheckBox, "Shot").click();
+        step_until(&mut h, "the saved layout", |_| {
+            s.store().load().file.get("Studio").is_some_and(|p| {
+                p.jobs_view.sort_column == "priority" && p.jobs_view.hidden_columns == ["shot"]
+            })
+        });
+    }
+    let mut h = s.harness();
+    step_until(&mut h, "the jobs again", |h| {
+        h.query_by_label(&job).is_some()
+    });
+    assert!(header(&h, "Priority ^"), "sorted as before");
+    assert!(!header(&h, "Shot"), "the hidden column stays hidden");
+}

@@ -14,7 +14,7 @@ pub enum PanelCommand {
     /// Save the form (and its secret, if one was typed), then connect with it when `connect`.
     Save {
         /// The edited profile.
-        profile: Profile,
+        profile: Box<Profile>,
         /// The name it had before (a rename moves the keyring entry), `None` for a new one.
         previous_name: Option<String>,
         /// A newly typed secret or token.
@@ -330,7 +330,7 @@ impl ConnectPanel {
         let secret = self.typed_secret();
         self.secret.clear();
         PanelCommand::Save {
-            profile: self.form.clone(),
+            profile: Box::new(self.form.clone()),
             previous_name: self.editing.clone(),
             secret,
             connect,

@@ -78,6 +78,35 @@ impl JobColumn {
         Self::Finished,
     ];
 
+    /// A stable key for saving, e.g. `max_rss`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Name => "name",
+            Self::State => "state",
+            Self::Progress => "progress",
+            Self::Done => "done",
+            Self::Running => "running",
+            Self::Waiting => "waiting",
+            Self::Depend => "depend",
+            Self::Dead => "dead",
+            Self::Eaten => "eaten",
+            Self::Priority => "priority",
+            Self::MinCores => "min_cores",
+            Self::MaxCores => "max_cores",
+            Self::Reserved => "reserved_cores",
+            Self::MaxRss => "max_rss",
+            Self::User => "user",
+            Self::Shot => "shot",
+            Self::Age => "age",
+            Self::Finished => "finished",
+        }
+    }
+
+    /// The column with this key.
+    pub fn from_key(key: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.key() == key)
+    }
+
     /// The header text.
     pub fn title(self) -> &'static str {
         match self {
@@ -207,6 +236,17 @@ impl StateFilter {
         Self::Finished,
     ];
 
+    /// A stable key for saving (empty for "any state").
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::All => "",
+            Self::Running => "running",
+            Self::Paused => "paused",
+            Self::HasDead => "has_dead",
+            Self::Finished => "finished",
+        }
+    }
+
     /// Menu text.
     pub fn label(self) -> &'static str {
         match self {
@@ -309,6 +349,51 @@ impl Default for JobsView {
 }
 
 impl JobsView {
+    /// A view laid out as `state` says (unknown keys are ignored); `user` is the "my jobs" user.
+    pub fn from_state(state: &crate::profiles::JobsViewState, user: &str) -> Self {
+        let column = JobColumn::from_key(&state.sort_column).unwrap_or(JobColumn::Name);
+        Self {
+            sort: SortState {
+                column,
+                ascending: !state.sort_descending,
+            },
+            filter: JobFilter {
+                text: state.filter_text.clone(),
+                regex: state.filter_regex,
+                user: state.my_jobs.then(|| user.to_owned()),
+                state: StateFilter::ALL
+                    .into_iter()
+                    .find(|f| f.key() == state.state_filter)
+                    .unwrap_or_default(),
+            },
+            hidden: state
+                .hidden_columns
+                .iter()
+                .filter_map(|k| JobColumn::from_key(k))
+                .filter(|c| *c != JobColumn::Name)
+                .collect(),
+            ..Self::default()
+        }
+    }
+
+    /// The layout and filters to save (the include-finished flag belongs to the session).
+    pub fn state(&self, include_finished: bool) -> crate::profiles::JobsViewState {
+        crate::profiles::JobsViewState {
+            sort_column: if self.sort.column == JobColumn::Name {
+                String::new()
+            } else {
+                self.sort.column.key().to_owned()
+            },
+            sort_descending: !self.sort.ascending,
+            hidden_columns: self.hidden.iter().map(|c| c.key().to_owned()).collect(),
+            filter_text: self.filter.text.clone(),
+            filter_regex: self.filter.regex,
+            my_jobs: self.filter.user.is_some(),
+            state_filter: self.filter.state.key().to_owned(),
+            include_finished,
+        }
+    }
+
     /// Rebuilds the row order if the data, the sort or the filter changed since last time.
     pub fn update_order(&mut self) {
         let key = (self.jobs.generation(), self.sort, self.filter.clone());
@@ -620,6 +705,36 @@ mod tests {
         v.update_order();
         assert_eq!(names(&v).len(), 3, "an invalid regex hides nothing");
         assert!(v.filter_error().unwrap().starts_with("Not a valid regex"));
+    }
+
+    #[test]
+    fn the_layout_round_trips_through_saved_state() {
+        let mut v = JobsView::default();
+        v.click_header(JobColumn::MaxRss);
+        v.click_header(JobColumn::MaxRss);
+        v.hidden.insert(JobColumn::Shot);
+        v.filter = JobFilter {
+            text: "comp".into(),
+            regex: true,
+            user: Some("jdoe".into()),
+            state: StateFilter::HasDead,
+        };
+        let saved = v.state(true);
+        assert_eq!(saved.sort_column, "max_rss");
+        assert!(saved.sort_descending && saved.include_finished);
+        let back = JobsView::from_state(&saved, "jdoe");
+        assert_eq!(
+            (back.sort, back.filter.clone(), back.hidden.clone()),
+            (v.sort, v.filter.clone(), v.hidden.clone())
+        );
+        let unknown = crate::profiles::JobsViewState {
+            sort_column: "gone".into(),
+            hidden_columns: vec!["name".into()],
+            ..Default::default()
+        };
+        let v = JobsView::from_state(&unknown, "jdoe");
+        assert_eq!(v.sort.column, JobColumn::Name);
+        assert!(v.hidden.is_empty(), "the name column cannot be hidden");
     }
 
     #[test]
