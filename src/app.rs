@@ -108,8 +108,10 @@ impl Session {
         let client = ApiClient::new(config)?;
         let show = (!connection.profile.default_show.is_empty())
             .then(|| connection.profile.default_show.clone());
-        let jobs =
+        let mut jobs =
             JobsView::from_state(&connection.profile.jobs_view, &connection.profile.username);
+        // Column widths are kept per profile (egui's persisted memory, saved by eframe).
+        jobs.table_salt.clone_from(&connection.profile.name);
         let include_finished = connection.profile.jobs_view.include_finished;
         Ok(Self {
             profile: connection.profile,
@@ -706,6 +708,18 @@ impl CueDeskApp {
                     ui.separator();
                     ui.weak("read-only");
                 }
+                // The sentence is shown above the table; here only when it happened.
+                let last = [session.jobs.jobs.failed_at(), session.shows.failed_at()]
+                    .into_iter()
+                    .flatten()
+                    .max();
+                if let Some(at) = last {
+                    ui.separator();
+                    let ago = crate::ui::widgets::duration(
+                        i64::try_from(at.elapsed().as_secs()).unwrap_or(0),
+                    );
+                    ui.weak(format!("last error {ago} ago"));
+                }
             });
         });
     }
@@ -730,6 +744,26 @@ impl CueDeskApp {
                     session.refresh(&rt, ui.ctx());
                 }
             });
+        }
+        // Keys act on the table unless a text field has the keyboard.
+        if !ui.ctx().egui_wants_keyboard_input() && session.dialog.is_none() {
+            let (all, none, kill) = ui.input_mut(|i| {
+                (
+                    i.consume_key(egui::Modifiers::COMMAND, egui::Key::A),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::Delete),
+                )
+            });
+            if all {
+                session.jobs.selected = session.jobs.visible().map(|j| j.id.clone()).collect();
+            }
+            if none {
+                session.jobs.selected.clear();
+            }
+            if kill {
+                let jobs = session.jobs.selected_jobs();
+                session.start_action(&rt, ui.ctx(), JobAction::Kill, jobs);
+            }
         }
         let selected = session.jobs.selected_jobs();
         let read_only = session.profile.read_only;
@@ -779,11 +813,13 @@ impl CueDeskApp {
                 } else {
                     "Select jobs first"
                 };
-                if ui
+                let mut button = ui
                     .add_enabled(enabled, egui::Button::new(action.label()))
-                    .on_disabled_hover_text(hover)
-                    .clicked()
-                {
+                    .on_disabled_hover_text(hover);
+                if let Some(key) = action.shortcut() {
+                    button = button.on_hover_text(key);
+                }
+                if button.clicked() {
                     session.start_action(&rt, ui.ctx(), action, selected.clone());
                 }
             }

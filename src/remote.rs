@@ -31,6 +31,7 @@ pub struct Remote<T: Send + 'static> {
     pending: Option<Promise<Result<T, ApiError>>>,
     error: Option<ApiError>,
     updated_at: Option<Instant>,
+    failed_at: Option<Instant>,
     generation: u64,
 }
 
@@ -41,6 +42,7 @@ impl<T: Send + 'static> Default for Remote<T> {
             pending: None,
             error: None,
             updated_at: None,
+            failed_at: None,
             generation: 0,
         }
     }
@@ -72,6 +74,7 @@ impl<T: Send + 'static> Remote<T> {
             Ok(Err(e)) => {
                 tracing::warn!("request failed: {e}");
                 self.error = Some(e);
+                self.failed_at = Some(Instant::now());
                 true
             }
             Err(promise) => {
@@ -110,6 +113,11 @@ impl<T: Send + 'static> Remote<T> {
     /// When the value last arrived.
     pub fn updated_at(&self) -> Option<Instant> {
         self.updated_at
+    }
+
+    /// When the last request failed (kept after a later success, for the status bar).
+    pub fn failed_at(&self) -> Option<Instant> {
+        self.failed_at
     }
 
     /// Bumped each time the value changes: derived caches compare it.

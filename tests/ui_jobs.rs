@@ -369,3 +369,40 @@ async fn state_filter_include_finished_and_hidden_columns() {
         .click();
     step_until(&mut h, "the hidden column", |h| !header(h));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keys_select_all_clear_and_open_kill() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let jobs = demo_show_jobs(&t).await;
+    let mut h = harness(Connection {
+        profile: profile(&t, "Studio"),
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+    });
+    step_until(&mut h, "the jobs", |h| {
+        h.query_by_label(&jobs[0].name).is_some()
+    });
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    step_until(&mut h, "all selected", |h| {
+        h.query_by_label_contains(&format!("{} selected", jobs.len()))
+            .is_some()
+    });
+    h.key_press(egui::Key::Delete);
+    let heading = format!("Kill {} jobs", jobs.len());
+    step_until(&mut h, "the kill dialog", |h| {
+        h.query_by_label(&heading).is_some()
+    });
+    h.get_by_label("Cancel").click();
+    step_until(&mut h, "the dialog closed", |h| {
+        h.query_by_label(&heading).is_none()
+    });
+    h.key_press(egui::Key::Escape);
+    step_until(&mut h, "none selected", |h| {
+        h.query_by_label_contains("0 selected").is_some()
+    });
+    assert_eq!(
+        demo_show_jobs(&t).await.len(),
+        jobs.len(),
+        "cancel killed nothing"
+    );
+}

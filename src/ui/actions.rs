@@ -68,6 +68,14 @@ impl JobAction {
         }
     }
 
+    /// The keyboard shortcut, for tooltips.
+    pub fn shortcut(self) -> Option<&'static str> {
+        match self {
+            Self::Kill => Some("Delete"),
+            _ => None,
+        }
+    }
+
     /// True when a dialog must come first, whoever owns the jobs.
     fn always_asks(self) -> bool {
         matches!(

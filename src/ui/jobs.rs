@@ -325,6 +325,8 @@ pub struct JobsView {
     pub selected: BTreeSet<String>,
     /// Columns the user hid.
     pub hidden: BTreeSet<JobColumn>,
+    /// Distinguishes this table's stored column widths (one set per profile).
+    pub table_salt: String,
     filter_error: Option<String>,
     order: Vec<usize>,
     order_key: Option<(u64, SortState, JobFilter)>,
@@ -341,6 +343,7 @@ impl Default for JobsView {
             filter: JobFilter::default(),
             selected: BTreeSet::new(),
             hidden: BTreeSet::new(),
+            table_salt: String::new(),
             filter_error: None,
             order: Vec::new(),
             order_key: None,
@@ -494,7 +497,7 @@ impl JobsView {
         let mut menu_action = None;
         let mut menu_row: Option<String> = None;
         let mut table = TableBuilder::new(ui)
-            .id_salt("jobs")
+            .id_salt(("jobs", &self.table_salt))
             .striped(true)
             .resizable(true)
             .sense(Sense::click())
