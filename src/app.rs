@@ -513,11 +513,6 @@ impl CueDeskApp {
         self
     }
 
-    /// Adds a message shown above the views until dismissed (e.g. a config problem).
-    pub fn add_notice(&mut self, text: impl Into<String>) {
-        self.notices.push(text.into());
-    }
-
     /// Connects to another gateway; the previous session and its requests are dropped.
     pub fn connect(&mut self, connection: Connection) {
         match Session::new(connection) {
@@ -615,15 +610,20 @@ impl CueDeskApp {
                     ui.label(name);
                 }
                 if ui.button("Profiles…").clicked() {
-                    let editing = current.as_ref().and_then(|n| self.profiles.get(n));
-                    self.panel = Some(match editing {
-                        Some(p) => ConnectPanel::edit(
+                    let saved = current.as_ref().and_then(|n| self.profiles.get(n));
+                    let env = self
+                        .env_profile
+                        .as_ref()
+                        .filter(|(p, _)| current.as_ref() == Some(&p.name));
+                    self.panel = Some(match (saved, env) {
+                        (Some(p), _) => ConnectPanel::edit(
                             p,
                             self.panel_secret
                                 .as_ref()
                                 .is_some_and(|(n, _)| n == &p.name),
                         ),
-                        None => ConnectPanel::new_profile(&self.profiles),
+                        (None, Some((p, secret))) => ConnectPanel::unsaved(p, secret),
+                        (None, None) => ConnectPanel::new_profile(&self.profiles),
                     });
                 }
                 ui.separator();

@@ -56,6 +56,8 @@ pub struct JobsViewState {
     pub state_filter: String,
     /// Finished jobs are listed too.
     pub include_finished: bool,
+    /// Ids of the selected jobs.
+    pub selected: Vec<String>,
 }
 
 /// One gateway to connect to.

@@ -289,6 +289,24 @@ async fn the_environment_profile_connects_and_is_never_saved_by_itself() {
         h.query_by_label("From environment (not saved)").is_some()
     });
     assert!(!s.store().path().exists(), "nothing was written");
+    // Saving it makes it an ordinary profile, its secret in the keyring.
+    h.get_by_label("Save").click();
+    step_until(&mut h, "the saved profile", |_| {
+        s.store().load().file.get("From environment").is_some()
+    });
+    assert_eq!(
+        s.creds
+            .get("From environment")
+            .unwrap()
+            .unwrap()
+            .expose_secret(),
+        t.secret
+    );
+    assert!(
+        !std::fs::read_to_string(s.store().path())
+            .unwrap()
+            .contains(&t.secret)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -314,7 +332,8 @@ async fn duplicate_copies_the_profile_and_its_keyring_entry() {
         .unwrap();
     let mut h = s.harness();
     step_until(&mut h, "connected", |h| {
-        h.query_by_label("Profiles…").is_some() && h.query_by_label("Gateway profiles").is_none()
+        h.query_by_label("Profile")
+            .is_some_and(|n| n.value().as_deref() == Some("Studio"))
     });
     h.get_by_label("Profiles…").click();
     step_until(&mut h, "the panel", |h| {
@@ -376,6 +395,19 @@ async fn the_jobs_layout_is_remembered_per_profile_across_restarts() {
     let mut h = s.harness();
     step_until(&mut h, "the jobs again", |h| {
         h.query_by_label(&job).is_some()
+    });
+    h.get_by_label(&job).click();
+    step_until(&mut h, "the saved selection", |_| {
+        s.store()
+            .load()
+            .file
+            .get("Studio")
+            .is_some_and(|p| p.jobs_view.selected.len() == 1)
+    });
+    drop(h);
+    let mut h = s.harness();
+    step_until(&mut h, "the restored selection", |h| {
+        h.query_by_label_contains("1 selected").is_some()
     });
     assert!(header(&h, "Priority ^"), "sorted as before");
     assert!(!header(&h, "Shot"), "the hidden column stays hidden");

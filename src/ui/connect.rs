@@ -69,6 +69,20 @@ impl ConnectPanel {
         }
     }
 
+    /// A form for a profile that is not saved yet (the one from the environment), with its
+    /// secret filled in: Save stores it like any new profile.
+    pub fn unsaved(profile: &Profile, secret: &SecretString) -> Self {
+        use secrecy::ExposeSecret as _;
+        Self {
+            editing: None,
+            form: profile.clone(),
+            secret: secret.expose_secret().to_owned(),
+            has_stored_secret: false,
+            test: None,
+            test_result: None,
+        }
+    }
+
     /// A form on a copy of a saved profile; `has_secret` says whether the keyring holds one.
     pub fn edit(profile: &Profile, has_secret: bool) -> Self {
         Self {

@@ -375,6 +375,7 @@ impl JobsView {
                 .filter_map(|k| JobColumn::from_key(k))
                 .filter(|c| *c != JobColumn::Name)
                 .collect(),
+            selected: state.selected.iter().cloned().collect(),
             ..Self::default()
         }
     }
@@ -394,6 +395,7 @@ impl JobsView {
             my_jobs: self.filter.user.is_some(),
             state_filter: self.filter.state.key().to_owned(),
             include_finished,
+            selected: self.selected.iter().cloned().collect(),
         }
     }
 
@@ -426,9 +428,12 @@ impl JobsView {
         });
         self.order = order;
         self.order_key = Some(key);
-        // Selection survives refreshes, but not the job's disappearance.
-        let ids: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
-        self.selected.retain(|id| ids.contains(id.as_str()));
+        // Selection survives refreshes, but not the job's disappearance (judged only once the
+        // gateway has answered: a selection restored from the profile waits for the data).
+        if let Some(jobs) = self.jobs.data() {
+            let ids: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
+            self.selected.retain(|id| ids.contains(id.as_str()));
+        }
     }
 
     /// Why the filter text is not used (an invalid regex).
@@ -716,6 +721,7 @@ mod tests {
         v.click_header(JobColumn::MaxRss);
         v.click_header(JobColumn::MaxRss);
         v.hidden.insert(JobColumn::Shot);
+        v.selected.insert("id-7".into());
         v.filter = JobFilter {
             text: "comp".into(),
             regex: true,
@@ -727,8 +733,18 @@ mod tests {
         assert!(saved.sort_descending && saved.include_finished);
         let back = JobsView::from_state(&saved, "jdoe");
         assert_eq!(
-            (back.sort, back.filter.clone(), back.hidden.clone()),
-            (v.sort, v.filter.clone(), v.hidden.clone())
+            (
+                back.sort,
+                back.filter.clone(),
+                back.hidden.clone(),
+                back.selected.clone()
+            ),
+            (
+                v.sort,
+                v.filter.clone(),
+                v.hidden.clone(),
+                v.selected.clone()
+            )
         );
         let unknown = crate::profiles::JobsViewState {
             sort_column: "gone".into(),
