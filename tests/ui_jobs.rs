@@ -5,9 +5,7 @@
 
 mod common;
 
-use std::time::{Duration, Instant};
-
-use common::Target;
+use common::{Target, step_until};
 use cuedesk::api::Credentials;
 use cuedesk::api::requests::JobSearchCriteria;
 use cuedesk::app::{Connection, CueDeskApp};
@@ -30,25 +28,6 @@ fn harness(connection: Connection) -> Harness<'static, CueDeskApp> {
     Harness::builder()
         .with_size(egui::vec2(1600.0, 900.0))
         .build_eframe(move |_cc| CueDeskApp::new(rt, Some(connection)))
-}
-
-/// Steps frames until `done` holds: the app's requests run on the runtime's worker threads, so
-/// this polls the UI until their answers are shown (never a fixed sleep as synchronisation).
-fn step_until(
-    h: &mut Harness<'_, CueDeskApp>,
-    what: &str,
-    done: impl Fn(&Harness<'_, CueDeskApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        h.step();
-        if done(h) {
-            h.step();
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
 }
 
 async fn demo_show_jobs(t: &Target) -> Vec<cuedesk::api::types::Job> {

@@ -6,9 +6,8 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
-use common::Target;
+use common::{Target, step_until};
 use cuedesk::api::requests::JobSearchCriteria;
 use cuedesk::app::{CueDeskApp, ProfileSetup};
 use cuedesk::profiles::{Profile, ProfileStore, ProfilesFile};
@@ -35,6 +34,19 @@ impl Setup {
         ProfileStore::new(self.dir.path().join("profiles.toml"))
     }
 
+    /// Saved profiles with `last` opened at start, and `secret` stored for `secret_for`.
+    fn saved(&self, profiles: Vec<Profile>, last: &str, secret_for: &str, secret: &str) {
+        let file = ProfilesFile {
+            last_profile: Some(last.into()),
+            profiles,
+            ..ProfilesFile::default()
+        };
+        self.store().save(&file).unwrap();
+        self.creds
+            .set(secret_for, &SecretString::from(secret.to_owned()))
+            .unwrap();
+    }
+
     fn harness(&self) -> Harness<'static, CueDeskApp> {
         self.harness_with_env(None)
     }
@@ -55,23 +67,6 @@ impl Setup {
         Harness::builder()
             .with_size(egui::vec2(1600.0, 900.0))
             .build_eframe(move |_cc| CueDeskApp::with_profiles(rt, setup, None))
-    }
-}
-
-fn step_until(
-    h: &mut Harness<'_, CueDeskApp>,
-    what: &str,
-    done: impl Fn(&Harness<'_, CueDeskApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
-        h.step();
-        if done(h) {
-            h.step();
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -204,16 +199,7 @@ async fn a_restart_opens_the_last_profile_with_its_stored_secret() {
         default_show: "demo_show".into(),
         ..Profile::default()
     };
-    s.store()
-        .save(&ProfilesFile {
-            last_profile: Some("Studio".into()),
-            profiles: vec![profile],
-            ..ProfilesFile::default()
-        })
-        .unwrap();
-    s.creds
-        .set("Studio", &SecretString::from(t.secret.clone()))
-        .unwrap();
+    s.saved(vec![profile], "Studio", "Studio", &t.secret);
     let mut h = s.harness();
     let job = first_job(&t).await;
     step_until(&mut h, "the jobs", |h| h.query_by_label(&job).is_some());
@@ -238,16 +224,7 @@ async fn a_profile_without_a_stored_secret_asks_for_it_and_delete_removes_the_ke
         name: "B".into(),
         ..a.clone()
     };
-    s.store()
-        .save(&ProfilesFile {
-            last_profile: Some("A".into()),
-            profiles: vec![a, b],
-            ..ProfilesFile::default()
-        })
-        .unwrap();
-    s.creds
-        .set("B", &SecretString::from(t.secret.clone()))
-        .unwrap();
+    s.saved(vec![a, b], "A", "B", &t.secret);
     let mut h = s.harness();
     step_until(&mut h, "the notice", |h| {
         h.query_by_label_contains("No secret or token is stored for A")
@@ -320,16 +297,7 @@ async fn duplicate_copies_the_profile_and_its_keyring_entry() {
         username: "jdoe".into(),
         ..Profile::default()
     };
-    s.store()
-        .save(&ProfilesFile {
-            last_profile: Some("Studio".into()),
-            profiles: vec![a],
-            ..ProfilesFile::default()
-        })
-        .unwrap();
-    s.creds
-        .set("Studio", &SecretString::from(t.secret.clone()))
-        .unwrap();
+    s.saved(vec![a], "Studio", "Studio", &t.secret);
     let mut h = s.harness();
     step_until(&mut h, "connected", |h| {
         h.query_by_label("Profile")
@@ -362,16 +330,7 @@ async fn the_jobs_layout_is_remembered_per_profile_across_restarts() {
         default_show: "demo_show".into(),
         ..Profile::default()
     };
-    s.store()
-        .save(&ProfilesFile {
-            last_profile: Some("Studio".into()),
-            profiles: vec![profile],
-            ..ProfilesFile::default()
-        })
-        .unwrap();
-    s.creds
-        .set("Studio", &SecretString::from(t.secret.clone()))
-        .unwrap();
+    s.saved(vec![profile], "Studio", "Studio", &t.secret);
     let job = first_job(&t).await;
     let header = |h: &Harness<'_, CueDeskApp>, label: &str| {
         h.query_by_role_and_label(Role::Button, label).is_some()

@@ -7,7 +7,7 @@
 
 #![allow(dead_code, clippy::unwrap_used)]
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use cuedesk::api::auth::{mint_token, now_epoch};
 use cuedesk::api::requests::{FrameSearchCriteria, HostSearchCriteria, JobSearchCriteria};
@@ -178,4 +178,24 @@ pub async fn job_with(client: &ApiClient, state: FrameState) -> Option<Job> {
     jobs.into_iter()
         .filter(|j| j.state == JobState::Pending)
         .find(|j| count(j) > 0)
+}
+
+/// Steps a UI harness until `done` holds. The app's requests run on the runtime's worker
+/// threads, so this polls the UI until their answers are shown (a deadline, not a fixed sleep,
+/// decides failure).
+pub fn step_until<S>(
+    h: &mut egui_kittest::Harness<'_, S>,
+    what: &str,
+    done: impl Fn(&egui_kittest::Harness<'_, S>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        h.step();
+        if done(h) {
+            h.step();
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(5));
+    }
 }
