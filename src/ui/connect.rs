@@ -267,6 +267,18 @@ impl ConnectPanel {
                     problem("secret"),
                     hint,
                 );
+                if self.form.auth == AuthMode::Secret {
+                    ui.label("Tokens last");
+                    let mut minutes = self.form.token_lifetime_secs / 60;
+                    ui.add(
+                        egui::DragValue::new(&mut minutes)
+                            .range(1..=24 * 60)
+                            .suffix(" min"),
+                    )
+                    .on_hover_text("CueDesk mints a new token before this runs out");
+                    self.form.token_lifetime_secs = minutes.max(1) * 60;
+                    ui.end_row();
+                }
                 ui.label("Refresh every");
                 ui.add(
                     egui::DragValue::new(&mut self.form.refresh_interval_secs)
