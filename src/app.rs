@@ -767,7 +767,8 @@ impl CueDeskApp {
         }
         let selected = session.jobs.selected_jobs();
         let read_only = session.profile.read_only;
-        ui.horizontal(|ui| {
+        // Wraps on narrow windows rather than running off the edge.
+        ui.horizontal_wrapped(|ui| {
             ui.label("Filter");
             ui.add(
                 egui::TextEdit::singleline(&mut session.jobs.filter.text)
