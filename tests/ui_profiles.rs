@@ -86,6 +86,17 @@ fn fill(h: &mut Harness<'_, CueDeskApp>, label: &str, text: &str) {
     h.step();
 }
 
+/// A profile "Studio" for the target's gateway, on `demo_show`.
+fn studio(t: &Target) -> Profile {
+    Profile {
+        name: "Studio".into(),
+        gateway_url: t.url.clone(),
+        username: "jdoe".into(),
+        default_show: "demo_show".into(),
+        ..Profile::default()
+    }
+}
+
 async fn first_job(t: &Target) -> String {
     t.client()
         .get_jobs(&JobSearchCriteria {
@@ -192,14 +203,7 @@ async fn a_restart_opens_the_last_profile_with_its_stored_secret() {
     let t = Target::new().await;
     let Some(_) = t.sim() else { return };
     let s = Setup::new();
-    let profile = Profile {
-        name: "Studio".into(),
-        gateway_url: t.url.clone(),
-        username: "jdoe".into(),
-        default_show: "demo_show".into(),
-        ..Profile::default()
-    };
-    s.saved(vec![profile], "Studio", "Studio", &t.secret);
+    s.saved(vec![studio(&t)], "Studio", "Studio", &t.secret);
     let mut h = s.harness();
     let job = first_job(&t).await;
     step_until(&mut h, "the jobs", |h| h.query_by_label(&job).is_some());
@@ -323,14 +327,7 @@ async fn the_jobs_layout_is_remembered_per_profile_across_restarts() {
     let t = Target::new().await;
     let Some(_) = t.sim() else { return };
     let s = Setup::new();
-    let profile = Profile {
-        name: "Studio".into(),
-        gateway_url: t.url.clone(),
-        username: "jdoe".into(),
-        default_show: "demo_show".into(),
-        ..Profile::default()
-    };
-    s.saved(vec![profile], "Studio", "Studio", &t.secret);
+    s.saved(vec![studio(&t)], "Studio", "Studio", &t.secret);
     let job = first_job(&t).await;
     let header = |h: &Harness<'_, CueDeskApp>, label: &str| {
         h.query_by_role_and_label(Role::Button, label).is_some()
