@@ -18,7 +18,7 @@ use crate::profiles::{Loaded, Profile, ProfileStore, ProfilesFile};
 use crate::remote::{Remote, spawn};
 use crate::secrets::{CredentialStore, FallbackStore, MemoryStore};
 use crate::ui::actions::{ActionDialog, ActionRequest, DialogOutcome, JobAction, outcome_text};
-use crate::ui::connect::{ConnectPanel, PanelCommand, credentials};
+use crate::ui::connect::{ConnectPanel, PanelCommand};
 use crate::ui::jobs::JobsView;
 use crate::ui::theme;
 
@@ -134,16 +134,21 @@ impl Session {
     }
 
     /// Starts a refresh of the shows and of the chosen show's jobs (one request each at most).
-    fn refresh(&mut self, rt: &tokio::runtime::Handle, ctx: &egui::Context) {
+    /// `manual`: the user asked (F5, Refresh, Retry), so the show list is fetched again too.
+    /// Timed refreshes cost one GetJobs; shows are fetched only until they have arrived once.
+    fn refresh(&mut self, rt: &tokio::runtime::Handle, ctx: &egui::Context, manual: bool) {
         let client = self.client.clone();
-        self.shows.request(|| {
-            spawn(rt, ctx, async move {
-                let mut shows = client.get_shows().await?;
-                // Active shows first, then by name.
-                shows.sort_by(|a, b| b.active.cmp(&a.active).then_with(|| a.name.cmp(&b.name)));
-                Ok(shows)
-            })
-        });
+        let want_shows = manual || self.shows.data().is_none() || self.shows.error().is_some();
+        if want_shows {
+            self.shows.request(|| {
+                spawn(rt, ctx, async move {
+                    let mut shows = client.get_shows().await?;
+                    // Active shows first, then by name.
+                    shows.sort_by(|a, b| b.active.cmp(&a.active).then_with(|| a.name.cmp(&b.name)));
+                    Ok(shows)
+                })
+            });
+        }
         if let Some(show) = self.show.clone() {
             let client = self.client.clone();
             let criteria = crate::api::requests::JobSearchCriteria {
@@ -211,6 +216,8 @@ pub struct CueDeskApp {
     opening: Option<(Profile, bool, SecretWork)>,
     /// When the jobs view last changed without being saved to its profile.
     view_changed_at: Option<Instant>,
+    /// When the jobs view was last compared with its profile.
+    view_checked_at: Option<Instant>,
     /// Saves in flight: the profile to connect with afterwards, and the secret to use.
     saving: Vec<(Option<Profile>, SecretWork)>,
     /// Keeps the built-in demo gateway running as long as the window is open.
@@ -259,6 +266,7 @@ impl CueDeskApp {
             opening: None,
             saving: Vec::new(),
             view_changed_at: None,
+            view_checked_at: None,
             _demo: None,
         };
         let env_first = setup.open.is_none() && app.env_profile.is_some();
@@ -284,7 +292,7 @@ impl CueDeskApp {
     fn use_env_profile(&mut self) {
         if let Some((profile, secret)) = self.env_profile.clone() {
             self.connect(Connection {
-                credentials: credentials(&profile, secret),
+                credentials: profile.credentials(secret),
                 profile,
             });
             self.panel = None;
@@ -415,6 +423,17 @@ impl CueDeskApp {
     /// (off the UI thread), so a restart or a crash keeps them.
     fn remember_view(&mut self, ctx: &egui::Context) {
         const SETTLE: Duration = Duration::from_secs(2);
+        const CHECK_EVERY: Duration = Duration::from_secs(1);
+        // Building the state to compare costs a copy of the selection: once a second at most, not
+        // every frame. A change made just before the window goes idle is seen at the next refresh.
+        if self.view_changed_at.is_none()
+            && self
+                .view_checked_at
+                .is_some_and(|t| t.elapsed() < CHECK_EVERY)
+        {
+            return;
+        }
+        self.view_checked_at = Some(Instant::now());
         let Some(session) = self.session.as_ref() else {
             return;
         };
@@ -453,7 +472,7 @@ impl CueDeskApp {
                     if connect {
                         self.profiles.last_profile = Some(profile.name.clone());
                         let c = Connection {
-                            credentials: credentials(&profile, secret),
+                            credentials: profile.credentials(secret),
                             profile,
                         };
                         self.connect(c);
@@ -495,7 +514,7 @@ impl CueDeskApp {
                     if let (Some(profile), Some(secret)) = (profile, secret) {
                         self.panel_secret = Some((profile.name.clone(), secret.clone()));
                         let c = Connection {
-                            credentials: credentials(&profile, secret),
+                            credentials: profile.credentials(secret),
                             profile,
                         };
                         self.connect(c);
@@ -569,7 +588,7 @@ impl CueDeskApp {
         let f5 = ctx.input(|i| i.key_pressed(egui::Key::F5));
         let now = Instant::now();
         if f5 || now >= session.next_refresh {
-            session.refresh(&self.rt, ctx);
+            session.refresh(&self.rt, ctx, f5);
         }
         // Wake up for the next refresh; nothing repaints in between when idle.
         ctx.request_repaint_after(session.next_refresh.saturating_duration_since(now));
@@ -648,7 +667,7 @@ impl CueDeskApp {
                     session.show = chosen;
                     session.jobs.jobs.reset();
                     session.jobs.selected.clear();
-                    session.refresh(&rt, ui.ctx());
+                    session.refresh(&rt, ui.ctx(), false);
                     show_change = Some((
                         session.profile.name.clone(),
                         session.show.clone().unwrap_or_default(),
@@ -659,7 +678,7 @@ impl CueDeskApp {
                     .on_hover_text("Refresh now (F5)")
                     .clicked()
                 {
-                    session.refresh(&rt, ui.ctx());
+                    session.refresh(&rt, ui.ctx(), true);
                 }
                 refresh_state_ui(ui, &session.jobs.jobs);
                 ui.with_layout(
@@ -741,7 +760,7 @@ impl CueDeskApp {
             ui.horizontal(|ui| {
                 ui.colored_label(theme::error(ui), message);
                 if ui.button("Retry").clicked() {
-                    session.refresh(&rt, ui.ctx());
+                    session.refresh(&rt, ui.ctx(), true);
                 }
             });
         }
@@ -765,7 +784,8 @@ impl CueDeskApp {
                 session.start_action(&rt, ui.ctx(), JobAction::Kill, jobs);
             }
         }
-        let selected = session.jobs.selected_jobs();
+        // The count is enough for the toolbar; the jobs are cloned only when an action starts.
+        let selected = session.jobs.selected_count();
         let read_only = session.profile.read_only;
         // Wraps on narrow windows rather than running off the edge.
         ui.horizontal_wrapped(|ui| {
@@ -792,7 +812,7 @@ impl CueDeskApp {
                 .changed()
             {
                 session.jobs.jobs.reset();
-                session.refresh(&rt, ui.ctx());
+                session.refresh(&rt, ui.ctx(), false);
             }
             ui.menu_button("Columns", |ui| {
                 for c in crate::ui::jobs::JobColumn::ALL.into_iter().skip(1) {
@@ -808,7 +828,7 @@ impl CueDeskApp {
             });
             ui.separator();
             for action in JobAction::ALL {
-                let enabled = !selected.is_empty() && !read_only;
+                let enabled = selected > 0 && !read_only;
                 let hover = if read_only {
                     "This profile is read-only"
                 } else {
@@ -821,15 +841,13 @@ impl CueDeskApp {
                     button = button.on_hover_text(key);
                 }
                 if button.clicked() {
-                    session.start_action(&rt, ui.ctx(), action, selected.clone());
+                    let jobs = session.jobs.selected_jobs();
+                    session.start_action(&rt, ui.ctx(), action, jobs);
                 }
             }
             let shown = session.jobs.visible().count();
             let total = session.jobs.jobs.data().map_or(0, Vec::len);
-            ui.weak(format!(
-                "{shown} of {total} jobs, {} selected",
-                selected.len()
-            ));
+            ui.weak(format!("{shown} of {total} jobs, {selected} selected"));
         });
         if let Some(e) = session.jobs.filter_error() {
             ui.colored_label(theme::error(ui), e);
@@ -848,8 +866,7 @@ impl CueDeskApp {
             match dialog.ui(ui.ctx()) {
                 DialogOutcome::Open => {}
                 DialogOutcome::Cancelled => session.dialog = None,
-                DialogOutcome::Confirmed(request) => {
-                    let jobs = session.jobs.selected_jobs();
+                DialogOutcome::Confirmed(request, jobs) => {
                     session.dialog = None;
                     session.send_action(&rt, ui.ctx(), request, jobs);
                 }

@@ -10,7 +10,6 @@ use cuedesk::api::auth::{mint_token, now_epoch};
 use cuedesk::app::{Connection, CueDeskApp, ProfileSetup};
 use cuedesk::profiles::{AuthMode, Profile};
 use cuedesk::sim::{FarmSpec, RandomFaults, SimConfig, SimServer, random_secret};
-use cuedesk::ui::connect::credentials;
 use secrecy::SecretString;
 
 /// CueDesk: a desktop client for OpenCue render farms.
@@ -166,7 +165,7 @@ fn run_window(
         })
     } else if gateway.is_some() {
         env_profile(gateway)?.map(|(profile, secret)| Connection {
-            credentials: credentials(&profile, secret),
+            credentials: profile.credentials(secret),
             profile,
         })
     } else {

@@ -114,6 +114,18 @@ pub fn default_username() -> String {
 }
 
 impl Profile {
+    /// The client credentials of this profile with its secret or token.
+    pub fn credentials(&self, secret: secrecy::SecretString) -> crate::api::Credentials {
+        match self.auth {
+            AuthMode::Secret => crate::api::Credentials::Secret {
+                username: self.username.clone(),
+                secret,
+                lifetime: std::time::Duration::from_secs(self.token_lifetime_secs.max(60)),
+            },
+            AuthMode::Token => crate::api::Credentials::Token { token: secret },
+        }
+    }
+
     /// What is wrong with this profile, field by field, for the connection panel.
     pub fn problems(&self) -> Vec<(&'static str, String)> {
         let mut out = Vec::new();

@@ -385,3 +385,34 @@ async fn keys_select_all_clear_and_open_kill() {
         "cancel killed nothing"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn timed_refreshes_cost_one_get_jobs_each() {
+    let t = Target::new().await;
+    let Some(sim) = t.sim() else { return };
+    let jobs = demo_show_jobs(&t).await;
+    let fast = Profile {
+        refresh_interval_secs: 1,
+        ..profile(&t, "Studio")
+    };
+    let mut h = harness(Connection {
+        profile: fast,
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+    });
+    step_until(&mut h, "the jobs", |h| {
+        h.query_by_label(&jobs[0].name).is_some()
+    });
+    sim.clear_requests();
+    let get_jobs = |sim: &cuedesk::sim::SimServer| {
+        sim.requests()
+            .iter()
+            .filter(|r| r.path == "/job.JobInterface/GetJobs")
+            .count()
+    };
+    step_until(&mut h, "two timed refreshes", |_| get_jobs(sim) >= 2);
+    let paths: Vec<String> = sim.requests().into_iter().map(|r| r.path).collect();
+    assert!(
+        paths.iter().all(|p| p == "/job.JobInterface/GetJobs"),
+        "only GetJobs on a timed refresh: {paths:?}"
+    );
+}

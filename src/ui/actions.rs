@@ -215,8 +215,8 @@ pub enum DialogOutcome {
     Open,
     /// Closed without acting.
     Cancelled,
-    /// Confirmed.
-    Confirmed(ActionRequest),
+    /// Confirmed, for exactly the jobs the dialog named.
+    Confirmed(ActionRequest, Vec<Job>),
 }
 
 impl ActionDialog {
@@ -280,6 +280,14 @@ impl ActionDialog {
         }
     }
 
+    /// The confirmation, when the dialog is complete: for the jobs it named, whatever the
+    /// selection has become since it opened.
+    fn confirm(&self) -> Option<DialogOutcome> {
+        self.request()
+            .ok()
+            .map(|r| DialogOutcome::Confirmed(r, self.jobs.clone()))
+    }
+
     /// Shows the dialog.
     pub fn ui(&mut self, ctx: &egui::Context) -> DialogOutcome {
         let mut outcome = DialogOutcome::Open;
@@ -340,9 +348,9 @@ impl ActionDialog {
                     egui::Button::new(self.action.label().trim_end_matches('…')),
                 );
                 if confirm.clicked()
-                    && let Ok(r) = self.request()
+                    && let Some(confirmed) = self.confirm()
                 {
-                    outcome = DialogOutcome::Confirmed(r);
+                    outcome = confirmed;
                 }
                 if ui.button("Cancel").clicked() {
                     outcome = DialogOutcome::Cancelled;
@@ -382,6 +390,23 @@ mod tests {
         let mut d = d;
         d.others_confirmed = true;
         assert_eq!(d.request().unwrap(), ActionRequest::Pause);
+    }
+
+    #[test]
+    fn confirming_acts_on_the_jobs_the_dialog_named() {
+        let mut d = ActionDialog::start(JobAction::Kill, vec![job("jdoe")], "jdoe").unwrap_err();
+        assert_eq!(d.confirm(), None, "no reason yet");
+        d.reason = "wrong camera".into();
+        match d.confirm() {
+            Some(DialogOutcome::Confirmed(ActionRequest::Kill(why), jobs)) => {
+                assert_eq!(why, "wrong camera");
+                assert_eq!(
+                    jobs.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(),
+                    ["id-jdoe"]
+                );
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use poll_promise::Promise;
 use secrecy::SecretString;
 
-use crate::api::{ApiClient, ApiError, ClientConfig, Credentials};
+use crate::api::{ApiClient, ApiError, ClientConfig};
 use crate::profiles::{AuthMode, Profile, ProfilesFile};
 use crate::ui::theme;
 
@@ -308,7 +308,7 @@ impl ConnectPanel {
             {
                 let client = ApiClient::new(ClientConfig::new(
                     self.form.gateway_url.clone(),
-                    credentials(&self.form, secret),
+                    self.form.credentials(secret),
                 ));
                 let ctx = ui.ctx().clone();
                 self.test_result = None;
@@ -361,18 +361,6 @@ impl ConnectPanel {
             secret,
             connect,
         }
-    }
-}
-
-/// The credentials of a profile with its secret or token.
-pub fn credentials(profile: &Profile, secret: SecretString) -> Credentials {
-    match profile.auth {
-        AuthMode::Secret => Credentials::Secret {
-            username: profile.username.clone(),
-            secret,
-            lifetime: std::time::Duration::from_secs(profile.token_lifetime_secs.max(60)),
-        },
-        AuthMode::Token => Credentials::Token { token: secret },
     }
 }
 

@@ -462,6 +462,13 @@ impl JobsView {
         }
     }
 
+    /// How many shown jobs are selected (what an action would act on), without cloning them.
+    pub fn selected_count(&self) -> usize {
+        self.visible()
+            .filter(|j| self.selected.contains(&j.id))
+            .count()
+    }
+
     /// The selected jobs, in display order.
     pub fn selected_jobs(&self) -> Vec<Job> {
         self.visible()
