@@ -8,8 +8,9 @@ use clap::{Args, Parser, Subcommand};
 use cuedesk::api::Credentials;
 use cuedesk::api::auth::{mint_token, now_epoch};
 use cuedesk::app::{Connection, CueDeskApp, ProfileSetup};
+use cuedesk::profiles::PathMapping;
 use cuedesk::profiles::{AuthMode, Profile};
-use cuedesk::sim::{FarmSpec, RandomFaults, SimConfig, SimServer, random_secret};
+use cuedesk::sim::{FarmSpec, RandomFaults, SimConfig, SimLogs, SimServer, random_secret};
 use secrecy::SecretString;
 
 /// CueDesk: a desktop client for OpenCue render farms.
@@ -73,6 +74,12 @@ struct SimArgs {
     /// Random faults, e.g. latency=50-500,error=0.05,unauthorized=0.01,malformed=0.02,truncated=0.02,html=0.01,seed=7
     #[arg(long)]
     faults: Option<String>,
+    /// Write the frames' .rqlog files here (default: a temporary directory, for farms up to 200,000 frames)
+    #[arg(long, value_name = "DIR", conflicts_with = "no_logs")]
+    log_root: Option<std::path::PathBuf>,
+    /// Write no frame logs
+    #[arg(long)]
+    no_logs: bool,
 }
 
 fn main() -> ExitCode {
@@ -148,14 +155,26 @@ fn run_window(
         let secret = random_secret();
         let mut config = SimConfig::new(secret.clone(), FarmSpec::default());
         config.live = true;
+        config.logs = SimLogs::Temporary;
         let sim = runtime
             .block_on(SimServer::start(config))
             .map_err(|e| format!("cannot start the demo farm: {e}"))?;
+        // The demo farm reports its logs under /shots, as a studio's share; the mapping finds
+        // them where the simulator writes them.
+        let path_mappings = sim
+            .log_root()
+            .map(|(root, prefix)| PathMapping {
+                from: prefix.to_owned(),
+                to: root.display().to_string(),
+            })
+            .into_iter()
+            .collect();
         let profile = Profile {
             name: "Demo farm".to_owned(),
             gateway_url: sim.url(),
             username: "jdoe".to_owned(),
             refresh_interval_secs: 5,
+            path_mappings,
             ..Profile::default()
         };
         demo_sim = Some(sim);
@@ -246,6 +265,16 @@ async fn run_sim(args: SimArgs) -> Result<(), String> {
     config.bind = SocketAddr::new(args.bind, args.port);
     config.live = args.live;
     config.tick = Duration::from_secs(1);
+    let total_frames = args.jobs * args.frames_per_job + args.big_job_frames;
+    config.logs = match (args.log_root, args.no_logs) {
+        (Some(dir), _) => SimLogs::Dir(dir),
+        (None, true) => SimLogs::Off,
+        (None, false) if total_frames <= 200_000 => SimLogs::Temporary,
+        (None, false) => {
+            println!("No frame logs for {total_frames} frames (use --log-root DIR to write them)");
+            SimLogs::Off
+        }
+    };
     let server = SimServer::start(config)
         .await
         .map_err(|e| format!("cannot start the simulated gateway: {e}"))?;
@@ -257,6 +286,12 @@ async fn run_sim(args: SimArgs) -> Result<(), String> {
         args.hosts,
         if args.live { ", live" } else { "" }
     );
+    if let Some((root, prefix)) = server.log_root() {
+        println!(
+            "  frame logs under {}, reported as {prefix}/… (map {prefix} to that directory)",
+            root.display()
+        );
+    }
     println!();
     println!("  export OPENCUE_REST_GATEWAY_URL={}", server.url());
     if generated {

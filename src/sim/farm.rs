@@ -341,6 +341,58 @@ pub struct Farm {
     salt: u64,
     next_comment: u64,
     generated_at: i32,
+    /// Frame log events since the last [`Farm::take_log_events`] (`None`: not recorded).
+    log_events: Option<Vec<FrameLogFacts>>,
+}
+
+/// What happened to a frame's log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogEventKind {
+    /// An attempt started: a new log (the previous one, if any, becomes an earlier attempt).
+    Started,
+    /// The running frame wrote more output.
+    Progress,
+    /// The attempt ended (finished, failed, killed, retried or eaten while running).
+    Ended,
+}
+
+/// What a frame's log says about it, taken when the event is collected.
+#[derive(Debug, Clone)]
+pub struct FrameLogFacts {
+    /// What happened.
+    pub kind: LogEventKind,
+    /// The log file as Cuebot reports it: `<logDir>/<job>.<frame>.rqlog`.
+    pub log_path: String,
+    /// Job id.
+    pub job_id: String,
+    /// Job name.
+    pub job_name: String,
+    /// Frame id.
+    pub frame_id: String,
+    /// Frame name, e.g. `0001-comp`.
+    pub frame_name: String,
+    /// Frame number.
+    pub number: i32,
+    /// Layer service, e.g. `arnold`.
+    pub service: &'static str,
+    /// Owner.
+    pub user: String,
+    /// Render host name.
+    pub host: String,
+    /// Earlier attempts of this frame.
+    pub retries: i32,
+    /// Attempt start and (when ended) stop, epoch s.
+    pub start: i32,
+    /// 0 while running.
+    pub stop: i32,
+    /// When it is expected to finish.
+    pub due: i32,
+    /// Exit status (-1 while running).
+    pub exit: i32,
+    /// Peak memory, KB.
+    pub max_rss: i64,
+    /// Now, by the farm's clock.
+    pub now: i32,
 }
 
 fn splitmix(mut x: u64) -> u64 {
@@ -431,6 +483,7 @@ impl Farm {
             salt,
             next_comment: 1,
             generated_at: now,
+            log_events: None,
         };
         farm.generate_hosts(spec.hosts, now);
         for j in 0..spec.jobs {
@@ -748,6 +801,7 @@ impl Farm {
                 fr.max_rss = fr.max_rss.max(fr.used_mem);
                 fr.llu = now;
                 fr.changed = now;
+                self.log_event(LogEventKind::Progress, j as usize, f as usize, now);
             }
         }
         for h in 0..self.hosts.len() {
@@ -951,6 +1005,7 @@ impl Farm {
         self.hosts[h].procs.push((ju, fu));
         let due = self.jobs[j].frames[f].due;
         self.running.insert((due, ju, fu));
+        self.log_event(LogEventKind::Started, j, f, now);
     }
 
     /// The one place a frame's state changes: counters, procs, queues and change times follow.
@@ -976,6 +1031,87 @@ impl Farm {
         job.counts.add(&new, 1);
         layer.counts.add(&old, -1);
         layer.counts.add(&new, 1);
+        if old == FrameState::Running {
+            self.log_event(LogEventKind::Ended, j, f, now);
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Frame logs (the simulator writes them; see `sim::logs`).
+
+    /// Starts recording frame log events, beginning with the logs every frame that has run so
+    /// far would have written.
+    pub fn enable_log_events(&mut self) {
+        let mut events = Vec::new();
+        for (j, job) in self.jobs.iter().enumerate() {
+            for (f, fr) in job.frames.iter().enumerate() {
+                if fr.start <= 0 {
+                    continue;
+                }
+                events.push(self.log_facts(LogEventKind::Started, j, f, fr.start));
+                if fr.state != FrameState::Running {
+                    events.push(self.log_facts(LogEventKind::Ended, j, f, fr.stop.max(fr.start)));
+                }
+            }
+        }
+        self.log_events = Some(events);
+    }
+
+    /// The frame log events since the last call (empty unless enabled).
+    pub fn take_log_events(&mut self) -> Vec<FrameLogFacts> {
+        self.log_events
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn log_event(&mut self, kind: LogEventKind, j: usize, f: usize, now: i32) {
+        if self.log_events.is_none() {
+            return;
+        }
+        // Facts are taken now: the frame may start again before the events are collected.
+        let facts = self.log_facts(kind, j, f, now);
+        if let Some(events) = self.log_events.as_mut() {
+            events.push(facts);
+        }
+    }
+
+    fn log_facts(&self, kind: LogEventKind, j: usize, f: usize, now: i32) -> FrameLogFacts {
+        let job = &self.jobs[j];
+        let fr = &job.frames[f];
+        let layer = &job.layers[fr.layer as usize];
+        let frame_name = format!("{:04}-{}", fr.number, layer.name);
+        FrameLogFacts {
+            kind,
+            log_path: format!("{}/{}.{frame_name}.rqlog", job.log_dir, job.name),
+            job_id: job.id.clone(),
+            job_name: job.name.clone(),
+            frame_id: derived_id(self.salt, KIND_FRAME, j as u32, f as u32),
+            frame_name,
+            number: fr.number,
+            service: layer.service,
+            user: job.user.clone(),
+            host: fr
+                .last_host
+                .and_then(|h| self.hosts.get(h as usize))
+                .map_or_else(String::new, |h| h.name.clone()),
+            retries: fr.retry,
+            start: fr.start,
+            stop: if kind == LogEventKind::Ended {
+                fr.stop.max(now)
+            } else {
+                0
+            },
+            due: fr.due,
+            // A running frame stopped by a user has no exit status yet: RQD reports a kill.
+            exit: match kind {
+                LogEventKind::Ended if fr.exit < 0 => 286,
+                LogEventKind::Ended => fr.exit,
+                _ => -1,
+            },
+            max_rss: fr.max_rss,
+            now,
+        }
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1467,7 +1603,7 @@ impl Farm {
         };
         let memory = parse_range_f64(&r.memory_range).map_err(SimError::invalid)?;
         let duration = parse_range_f64(&r.duration_range).map_err(SimError::invalid)?;
-        let ids: Vec<usize> = r
+        let ids: std::collections::HashSet<usize> = r
             .ids
             .iter()
             .filter_map(|id| self.frame_index(id))

@@ -85,6 +85,8 @@ pub(crate) struct Shared {
     pub clock: SimClock,
     pub faults: Faults,
     pub log: RequestLog,
+    /// Writes frame logs, if the simulator keeps them.
+    pub logs: Option<super::logs::LogWriter>,
 }
 
 /// Services the real gateway registers (`main.go`): their unknown methods are 404, their real
@@ -279,8 +281,20 @@ fn parse_grpc_timeout(v: &str) -> Option<Duration> {
     })
 }
 
-/// The axum handler for every path and method.
+/// The axum handler for every path and method. Every answer carries the simulated clock in its
+/// `Date` header, as the real gateway's host clock would (Cuebot runs beside it).
 pub(crate) async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
+    let mut resp = answer(&st, req).await;
+    let date = jiff::Timestamp::from_second(st.clock.now())
+        .map(|t| t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string())
+        .unwrap_or_default();
+    if let Ok(v) = HeaderValue::from_str(&date) {
+        resp.headers_mut().insert(header::DATE, v);
+    }
+    resp
+}
+
+async fn answer(st: &Arc<Shared>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
     let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
         return status_response(400, 3, "request body too large");
@@ -342,7 +356,12 @@ pub(crate) async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Respo
     if !simulated {
         return status_response(501, 12, &format!("{path} is not simulated by CueDesk"));
     }
-    match dispatch(&st, &path, &bytes, deadline).await {
+    let result = dispatch(st, &path, &bytes, deadline).await;
+    // Frames that a call started or stopped have their logs written before the answer goes out.
+    if let Some(writer) = &st.logs {
+        super::flush_logs(&st.farm, writer).await;
+    }
+    match result {
         Ok(body) if truncate => truncated(body),
         Ok(body) => {
             let mut resp = json_response(200, body);

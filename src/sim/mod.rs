@@ -8,15 +8,18 @@ pub mod farm;
 pub mod faults;
 pub mod gateway;
 pub mod jwt;
+pub mod logs;
 
 use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-pub use farm::{Farm, FarmSpec, FrameAction, SimError};
+pub use farm::{Farm, FarmSpec, FrameAction, FrameLogFacts, LogEventKind, SimError};
 pub use faults::{Fault, Faults, RandomFaults};
 pub use gateway::{LoggedRequest, RequestLog};
+pub use logs::LogWriter;
 
 use crate::api::auth::now_epoch;
 
@@ -49,6 +52,38 @@ pub struct SimConfig {
     pub live: bool,
     /// How often a live farm advances.
     pub tick: Duration,
+    /// Where frame logs are written.
+    pub logs: SimLogs,
+}
+
+/// Where the simulator writes its frames' `.rqlog` files.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum SimLogs {
+    /// No logs (big farms: a million frames would be a million files).
+    #[default]
+    Off,
+    /// A temporary directory, removed when the simulator stops.
+    Temporary,
+    /// This directory.
+    Dir(PathBuf),
+}
+
+/// The prefix under which the farm reports its log directories (as a studio's share).
+pub const LOG_PREFIX: &str = "/shots";
+
+/// Writes the frame logs the farm has events for (file work off the async workers).
+pub(crate) async fn flush_logs(farm: &Arc<Mutex<Farm>>, writer: &LogWriter) {
+    let events = farm
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .take_log_events();
+    if events.is_empty() {
+        return;
+    }
+    let writer = writer.clone();
+    if let Err(e) = tokio::task::spawn_blocking(move || writer.write(&events)).await {
+        tracing::warn!("writing simulated logs failed: {e}");
+    }
 }
 
 impl SimConfig {
@@ -60,6 +95,7 @@ impl SimConfig {
             farm,
             live: false,
             tick: Duration::from_secs(1),
+            logs: SimLogs::Off,
         }
     }
 }
@@ -79,6 +115,9 @@ pub struct SimServer {
     clock: SimClock,
     faults: Faults,
     log: RequestLog,
+    logs: Option<LogWriter>,
+    /// Removes a temporary log directory when the simulator stops.
+    _log_dir: Option<tempfile::TempDir>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
 }
 
@@ -98,10 +137,34 @@ impl SimServer {
         let clock = SimClock::default();
         let spec = config.farm.clone();
         let now = clock.now();
-        let farm = tokio::task::spawn_blocking(move || Farm::generate(&spec, now))
-            .await
-            .map_err(std::io::Error::other)?;
+        let (log_dir, log_root) = match &config.logs {
+            SimLogs::Off => (None, None),
+            SimLogs::Temporary => {
+                let dir = tempfile::Builder::new().prefix("cuedesk-logs-").tempdir()?;
+                let root = dir.path().to_owned();
+                (Some(dir), Some(root))
+            }
+            SimLogs::Dir(d) => {
+                std::fs::create_dir_all(d)?;
+                (None, Some(d.clone()))
+            }
+        };
+        let logs = log_root.map(|root| LogWriter::new(root, LOG_PREFIX));
+        let keep_logs = logs.is_some();
+        let farm = tokio::task::spawn_blocking(move || {
+            let mut farm = Farm::generate(&spec, now);
+            if keep_logs {
+                farm.enable_log_events();
+            }
+            farm
+        })
+        .await
+        .map_err(std::io::Error::other)?;
         let farm = Arc::new(Mutex::new(farm));
+        if let Some(writer) = &logs {
+            // The logs of every frame that has run so far, before the first request.
+            flush_logs(&farm, writer).await;
+        }
         let faults = Faults::default();
         let log = RequestLog::default();
         let shared = Arc::new(gateway::Shared {
@@ -110,6 +173,7 @@ impl SimServer {
             clock: clock.clone(),
             faults: faults.clone(),
             log: log.clone(),
+            logs: logs.clone(),
         });
         let app = axum::Router::new()
             .fallback(gateway::handle)
@@ -123,6 +187,7 @@ impl SimServer {
             let farm = farm.clone();
             let clock = clock.clone();
             let tick = config.tick;
+            let writer = logs.clone();
             tasks.push(tokio::spawn(async move {
                 let mut interval = tokio::time::interval(tick);
                 interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -131,6 +196,9 @@ impl SimServer {
                     farm.lock()
                         .unwrap_or_else(PoisonError::into_inner)
                         .step(clock.now());
+                    if let Some(w) = &writer {
+                        flush_logs(&farm, w).await;
+                    }
                 }
             }));
         }
@@ -142,6 +210,8 @@ impl SimServer {
             clock,
             faults,
             log,
+            logs,
+            _log_dir: log_dir,
             tasks,
         })
     }
@@ -166,10 +236,22 @@ impl SimServer {
         self.clock.now()
     }
 
-    /// Moves time forward by `secs` and advances the farm to then (frames finish and start).
+    /// Moves time forward by `secs` and advances the farm to then (frames finish and start);
+    /// their logs are written before this returns.
     pub fn advance(&self, secs: i64) {
         self.clock.shift(secs);
-        self.with_farm(|f| f.step(self.clock.now()));
+        let events = self.with_farm(|f| {
+            f.step(self.clock.now());
+            f.take_log_events()
+        });
+        if let Some(w) = &self.logs {
+            w.write(&events);
+        }
+    }
+
+    /// Where frame logs are written, and the prefix the farm reports them under.
+    pub fn log_root(&self) -> Option<(&Path, &str)> {
+        self.logs.as_ref().map(|w| (w.root(), w.prefix()))
     }
 
     /// Moves Cuebot's clock without advancing the farm (e.g. to age tokens or `lastCheck`).
