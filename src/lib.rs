@@ -5,6 +5,8 @@
 
 pub mod api;
 pub mod app;
+pub mod frames;
+pub mod logs;
 pub mod profiles;
 pub mod remote;
 pub mod secrets;

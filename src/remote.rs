@@ -25,6 +25,53 @@ where
     promise
 }
 
+/// Runs blocking work (keyring, files, logs) on the runtime's blocking pool; a panic in it
+/// comes back as an error.
+pub fn blocking<T, F>(rt: &tokio::runtime::Handle, f: F) -> Promise<Result<T, String>>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, String> + Send + 'static,
+{
+    run_blocking(rt, None, f)
+}
+
+/// [`blocking`], and the UI is woken when it is done.
+pub fn blocking_wake<T, F>(
+    rt: &tokio::runtime::Handle,
+    ctx: &egui::Context,
+    f: F,
+) -> Promise<Result<T, String>>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, String> + Send + 'static,
+{
+    run_blocking(rt, Some(ctx.clone()), f)
+}
+
+fn run_blocking<T, F>(
+    rt: &tokio::runtime::Handle,
+    ctx: Option<egui::Context>,
+    f: F,
+) -> Promise<Result<T, String>>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, String> + Send + 'static,
+{
+    let (sender, promise) = Promise::new();
+    let handle = rt.spawn_blocking(f);
+    rt.spawn(async move {
+        sender.send(
+            handle
+                .await
+                .unwrap_or_else(|e| Err(format!("background task failed: {e}"))),
+        );
+        if let Some(ctx) = ctx {
+            ctx.request_repaint();
+        }
+    });
+    promise
+}
+
 /// A remote value with its loading state.
 pub struct Remote<T: Send + 'static> {
     data: Option<T>,

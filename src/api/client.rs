@@ -221,6 +221,20 @@ impl ApiClient {
         tracing::debug!(endpoint, bytes = body.len(), "request");
         let mut resp = req.send().await.map_err(|e| self.classify(endpoint, &e))?;
         let status = resp.status().as_u16();
+        // The gateway's clock, from its Date header: what a GetUpdatedFrames `lastCheck` is
+        // judged against, known before the first delta (this machine's clock may be off).
+        if let Some(server_now) = resp
+            .headers()
+            .get(reqwest::header::DATE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_http_date)
+        {
+            *inner
+                .server_clock
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) =
+                Some((server_now, Instant::now()));
+        }
         let content_type = resp
             .headers()
             .get(CONTENT_TYPE)
@@ -874,6 +888,14 @@ impl FramePager {
     pub fn pages_fetched(&self) -> i32 {
         self.next_page - 1
     }
+}
+
+/// An HTTP `Date` (`Sun, 06 Nov 1994 08:49:37 GMT`) as epoch seconds.
+fn parse_http_date(value: &str) -> Option<i64> {
+    jiff::fmt::rfc2822::DateTimeParser::new()
+        .parse_timestamp(value)
+        .ok()
+        .map(jiff::Timestamp::as_second)
 }
 
 fn with_paging(criteria: &FrameSearchCriteria) -> FrameSearchCriteria {
