@@ -15,11 +15,13 @@ use std::sync::Arc;
 use secrecy::SecretString;
 
 use crate::profiles::{Loaded, Profile, ProfileStore, ProfilesFile};
-use crate::remote::{Remote, spawn};
+use crate::remote::{Remote, blocking, spawn};
 use crate::secrets::{CredentialStore, FallbackStore, MemoryStore};
 use crate::ui::actions::{ActionDialog, ActionRequest, DialogOutcome, JobAction, outcome_text};
 use crate::ui::connect::{ConnectPanel, PanelCommand};
+use crate::ui::detail::DetailArea;
 use crate::ui::jobs::JobsView;
+use crate::ui::table::Sort;
 use crate::ui::theme;
 
 /// A gateway to connect to: the profile and its credentials (kept in memory only).
@@ -50,24 +52,6 @@ pub struct ProfileSetup {
     pub env: Option<(Profile, SecretString)>,
 }
 
-/// Runs blocking work (keyring, files) on the runtime's blocking pool.
-fn blocking<T, F>(rt: &tokio::runtime::Handle, f: F) -> Promise<Result<T, String>>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, String> + Send + 'static,
-{
-    let (sender, promise) = Promise::new();
-    let handle = rt.spawn_blocking(f);
-    rt.spawn(async move {
-        sender.send(
-            handle
-                .await
-                .unwrap_or_else(|e| Err(format!("background task failed: {e}"))),
-        );
-    });
-    promise
-}
-
 /// Keyring or file work that yields the secret to connect with, if any.
 type SecretWork = Promise<Result<Option<SecretString>, String>>;
 
@@ -96,6 +80,10 @@ pub struct Session {
     next_refresh: Instant,
     actions: Vec<(JobAction, Promise<ActionOutcome>)>,
     dialog: Option<ActionDialog>,
+    /// The open jobs.
+    pub detail: DetailArea,
+    /// The job last shown because it was selected alone (not shown again once closed).
+    previewed: Option<String>,
 }
 
 impl Session {
@@ -113,6 +101,22 @@ impl Session {
         // Column widths are kept per profile (egui's persisted memory, saved by eframe).
         jobs.table_salt.clone_from(&connection.profile.name);
         let include_finished = connection.profile.jobs_view.include_finished;
+        let saved = &connection.profile.jobs_view;
+        let detail = DetailArea {
+            sorts: Some((
+                Sort::from_saved(
+                    &saved.layers_sort,
+                    saved.layers_descending,
+                    crate::ui::layers::LayerColumn::Name,
+                ),
+                Sort::from_saved(
+                    &saved.frames_sort,
+                    saved.frames_descending,
+                    crate::ui::frames::FrameColumn::Order,
+                ),
+            )),
+            ..DetailArea::default()
+        };
         Ok(Self {
             profile: connection.profile,
             client,
@@ -124,6 +128,8 @@ impl Session {
             next_refresh: Instant::now(),
             actions: Vec::new(),
             dialog: None,
+            detail,
+            previewed: None,
         })
     }
 
@@ -437,7 +443,14 @@ impl CueDeskApp {
         let Some(session) = self.session.as_ref() else {
             return;
         };
-        let state = session.jobs.state(session.include_finished);
+        let mut state = session.jobs.state(session.include_finished);
+        if let Some((layers, frames)) = session.detail.sorts {
+            use crate::ui::table::TableColumn as _;
+            state.layers_sort = layers.column.key().to_owned();
+            state.layers_descending = !layers.ascending;
+            state.frames_sort = frames.column.key().to_owned();
+            state.frames_descending = !frames.ascending;
+        }
         let Some(profile) = self
             .profiles
             .profiles
@@ -592,6 +605,17 @@ impl CueDeskApp {
         }
         // Wake up for the next refresh; nothing repaints in between when idle.
         ctx.request_repaint_after(session.next_refresh.saturating_duration_since(now));
+        // The job shown in the detail view refreshes on the same interval; hidden tabs wait.
+        let interval = session.refresh_interval();
+        let mut detail_outcomes = Vec::new();
+        if let Some(d) = session.detail.active_mut() {
+            let next = d.logic(&self.rt, ctx, &session.client, interval);
+            ctx.request_repaint_after(next.saturating_duration_since(now));
+            detail_outcomes = d.take_outcomes();
+        }
+        for (text, error) in detail_outcomes {
+            self.toast(text, error);
+        }
         for (action, outcome) in finished {
             let (text, error) = outcome_text(action, &outcome);
             self.toast(text, error);
@@ -862,6 +886,25 @@ impl CueDeskApp {
             let jobs = session.jobs.selected_jobs();
             session.start_action(&rt, ui.ctx(), action, jobs);
         }
+        // A job selected alone is shown in the detail view; a double-click keeps it open.
+        let salt = session.profile.name.clone();
+        if let Some(id) = session.jobs.opened.take()
+            && let Some(job) = session.jobs.visible().find(|j| j.id == id).cloned()
+        {
+            session.detail.show_job(&job, true, &salt);
+            session.previewed = Some(id);
+        } else if session.jobs.selected.len() == 1
+            && session.jobs.selected.first() != session.previewed.as_ref()
+            && let Some(job) = session
+                .jobs
+                .selected
+                .first()
+                .and_then(|id| session.jobs.visible().find(|j| &j.id == id))
+                .cloned()
+        {
+            session.detail.show_job(&job, false, &salt);
+            session.previewed = Some(job.id);
+        }
         if let Some(dialog) = session.dialog.as_mut() {
             match dialog.ui(ui.ctx()) {
                 DialogOutcome::Open => {}
@@ -872,6 +915,34 @@ impl CueDeskApp {
                 }
             }
         }
+    }
+
+    /// The open jobs, below the jobs table.
+    fn detail_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        if session.detail.tabs.is_empty() || self.panel.is_some() {
+            return;
+        }
+        let rt = self.rt.clone();
+        let height = ui.available_height();
+        egui::Panel::bottom("job_detail")
+            .resizable(true)
+            .default_size(height * 0.55)
+            .min_size(180.0)
+            .show(ui, |ui| {
+                session.detail.tabs_ui(ui);
+                let active = session.detail.active;
+                let client = &session.client;
+                let profile = &session.profile;
+                if let Some(d) = session.detail.active_mut()
+                    && !d.ui(ui, &rt, client, profile)
+                {
+                    session.detail.close(active);
+                }
+                session.detail.remember_sorts();
+            });
     }
 
     fn toasts_ui(&self, ctx: &egui::Context) {
@@ -941,6 +1012,7 @@ impl eframe::App for CueDeskApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.top_bar(ui);
         self.status_bar(ui);
+        self.detail_ui(ui);
         egui::CentralPanel::default_margins().show(ui, |ui| {
             let mut dismissed = None;
             for (i, n) in self.notices.iter().enumerate() {

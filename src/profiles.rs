@@ -58,6 +58,14 @@ pub struct JobsViewState {
     pub include_finished: bool,
     /// Ids of the selected jobs.
     pub selected: Vec<String>,
+    /// Layers table sort column key (empty: by name).
+    pub layers_sort: String,
+    /// Layers sorted descending.
+    pub layers_descending: bool,
+    /// Frames table sort column key (empty: dispatch order).
+    pub frames_sort: String,
+    /// Frames sorted descending.
+    pub frames_descending: bool,
 }
 
 /// One gateway to connect to.
@@ -80,6 +88,8 @@ pub struct Profile {
     pub default_show: String,
     /// Log path rewrites.
     pub path_mappings: Vec<PathMapping>,
+    /// Command that opens a log (`{path}`, `{line}`); empty: the system's default application.
+    pub log_editor: String,
     /// Extra CA certificate (PEM) for an https gateway.
     pub ca_file: Option<PathBuf>,
     /// No mutating call is sent with this profile.
@@ -99,6 +109,7 @@ impl Default for Profile {
             refresh_interval_secs: 10,
             default_show: String::new(),
             path_mappings: Vec::new(),
+            log_editor: String::new(),
             ca_file: None,
             read_only: false,
             jobs_view: JobsViewState::default(),

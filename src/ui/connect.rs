@@ -44,6 +44,8 @@ pub struct ConnectPanel {
     has_stored_secret: bool,
     test: Option<Promise<Result<usize, ApiError>>>,
     test_result: Option<Result<String, String>>,
+    /// Log path mappings as typed, one `from => to` per line.
+    mappings: String,
 }
 
 impl Default for ConnectPanel {
@@ -66,6 +68,7 @@ impl ConnectPanel {
             has_stored_secret: false,
             test: None,
             test_result: None,
+            mappings: String::new(),
         }
     }
 
@@ -73,26 +76,33 @@ impl ConnectPanel {
     /// secret filled in: Save stores it like any new profile.
     pub fn unsaved(profile: &Profile, secret: &SecretString) -> Self {
         use secrecy::ExposeSecret as _;
-        Self {
+        Self::with_mappings(Self {
             editing: None,
             form: profile.clone(),
             secret: secret.expose_secret().to_owned(),
             has_stored_secret: false,
             test: None,
             test_result: None,
-        }
+            mappings: String::new(),
+        })
     }
 
     /// A form on a copy of a saved profile; `has_secret` says whether the keyring holds one.
     pub fn edit(profile: &Profile, has_secret: bool) -> Self {
-        Self {
+        Self::with_mappings(Self {
             editing: Some(profile.name.clone()),
             form: profile.clone(),
             secret: String::new(),
             has_stored_secret: has_secret,
             test: None,
             test_result: None,
-        }
+            mappings: String::new(),
+        })
+    }
+
+    fn with_mappings(mut self) -> Self {
+        self.mappings = crate::logs::format_mappings(&self.form.path_mappings);
+        self
     }
 
     /// The profile being edited, by its saved name.
@@ -110,6 +120,9 @@ impl ConnectPanel {
             && self.editing.as_deref() != Some(self.form.name.as_str());
         if renamed_onto_other {
             out.push(("name", "Another profile has this name".into()));
+        }
+        if let Err(e) = crate::logs::parse_mappings(&self.mappings) {
+            out.push(("mappings", e));
         }
         if self.secret.is_empty() && !self.has_stored_secret {
             let what = match self.form.auth {
@@ -289,6 +302,37 @@ impl ConnectPanel {
                 ui.label("");
                 ui.checkbox(&mut self.form.read_only, "Read-only (no changes are sent)");
                 ui.end_row();
+                let l = ui.label("Log path mappings");
+                ui.vertical(|ui| {
+                    let edit = ui
+                        .add(
+                            egui::TextEdit::multiline(&mut self.mappings)
+                                .hint_text("/shots => S:\\shots")
+                                .desired_rows(2)
+                                .desired_width(320.0),
+                        )
+                        .labelled_by(l.id)
+                        .on_hover_text(
+                            "Where this workstation finds the farm's log share: one farm path => local path per line",
+                        );
+                    if edit.changed()
+                        && let Ok(m) = crate::logs::parse_mappings(&self.mappings)
+                    {
+                        self.form.path_mappings = m;
+                    }
+                    if let Some(p) = problem("mappings") {
+                        ui.colored_label(theme::error(ui), p);
+                    }
+                });
+                ui.end_row();
+                text_row(
+                    ui,
+                    "Log editor",
+                    &mut self.form.log_editor,
+                    false,
+                    None,
+                    Some("system default, or e.g. code -g {path}:{line}"),
+                );
             });
         if self.form.gateway_url.starts_with("http://") && !is_loopback(&self.form.gateway_url) {
             ui.colored_label(

@@ -21,6 +21,8 @@ pub enum JobColumn {
     Name,
     /// State, "Paused" when paused.
     State,
+    /// The job has comments.
+    Comment,
     /// Stacked bar by frame state.
     Progress,
     /// Succeeded / total frames.
@@ -57,9 +59,10 @@ pub enum JobColumn {
 
 impl JobColumn {
     /// Every column, in display order.
-    pub const ALL: [Self; 18] = [
+    pub const ALL: [Self; 19] = [
         Self::Name,
         Self::State,
+        Self::Comment,
         Self::Progress,
         Self::Done,
         Self::Running,
@@ -83,6 +86,7 @@ impl JobColumn {
         match self {
             Self::Name => "name",
             Self::State => "state",
+            Self::Comment => "comment",
             Self::Progress => "progress",
             Self::Done => "done",
             Self::Running => "running",
@@ -112,6 +116,7 @@ impl JobColumn {
         match self {
             Self::Name => "Name",
             Self::State => "State",
+            Self::Comment => "Note",
             Self::Progress => "Progress",
             Self::Done => "Done",
             Self::Running => "Run",
@@ -150,6 +155,7 @@ impl JobColumn {
         match self {
             Self::Name => a.name.cmp(&b.name),
             Self::State => state_text(a).cmp(state_text(b)),
+            Self::Comment => a.has_comment.cmp(&b.has_comment),
             Self::Progress | Self::Done => done_fraction(a).total_cmp(&done_fraction(b)),
             Self::Running => sa.running_frames.cmp(&sb.running_frames),
             Self::Waiting => sa.waiting_frames.cmp(&sb.waiting_frames),
@@ -327,6 +333,8 @@ pub struct JobsView {
     pub hidden: BTreeSet<JobColumn>,
     /// Distinguishes this table's stored column widths (one set per profile).
     pub table_salt: String,
+    /// A job the user double-clicked (to keep open in the detail view).
+    pub opened: Option<String>,
     filter_error: Option<String>,
     order: Vec<usize>,
     order_key: Option<(u64, SortState, JobFilter)>,
@@ -344,6 +352,7 @@ impl Default for JobsView {
             selected: BTreeSet::new(),
             hidden: BTreeSet::new(),
             table_salt: String::new(),
+            opened: None,
             filter_error: None,
             order: Vec::new(),
             order_key: None,
@@ -396,6 +405,7 @@ impl JobsView {
             state_filter: self.filter.state.key().to_owned(),
             include_finished,
             selected: self.selected.iter().cloned().collect(),
+            ..Default::default()
         }
     }
 
@@ -508,6 +518,7 @@ impl JobsView {
         let mut clicked_row: Option<(String, bool)> = None;
         let mut menu_action = None;
         let mut menu_row: Option<String> = None;
+        let mut opened = None;
         let mut table = TableBuilder::new(ui)
             .id_salt(("jobs", &self.table_salt))
             .striped(true)
@@ -559,6 +570,11 @@ impl JobsView {
                             }
                             JobColumn::State => {
                                 ui.label(state_text(job));
+                            }
+                            JobColumn::Comment => {
+                                if job.has_comment {
+                                    widgets::comment_flag(ui);
+                                }
                             }
                             JobColumn::Progress => {
                                 let w = ui.available_width();
@@ -613,6 +629,9 @@ impl JobsView {
                             .input(|i| i.modifiers.command || i.modifiers.shift);
                         clicked_row = Some((job.id.clone(), extend));
                     }
+                    if response.double_clicked() {
+                        opened = Some(job.id.clone());
+                    }
                     if response.secondary_clicked() {
                         menu_row = Some(job.id.clone());
                     }
@@ -631,6 +650,9 @@ impl JobsView {
             });
         if let Some(c) = clicked_header {
             self.click_header(c);
+        }
+        if opened.is_some() {
+            self.opened = opened;
         }
         if let Some((id, extend)) = clicked_row {
             if !extend {

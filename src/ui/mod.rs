@@ -2,6 +2,11 @@
 
 pub mod actions;
 pub mod connect;
+pub mod detail;
+pub mod frames;
 pub mod jobs;
+pub mod layers;
+pub mod logview;
+pub mod table;
 pub mod theme;
 pub mod widgets;

@@ -28,3 +28,12 @@ pub fn error(ui: &egui::Ui) -> Color32 {
 pub fn warning(ui: &egui::Ui) -> Color32 {
     ui.visuals().warn_fg_color
 }
+
+/// The comment flag.
+pub fn comment(ui: &egui::Ui) -> Color32 {
+    if ui.visuals().dark_mode {
+        Color32::from_rgb(240, 190, 80)
+    } else {
+        Color32::from_rgb(200, 130, 0)
+    }
+}

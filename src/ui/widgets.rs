@@ -64,6 +64,35 @@ pub fn state_bar(ui: &mut Ui, counts: &[(FrameState, i32)], width: f32) -> egui:
     })
 }
 
+/// The mark of a job or host with comments: a small speech bubble.
+pub fn comment_flag(ui: &mut Ui) -> egui::Response {
+    let h = ui.spacing().interact_size.y * 0.5;
+    let (rect, response) = ui.allocate_exact_size(vec2(h * 1.4, h), Sense::hover());
+    let colour = theme::comment(ui);
+    let painter = ui.painter();
+    let body = Rect::from_min_max(rect.min, egui::pos2(rect.max.x, rect.max.y - h * 0.25));
+    painter.rect_filled(body, 2.0, colour);
+    painter.add(egui::Shape::convex_polygon(
+        vec![
+            egui::pos2(body.left() + h * 0.3, body.bottom()),
+            egui::pos2(body.left() + h * 0.7, body.bottom()),
+            egui::pos2(body.left() + h * 0.3, rect.bottom()),
+        ],
+        colour,
+        egui::Stroke::NONE,
+    ));
+    response.on_hover_text("Has comments: open the job to read them")
+}
+
+/// A frame state as a coloured swatch and its name, the same everywhere.
+pub fn state_chip(ui: &mut Ui, state: &FrameState) {
+    let size = ui.spacing().interact_size.y * 0.45;
+    let (rect, _) = ui.allocate_exact_size(vec2(size, size), Sense::hover());
+    ui.painter()
+        .rect_filled(rect, 2.0, theme::frame_state(state));
+    ui.label(state.as_str());
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ use cuedesk::api::auth::{mint_token, now_epoch};
 use cuedesk::api::requests::{FrameSearchCriteria, HostSearchCriteria, JobSearchCriteria};
 use cuedesk::api::types::{Frame, FrameState, Host, Job, JobState};
 use cuedesk::api::{ApiClient, ClientConfig, Credentials};
-use cuedesk::sim::{FarmSpec, SimConfig, SimServer};
+use cuedesk::sim::{FarmSpec, SimConfig, SimLogs, SimServer};
 use secrecy::SecretString;
 
 /// The farm the simulator-backed tests use.
@@ -46,6 +46,18 @@ impl Target {
 
     /// Like [`Target::new`], with a specific simulated farm.
     pub async fn with_farm(farm: FarmSpec) -> Self {
+        Self::with_config(SimConfig::new("test-secret-0123456789", farm)).await
+    }
+
+    /// The test farm with its frame logs written to a temporary directory.
+    pub async fn with_logs() -> Self {
+        let mut config = SimConfig::new("test-secret-0123456789", test_farm());
+        config.logs = SimLogs::Temporary;
+        Self::with_config(config).await
+    }
+
+    /// Like [`Target::new`], with a specific simulator configuration.
+    pub async fn with_config(config: SimConfig) -> Self {
         if let (Ok(url), Ok(secret)) = (
             std::env::var("CUEDESK_TEST_GATEWAY_URL"),
             std::env::var("CUEDESK_TEST_JWT_SECRET"),
@@ -56,9 +68,7 @@ impl Target {
                 secret,
             };
         }
-        let sim = SimServer::start(SimConfig::new("test-secret-0123456789", farm))
-            .await
-            .unwrap();
+        let sim = SimServer::start(config).await.unwrap();
         Self {
             url: sim.url(),
             secret: sim.secret().to_owned(),

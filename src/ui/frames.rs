@@ -1,0 +1,639 @@
+//! The frames table of a job: every frame, virtual rows, sortable on every column, filtered by
+//! state chips (with live counts), layers, a frame range and text.
+
+use std::cmp::Ordering;
+use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
+
+use egui::Sense;
+use egui_extras::{Column, TableBuilder};
+
+use crate::api::auth::now_epoch;
+use crate::api::framespec::FrameSet;
+use crate::api::types::{Frame, FrameState};
+use crate::frames::FrameSync;
+use crate::ui::table::{self, Sort, TableColumn};
+use crate::ui::{theme, widgets};
+
+/// A column of the frames table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FrameColumn {
+    /// Dispatch order.
+    Order,
+    /// Frame number.
+    Frame,
+    /// Layer name.
+    Layer,
+    /// State, coloured.
+    State,
+    /// `host/cores/gpus` of the last run.
+    Host,
+    /// Retries.
+    Retries,
+    /// Exit status.
+    Exit,
+    /// Start time.
+    Start,
+    /// Stop time.
+    Stop,
+    /// Run time (live for running frames).
+    Runtime,
+    /// Time since the last log update.
+    Llu,
+    /// Memory in use.
+    Memory,
+    /// Peak memory.
+    MaxRss,
+    /// Checkpoint state.
+    Checkpoint,
+}
+
+const ALL: [FrameColumn; 14] = [
+    FrameColumn::Order,
+    FrameColumn::Frame,
+    FrameColumn::Layer,
+    FrameColumn::State,
+    FrameColumn::Host,
+    FrameColumn::Retries,
+    FrameColumn::Exit,
+    FrameColumn::Start,
+    FrameColumn::Stop,
+    FrameColumn::Runtime,
+    FrameColumn::Llu,
+    FrameColumn::Memory,
+    FrameColumn::MaxRss,
+    FrameColumn::Checkpoint,
+];
+
+impl TableColumn for FrameColumn {
+    fn all() -> &'static [Self] {
+        &ALL
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Self::Order => "order",
+            Self::Frame => "frame",
+            Self::Layer => "layer",
+            Self::State => "state",
+            Self::Host => "host",
+            Self::Retries => "retries",
+            Self::Exit => "exit",
+            Self::Start => "start",
+            Self::Stop => "stop",
+            Self::Runtime => "runtime",
+            Self::Llu => "llu",
+            Self::Memory => "memory",
+            Self::MaxRss => "max_rss",
+            Self::Checkpoint => "checkpoint",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Self::Order => "Order",
+            Self::Frame => "Frame",
+            Self::Layer => "Layer",
+            Self::State => "State",
+            Self::Host => "Host / cores",
+            Self::Retries => "Retries",
+            Self::Exit => "Exit",
+            Self::Start => "Start",
+            Self::Stop => "Stop",
+            Self::Runtime => "Runtime",
+            Self::Llu => "LLU",
+            Self::Memory => "Memory",
+            Self::MaxRss => "Max RSS",
+            Self::Checkpoint => "Checkpoint",
+        }
+    }
+
+    fn content_width(self) -> f32 {
+        match self {
+            Self::Layer | Self::Host => 130.0,
+            Self::State | Self::Start | Self::Stop | Self::Checkpoint => 90.0,
+            Self::Memory | Self::MaxRss | Self::Runtime => 64.0,
+            _ => 44.0,
+        }
+    }
+}
+
+fn run_secs(f: &Frame, now: i64) -> i64 {
+    match (f.start_time, f.stop_time, &f.state) {
+        (0, _, _) => 0,
+        (start, _, FrameState::Running) => now - i64::from(start),
+        (start, stop, _) if stop >= start => i64::from(stop - start),
+        _ => 0,
+    }
+}
+
+fn llu_secs(f: &Frame, now: i64) -> Option<i64> {
+    (f.state == FrameState::Running && f.llu_time > 0).then(|| now - i64::from(f.llu_time))
+}
+
+impl FrameColumn {
+    fn compare(self, a: &Frame, b: &Frame, now: i64) -> Ordering {
+        match self {
+            Self::Order => a.dispatch_order.cmp(&b.dispatch_order),
+            Self::Frame => a.number.cmp(&b.number),
+            Self::Layer => a.layer_name.cmp(&b.layer_name),
+            Self::State => a.state.as_str().cmp(b.state.as_str()),
+            Self::Host => a.last_resource.cmp(&b.last_resource),
+            Self::Retries => a.retry_count.cmp(&b.retry_count),
+            Self::Exit => a.exit_status.cmp(&b.exit_status),
+            Self::Start => a.start_time.cmp(&b.start_time),
+            Self::Stop => a.stop_time.cmp(&b.stop_time),
+            Self::Runtime => run_secs(a, now).cmp(&run_secs(b, now)),
+            Self::Llu => llu_secs(a, now).cmp(&llu_secs(b, now)),
+            Self::Memory => a.used_memory.cmp(&b.used_memory),
+            Self::MaxRss => a.max_rss.cmp(&b.max_rss),
+            Self::Checkpoint => a.checkpoint_state.as_str().cmp(b.checkpoint_state.as_str()),
+        }
+    }
+}
+
+/// The states offered as chips, in CueGUI's order.
+pub const STATE_CHIPS: [FrameState; 7] = [
+    FrameState::Running,
+    FrameState::Dead,
+    FrameState::Waiting,
+    FrameState::Depend,
+    FrameState::Succeeded,
+    FrameState::Eaten,
+    FrameState::Checkpoint,
+];
+
+/// Which frames the table shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FrameFilter {
+    /// Only these states (none: every state).
+    pub states: BTreeSet<FrameState>,
+    /// Only these layers (none: every layer).
+    pub layers: BTreeSet<String>,
+    /// A frame spec: `1-100`, `1-100x5`, `1,5,9`.
+    pub range: String,
+    /// Case-insensitive text in the frame name, host or exit status.
+    pub text: String,
+}
+
+/// The frames view of one job.
+pub struct FramesView {
+    /// The frames and their refresh.
+    pub sync: FrameSync,
+    /// Sort.
+    pub sort: Sort<FrameColumn>,
+    /// Filter.
+    pub filter: FrameFilter,
+    /// Selected frame ids.
+    pub selected: BTreeSet<String>,
+    /// Distinguishes the stored column widths (one set per profile).
+    pub table_salt: String,
+    order: Vec<usize>,
+    order_key: Option<(u64, Sort<FrameColumn>, FrameFilter)>,
+    order_built: Option<Instant>,
+    range_error: Option<String>,
+    counts: Vec<(FrameState, usize)>,
+    counts_generation: Option<u64>,
+}
+
+/// What the user asked of the frames table this frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameCommand {
+    /// Open this frame's log.
+    OpenLog(String),
+    /// Retry, eat or kill the selection.
+    Act(crate::ui::detail::FrameOp),
+    /// Copy this frame's log path.
+    CopyLogPath(String),
+}
+
+impl FramesView {
+    /// An empty view of a job's frames.
+    pub fn new(job_id: &str) -> Self {
+        Self {
+            sync: FrameSync::new(job_id),
+            sort: Sort::by(FrameColumn::Order),
+            filter: FrameFilter::default(),
+            selected: BTreeSet::new(),
+            table_salt: String::new(),
+            order: Vec::new(),
+            order_key: None,
+            order_built: None,
+            range_error: None,
+            counts: Vec::new(),
+            counts_generation: None,
+        }
+    }
+
+    /// Rebuilds the row order if the data, sort or filter changed. While pages stream in, at
+    /// most five times a second: a 100,000-frame load is not re-sorted a hundred times.
+    pub fn update_order(&mut self) {
+        let generation = self.sync.table().generation();
+        let key = (generation, self.sort, self.filter.clone());
+        if self.order_key.as_ref() == Some(&key) {
+            return;
+        }
+        let only_data_changed = self
+            .order_key
+            .as_ref()
+            .is_some_and(|(_, s, f)| *s == self.sort && *f == self.filter);
+        if only_data_changed
+            && self.sync.loading_progress().is_some()
+            && self
+                .order_built
+                .is_some_and(|t| t.elapsed() < Duration::from_millis(200))
+        {
+            return;
+        }
+        let range = if self.filter.range.trim().is_empty() {
+            self.range_error = None;
+            None
+        } else {
+            match FrameSet::parse(&self.filter.range) {
+                Ok(set) => {
+                    self.range_error = None;
+                    Some(set)
+                }
+                Err(e) => {
+                    self.range_error = Some(format!("Frame range: {e}"));
+                    None
+                }
+            }
+        };
+        let text = self.filter.text.to_lowercase();
+        let frames = self.sync.table().frames();
+        let f = &self.filter;
+        let mut order: Vec<usize> = (0..frames.len())
+            .filter(|&i| {
+                let fr = &frames[i];
+                (f.states.is_empty() || f.states.contains(&fr.state))
+                    && (f.layers.is_empty() || f.layers.contains(&fr.layer_name))
+                    && range.as_ref().is_none_or(|r| r.contains(fr.number))
+                    && (text.is_empty()
+                        || fr.name.to_lowercase().contains(&text)
+                        || fr.last_resource.to_lowercase().contains(&text)
+                        || fr.exit_status.to_string() == text)
+            })
+            .collect();
+        let now = now_epoch();
+        let sort = self.sort;
+        // Stable: equal keys keep the gateway's (dispatch) order.
+        order.sort_by(|&a, &b| sort.order(sort.column.compare(&frames[a], &frames[b], now)));
+        self.order = order;
+        self.order_key = Some(key);
+        self.order_built = Some(Instant::now());
+        if self.sync.is_loaded() && self.sync.loading_progress().is_none() {
+            let table = self.sync.table();
+            self.selected.retain(|id| table.get(id).is_some());
+        }
+    }
+
+    /// Frames per state, for the chips (recounted when the data changes).
+    pub fn counts(&mut self) -> &[(FrameState, usize)] {
+        let generation = self.sync.table().generation();
+        if self.counts_generation != Some(generation) {
+            let all = self.sync.table().counts();
+            self.counts = STATE_CHIPS
+                .iter()
+                .map(|s| (s.clone(), all.get(s).copied().unwrap_or(0)))
+                .collect();
+            self.counts_generation = Some(generation);
+        }
+        &self.counts
+    }
+
+    /// Why the range filter is not used.
+    pub fn range_error(&self) -> Option<&str> {
+        self.range_error.as_deref()
+    }
+
+    /// The frames shown, in display order.
+    pub fn visible(&self) -> impl Iterator<Item = &Frame> {
+        let frames = self.sync.table().frames();
+        self.order.iter().filter_map(move |&i| frames.get(i))
+    }
+
+    /// Selects every dead frame (of the whole job, not only those shown).
+    pub fn select_all_dead(&mut self) {
+        self.selected = self
+            .sync
+            .table()
+            .frames()
+            .iter()
+            .filter(|f| f.state == FrameState::Dead)
+            .map(|f| f.id.clone())
+            .collect();
+    }
+
+    /// The selected frames, in display order.
+    pub fn selected_frames(&self) -> Vec<Frame> {
+        self.visible()
+            .filter(|f| self.selected.contains(&f.id))
+            .cloned()
+            .collect()
+    }
+
+    /// The state chips and the other filters.
+    pub fn filter_ui(&mut self, ui: &mut egui::Ui, layer_names: &[String]) {
+        ui.horizontal_wrapped(|ui| {
+            let counts = self.counts().to_vec();
+            for (state, n) in counts {
+                let on = self.filter.states.contains(&state);
+                let text = egui::RichText::new(format!("{} {n}", state.as_str().to_lowercase()))
+                    .color(if on {
+                        egui::Color32::BLACK
+                    } else {
+                        theme::frame_state(&state)
+                    });
+                let chip = egui::Button::selectable(on, text)
+                    .fill(if on {
+                        theme::frame_state(&state)
+                    } else {
+                        egui::Color32::TRANSPARENT
+                    })
+                    .corner_radius(8.0);
+                if ui
+                    .add(chip)
+                    .on_hover_text("Show only frames in this state (click several to combine)")
+                    .clicked()
+                    && !self.filter.states.remove(&state)
+                {
+                    self.filter.states.insert(state);
+                }
+            }
+            ui.separator();
+            let layers_text = match self.filter.layers.len() {
+                0 => "all layers".to_owned(),
+                1 => self
+                    .filter
+                    .layers
+                    .iter()
+                    .next()
+                    .cloned()
+                    .unwrap_or_default(),
+                n => format!("{n} layers"),
+            };
+            egui::ComboBox::new("frame_layers", "Layer filter")
+                .selected_text(layers_text)
+                .show_ui(ui, |ui| {
+                    for name in layer_names {
+                        let mut on = self.filter.layers.contains(name);
+                        if ui.checkbox(&mut on, name).changed() {
+                            if on {
+                                self.filter.layers.insert(name.clone());
+                            } else {
+                                self.filter.layers.remove(name);
+                            }
+                        }
+                    }
+                });
+            let label = ui.label("Range");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.filter.range)
+                    .hint_text("1-100x5")
+                    .desired_width(80.0),
+            )
+            .labelled_by(label.id);
+            let label = ui.label("Find");
+            ui.add(
+                egui::TextEdit::singleline(&mut self.filter.text)
+                    .hint_text("frame, host, exit")
+                    .desired_width(120.0),
+            )
+            .labelled_by(label.id);
+            if self.filter != FrameFilter::default() && ui.button("Clear filters").clicked() {
+                self.filter = FrameFilter::default();
+            }
+        });
+        if let Some(e) = self.range_error() {
+            ui.colored_label(theme::error(ui), e);
+        }
+    }
+
+    /// Draws the table. Returns what the user asked for (open a log, an action).
+    pub fn table_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<FrameCommand> {
+        egui::ScrollArea::horizontal()
+            .id_salt("frames_sideways")
+            .show(ui, |ui| self.table_inner_ui(ui, read_only))
+            .inner
+    }
+
+    fn table_inner_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<FrameCommand> {
+        self.update_order();
+        let now = now_epoch();
+        let row_height = ui.spacing().interact_size.y;
+        ui.style_mut().interaction.selectable_labels = false;
+        let mut command = None;
+        let mut clicked_header = None;
+        let mut clicked_row: Option<(String, bool)> = None;
+        let mut menu_row: Option<String> = None;
+        let mut table = TableBuilder::new(ui)
+            .id_salt(("frames", &self.table_salt))
+            .striped(true)
+            .resizable(true)
+            .sense(Sense::click())
+            .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+        for c in ALL {
+            table = table.column(Column::initial(c.initial_width()).at_least(30.0).clip(true));
+        }
+        let frames = self.sync.table().frames();
+        let order = &self.order;
+        let selected = &self.selected;
+        let sort = self.sort;
+        table
+            .header(row_height, |mut header| {
+                clicked_header = table::header(&mut header, &ALL, sort);
+            })
+            .body(|body| {
+                body.rows(row_height, order.len(), |mut row| {
+                    let Some(f) = order.get(row.index()).and_then(|&i| frames.get(i)) else {
+                        return;
+                    };
+                    row.set_selected(selected.contains(&f.id));
+                    for c in ALL {
+                        row.col(|ui| cell_ui(ui, c, f, now));
+                    }
+                    let response = row.response();
+                    if response.clicked() {
+                        let extend = response
+                            .ctx
+                            .input(|i| i.modifiers.command || i.modifiers.shift);
+                        clicked_row = Some((f.id.clone(), extend));
+                    }
+                    if response.double_clicked() {
+                        command = Some(FrameCommand::OpenLog(f.id.clone()));
+                    }
+                    if response.secondary_clicked() {
+                        menu_row = Some(f.id.clone());
+                    }
+                    response.context_menu(|ui| {
+                        if ui.button("View log").clicked() {
+                            command = Some(FrameCommand::OpenLog(f.id.clone()));
+                            ui.close();
+                        }
+                        if ui.button("Copy log path").clicked() {
+                            command = Some(FrameCommand::CopyLogPath(f.id.clone()));
+                            ui.close();
+                        }
+                        ui.separator();
+                        for op in crate::ui::detail::FrameOp::ALL {
+                            if ui
+                                .add_enabled(!read_only, egui::Button::new(op.label()))
+                                .clicked()
+                            {
+                                command = Some(FrameCommand::Act(op));
+                                ui.close();
+                            }
+                        }
+                    });
+                });
+            });
+        if let Some(c) = clicked_header {
+            self.sort.click(c);
+        }
+        if let Some((id, extend)) = clicked_row {
+            table::click_select(&mut self.selected, id, extend);
+        }
+        if let Some(id) = menu_row
+            && !self.selected.contains(&id)
+        {
+            self.selected.clear();
+            self.selected.insert(id);
+        }
+        command
+    }
+}
+
+/// Epoch seconds as local `MM-DD HH:MM:SS`.
+pub fn local_time(epoch: i32) -> String {
+    if epoch <= 0 {
+        return String::new();
+    }
+    jiff::Timestamp::from_second(i64::from(epoch))
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%m-%d %H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+fn cell_ui(ui: &mut egui::Ui, c: FrameColumn, f: &Frame, now: i64) {
+    match c {
+        FrameColumn::Order => {
+            ui.weak(f.dispatch_order.to_string());
+        }
+        FrameColumn::Frame => {
+            ui.label(f.number.to_string());
+        }
+        FrameColumn::Layer => {
+            ui.label(&f.layer_name);
+        }
+        FrameColumn::State => {
+            widgets::state_chip(ui, &f.state);
+        }
+        FrameColumn::Host => {
+            ui.label(&f.last_resource);
+        }
+        FrameColumn::Retries => table::count(ui, f.retry_count),
+        FrameColumn::Exit => {
+            if f.exit_status > 0 {
+                ui.colored_label(theme::error(ui), f.exit_status.to_string());
+            } else if f.exit_status == 0 {
+                ui.label("0");
+            }
+        }
+        FrameColumn::Start => {
+            ui.label(local_time(f.start_time));
+        }
+        FrameColumn::Stop => {
+            ui.label(local_time(f.stop_time));
+        }
+        FrameColumn::Runtime => {
+            if f.start_time > 0 {
+                ui.label(widgets::duration(run_secs(f, now)));
+            }
+        }
+        FrameColumn::Llu => {
+            if let Some(s) = llu_secs(f, now) {
+                ui.label(widgets::duration(s));
+            }
+        }
+        FrameColumn::Memory => {
+            if f.used_memory > 0 {
+                ui.label(widgets::kb(f.used_memory));
+            }
+        }
+        FrameColumn::MaxRss => {
+            if f.max_rss > 0 {
+                ui.label(widgets::kb(f.max_rss));
+            }
+        }
+        FrameColumn::Checkpoint => {
+            ui.weak(f.checkpoint_state.as_str().to_lowercase());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frames::FrameTable;
+
+    fn frame(n: i32, layer: &str, state: FrameState) -> Frame {
+        Frame {
+            id: format!("{n}-{layer}"),
+            name: format!("{n:04}-{layer}"),
+            layer_name: layer.into(),
+            number: n,
+            dispatch_order: n,
+            state,
+            ..Frame::default()
+        }
+    }
+
+    fn view(frames: Vec<Frame>) -> FramesView {
+        let mut v = FramesView::new("job");
+        v.sync = FrameSync::with_table(FrameTable::from_frames(frames));
+        v
+    }
+
+    fn shown(v: &FramesView) -> Vec<String> {
+        v.visible().map(|f| f.id.clone()).collect()
+    }
+
+    #[test]
+    fn filters_combine_and_sorting_is_stable() {
+        let mut v = view(vec![
+            frame(1, "comp", FrameState::Dead),
+            frame(2, "comp", FrameState::Succeeded),
+            frame(3, "comp", FrameState::Dead),
+            frame(1, "beauty", FrameState::Dead),
+            frame(5, "beauty", FrameState::Waiting),
+        ]);
+        v.update_order();
+        assert_eq!(shown(&v).len(), 5);
+        v.filter.states.insert(FrameState::Dead);
+        v.update_order();
+        assert_eq!(shown(&v), ["1-comp", "1-beauty", "3-comp"]);
+        v.filter.layers.insert("comp".into());
+        v.filter.range = "1-3x2".into();
+        v.update_order();
+        assert_eq!(shown(&v), ["1-comp", "3-comp"]);
+        v.filter.range = "x".into();
+        v.update_order();
+        assert!(v.range_error().is_some(), "a bad range says so");
+        v.filter = FrameFilter::default();
+        v.sort.click(FrameColumn::State);
+        v.update_order();
+        assert_eq!(
+            shown(&v),
+            ["1-comp", "3-comp", "1-beauty", "2-comp", "5-beauty"],
+            "DEAD < SUCCEEDED < WAITING, ties in the gateway's order"
+        );
+        let counts = v.counts().to_vec();
+        assert!(counts.contains(&(FrameState::Dead, 3)));
+        v.select_all_dead();
+        assert_eq!(v.selected.len(), 3);
+    }
+}

@@ -1,0 +1,233 @@
+//! The job detail in the window, headless (egui_kittest) against the in-process simulator:
+//! frames by state, retrying dead frames, frame logs, comments.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Target, step_until};
+use cuedesk::api::Credentials;
+use cuedesk::api::requests::JobSearchCriteria;
+use cuedesk::api::types::{Job, JobState};
+use cuedesk::app::{Connection, CueDeskApp};
+use cuedesk::profiles::{PathMapping, Profile};
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+/// A pending job with dead frames, and a profile that opens its show as its owner.
+async fn job_with_dead_frames(t: &Target) -> (Job, Profile) {
+    let jobs = t
+        .client()
+        .get_jobs(&JobSearchCriteria::default())
+        .await
+        .unwrap();
+    let job = jobs
+        .into_iter()
+        .filter(|j| j.state == JobState::Pending && j.job_stats.dead_frames > 0)
+        .min_by_key(|j| j.job_stats.dead_frames)
+        .unwrap();
+    let profile = Profile {
+        name: "Studio".into(),
+        gateway_url: t.url.clone(),
+        username: job.user.clone(),
+        default_show: job.show.clone(),
+        ..Profile::default()
+    };
+    (job, profile)
+}
+
+fn harness(t: &Target, profile: Profile) -> Harness<'static, CueDeskApp> {
+    let rt = tokio::runtime::Handle::current();
+    let connection = Connection {
+        credentials: Credentials::secret(profile.username.clone(), t.secret.clone()),
+        profile,
+    };
+    Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(move |_cc| CueDeskApp::new(rt, Some(connection)))
+}
+
+/// Clicks the job in the jobs table and waits for all its frames in the detail view.
+fn open_job(h: &mut Harness<'static, CueDeskApp>, job: &Job) {
+    step_until(h, "the job in the table", |h| {
+        h.query_by_label(&job.name).is_some()
+    });
+    h.get_by_label(&job.name).click();
+    let total = job.job_stats.total_frames;
+    step_until(h, "all the frames", |h| {
+        h.query_by_label_contains(&format!("{total} of {total} frames"))
+            .is_some()
+    });
+}
+
+fn fill(h: &mut Harness<'_, CueDeskApp>, label: &str, text: &str) {
+    h.get_by_role_and_label(Role::TextInput, label)
+        .set_text_value_accesskit(text);
+    h.step();
+    h.step();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dead_frames_filtered_and_retried_are_waiting_after_the_refresh() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let (job, profile) = job_with_dead_frames(&t).await;
+    let dead = job.job_stats.dead_frames;
+    let waiting = job.job_stats.waiting_frames;
+    let mut h = harness(&t, profile);
+    open_job(&mut h, &job);
+
+    h.get_by_label(&format!("dead {dead}")).click();
+    step_until(&mut h, "only the dead frames", |h| {
+        h.query_by_label_contains(&format!("{dead} of {} frames", job.job_stats.total_frames))
+            .is_some()
+    });
+    assert_eq!(h.query_all_by_label("DEAD").count(), dead as usize);
+    h.get_by_label("Select all dead").click();
+    step_until(&mut h, "the selection", |h| {
+        h.query_by_label_contains(&format!("selected: {dead}"))
+            .is_some()
+    });
+    h.get_by_label("Retry frames").click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label(&format!(
+            "Retried {dead} frame{}",
+            if dead == 1 { "" } else { "s" }
+        ))
+        .is_some()
+    });
+    // The refresh after the action is a delta: no dead frame left, the retried ones waiting.
+    step_until(&mut h, "the refreshed counts", |h| {
+        h.query_by_label("dead 0").is_some()
+    });
+    h.get_by_label(&format!("waiting {}", waiting + dead));
+    h.get_by_label_contains("Frames updated");
+    // Only the waiting frames: the retried ones are among them.
+    h.get_by_label("dead 0").click();
+    h.step();
+    h.step();
+    h.get_by_label(&format!("waiting {}", waiting + dead))
+        .click();
+    step_until(&mut h, "the waiting frames", |h| {
+        h.query_by_label_contains(&format!(
+            "{} of {} frames",
+            waiting + dead,
+            job.job_stats.total_frames
+        ))
+        .is_some()
+    });
+    assert!(h.query_all_by_label("WAITING").count() > 0);
+    assert_eq!(h.query_all_by_label("DEAD").count(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_frame_log_opens_and_search_finds_the_error() {
+    let t = Target::with_logs().await;
+    let Some(sim) = t.sim() else { return };
+    let (job, mut profile) = job_with_dead_frames(&t).await;
+    let (root, prefix) = sim.log_root().unwrap();
+    profile.path_mappings = vec![PathMapping {
+        from: prefix.to_owned(),
+        to: root.display().to_string(),
+    }];
+    let mut h = harness(&t, profile);
+    open_job(&mut h, &job);
+
+    h.get_by_label("Select all dead").click();
+    h.step();
+    h.get_by_label("View log").click();
+    step_until(&mut h, "the log", |h| {
+        h.query_by_label_contains("RenderQ JobSpec").is_some()
+    });
+    h.get_by_label_contains("Log of ");
+    // RQD's footer has the exit status once per attempt.
+    fill(&mut h, "Search", "exitstatus");
+    step_until(&mut h, "the match count", |h| {
+        h.query_by_label("match 1 of 1").is_some()
+    });
+    // The view scrolled to the match, at the end, where the error is.
+    let dead = &first_dead(&t, &job).await;
+    h.get_by_label_contains(&format!("exitStatus          {}", dead.exit_status));
+    assert!(h.query_all_by_label_contains("ERROR: ").next().is_some());
+    fill(&mut h, "Search", "no such text anywhere");
+    step_until(&mut h, "no matches", |h| {
+        h.query_by_label("no matches").is_some()
+    });
+    // A frame that ran before has its earlier attempts to pick from.
+    assert_eq!(
+        h.query_by_label("Attempt").is_some(),
+        dead.retry_count > 0,
+        "attempt picker for a frame with {} retries",
+        dead.retry_count
+    );
+}
+
+/// The first dead frame of a job in the gateway's order (the one "View log" opens).
+async fn first_dead(t: &Target, job: &Job) -> cuedesk::api::types::Frame {
+    t.client()
+        .get_all_frames(
+            &job.id,
+            &cuedesk::api::requests::FrameSearchCriteria {
+                states: vec![cuedesk::api::types::FrameState::Dead].into(),
+                ..Default::default()
+            },
+            1000,
+        )
+        .await
+        .unwrap()
+        .remove(0)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_log_that_is_not_there_says_which_path_was_tried_and_how_to_map_it() {
+    let t = Target::with_logs().await;
+    let Some(_) = t.sim() else { return };
+    // No path mapping: the farm's /shots/... paths do not exist on this machine.
+    let (job, profile) = job_with_dead_frames(&t).await;
+    let mut h = harness(&t, profile);
+    open_job(&mut h, &job);
+    h.get_by_label("Select all dead").click();
+    h.step();
+    h.get_by_label("View log").click();
+    step_until(&mut h, "the missing-log message", |h| {
+        h.query_by_label_contains("No log at /shots/").is_some()
+    });
+    // The sentence names the file it tried and says what to do.
+    let shown = |h: &Harness<'_, CueDeskApp>, text: &str| {
+        h.query_all_by_label_contains(text).next().is_some()
+    };
+    assert!(shown(&h, &format!("/{}.", job.name)));
+    assert!(shown(&h, "add a path mapping to the profile"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comment_added_in_the_detail_is_listed_and_on_the_gateway() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let (job, profile) = job_with_dead_frames(&t).await;
+    let mut h = harness(&t, profile);
+    open_job(&mut h, &job);
+    h.get_by_label("Comments").click();
+    h.step();
+    fill(&mut h, "Subject", "Dead frames on sh010");
+    h.get_by_role_and_label(Role::MultilineTextInput, "Comment")
+        .set_text_value_accesskit("Missing cache; rerun the sim first.");
+    h.step();
+    h.get_by_label("Add comment").click();
+    step_until(&mut h, "the new comment", |h| {
+        h.query_by_label("Dead frames on sh010").is_some()
+    });
+    h.get_by_label("Missing cache; rerun the sim first.");
+    let comments = t.client().get_job_comments(&job.id).await.unwrap();
+    assert!(
+        comments
+            .iter()
+            .any(|c| c.subject == "Dead frames on sh010" && c.user == job.user)
+    );
+    let listed = t.client().get_job(&job.id).await.unwrap();
+    assert!(
+        listed.has_comment,
+        "the jobs table's flag comes from hasComment"
+    );
+}
