@@ -1048,7 +1048,13 @@ impl Farm {
                 if fr.start <= 0 {
                     continue;
                 }
-                events.push(self.log_facts(LogEventKind::Started, j, f, fr.start));
+                // Output up to now for a running frame, the whole run for a finished one.
+                let until = if fr.state == FrameState::Running {
+                    self.generated_at
+                } else {
+                    fr.stop.max(fr.start)
+                };
+                events.push(self.log_facts(LogEventKind::Started, j, f, until));
                 if fr.state != FrameState::Running {
                     events.push(self.log_facts(LogEventKind::Ended, j, f, fr.stop.max(fr.start)));
                 }
@@ -1102,7 +1108,12 @@ impl Farm {
             } else {
                 0
             },
-            due: fr.due,
+            // Frames generated as done have no due time: their run ended at `stop`.
+            due: if fr.due > fr.start {
+                fr.due
+            } else {
+                fr.stop.max(fr.start + 300)
+            },
             // A running frame stopped by a user has no exit status yet: RQD reports a kill.
             exit: match kind {
                 LogEventKind::Ended if fr.exit < 0 => 286,

@@ -621,7 +621,9 @@ impl JobDetail {
             ui.spinner();
         }
         if let Some(r) = self.frames.sync.report() {
-            ui.weak(format!("Frames {}", r.text()));
+            ui.weak(format!("Frames {}", r.text())).on_hover_text(
+                "Each refresh also sends GetJob and GetLayers, and GetComments while the Comments tab is shown",
+            );
         }
     }
 

@@ -262,6 +262,8 @@ impl LayersView {
             .id_salt(("layers", &self.table_salt))
             .striped(true)
             .resizable(true)
+            // Fill the detail panel, however few the rows (the panel keeps its size).
+            .auto_shrink([false, false])
             .sense(Sense::click())
             .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
         for c in ALL {

@@ -108,9 +108,6 @@ impl LogViewer {
             notice: None,
         };
         v.reload(rt, ctx);
-        if running {
-            v.scroll_to = Some(usize::MAX);
-        }
         v
     }
 
@@ -169,6 +166,8 @@ impl LogViewer {
                     self.read_to = loaded.read_to;
                     self.error = None;
                     self.searched = None;
+                    // A log is read from its end: that is where a frame says why it died.
+                    self.scroll_to = Some(usize::MAX);
                 }
                 Err(e) => {
                     self.text = None;
@@ -449,7 +448,10 @@ impl LogViewer {
                         rich = rich.color(c);
                     }
                     if current == Some(i) {
-                        rich = rich.background_color(ui.visuals().selection.bg_fill);
+                        // Readable on the selection colour, whatever the line's own colour.
+                        rich = rich
+                            .color(ui.visuals().selection.stroke.color)
+                            .background_color(ui.visuals().selection.bg_fill);
                     } else if is_match {
                         rich = rich.background_color(ui.visuals().faint_bg_color);
                     }
