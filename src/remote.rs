@@ -72,6 +72,18 @@ where
     promise
 }
 
+/// The value of a finished promise in `slot` (emptying it); `None` while it runs or when empty.
+pub fn take_ready<T: Send + 'static>(slot: &mut Option<Promise<T>>) -> Option<T> {
+    let promise = slot.take()?;
+    match promise.try_take() {
+        Ok(v) => Some(v),
+        Err(p) => {
+            *slot = Some(p);
+            None
+        }
+    }
+}
+
 /// A remote value with its loading state.
 pub struct Remote<T: Send + 'static> {
     data: Option<T>,

@@ -137,8 +137,9 @@ async fn a_frame_log_opens_and_search_finds_the_error() {
     h.get_by_label("Select all dead").click();
     h.step();
     h.get_by_label("View log").click();
+    // The log opens at its end: RQD's footer, where a frame says how it ended.
     step_until(&mut h, "the log", |h| {
-        h.query_by_label_contains("RenderQ JobSpec").is_some()
+        h.query_by_label_contains("renderhost").is_some()
     });
     h.get_by_label_contains("Log of ");
     // RQD's footer has the exit status once per attempt.
@@ -230,4 +231,58 @@ async fn a_comment_added_in_the_detail_is_listed_and_on_the_gateway() {
         listed.has_comment,
         "the jobs table's flag comes from hasComment"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn follow_shows_what_a_running_frame_writes() {
+    let t = Target::with_logs().await;
+    let Some(sim) = t.sim() else { return };
+    let client = t.client();
+    let job = common::job_with(&client, cuedesk::api::types::FrameState::Running)
+        .await
+        .unwrap();
+    let (root, prefix) = sim.log_root().unwrap();
+    let profile = Profile {
+        name: "Studio".into(),
+        gateway_url: t.url.clone(),
+        username: job.user.clone(),
+        default_show: job.show.clone(),
+        path_mappings: vec![PathMapping {
+            from: prefix.to_owned(),
+            to: root.display().to_string(),
+        }],
+        ..Profile::default()
+    };
+    let mut h = harness(&t, profile);
+    open_job(&mut h, &job);
+    let running = job.job_stats.running_frames;
+    h.get_by_label(&format!("running {running}")).click();
+    step_until(&mut h, "the running frames", |h| {
+        h.query_all_by_label("RUNNING").count() > 0
+    });
+    h.query_all_by_label("RUNNING").next().unwrap().click();
+    h.step();
+    h.get_by_label("View log").click();
+    let lines = |h: &Harness<'_, CueDeskApp>| {
+        h.state()
+            .session
+            .as_ref()
+            .and_then(|s| s.detail.active())
+            .and_then(|d| d.log.as_ref())
+            .map_or(0, cuedesk::ui::logview::LogViewer::line_count)
+    };
+    step_until(&mut h, "the running frame's log", |h| lines(h) > 0);
+    let following = h
+        .state()
+        .session
+        .as_ref()
+        .and_then(|s| s.detail.active())
+        .and_then(|d| d.log.as_ref())
+        .is_some_and(|l| l.follow);
+    assert!(following, "a running frame's log opens in follow mode");
+    let before = lines(&h);
+    // Thirty seconds of rendering: the frame writes more, and the viewer shows it.
+    sim.advance(30);
+    step_until(&mut h, "the new output", |h| lines(h) != before);
+    assert!(lines(&h) > before, "only appended output is read");
 }

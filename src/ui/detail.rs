@@ -11,11 +11,11 @@ use crate::api::types::{Comment, FrameState, Job};
 use crate::api::{ApiClient, ApiError, KillReason};
 use crate::frames::Waker;
 use crate::profiles::Profile;
-use crate::remote::{Remote, spawn};
+use crate::remote::{Remote, spawn, take_ready};
 use crate::ui::frames::{FrameColumn, FrameCommand, FramesView};
 use crate::ui::layers::{LayerColumn, LayersView};
 use crate::ui::logview::LogViewer;
-use crate::ui::table::Sort;
+use crate::ui::table::{self, Sort};
 use crate::ui::{theme, widgets};
 
 /// What can be done to selected frames.
@@ -637,22 +637,8 @@ impl JobDetail {
         let selected = self.layers.selected.len();
         let mut chosen = None;
         ui.horizontal_wrapped(|ui| {
-            for op in LayerOp::ALL {
-                if ui
-                    .add_enabled(
-                        selected > 0 && !profile.read_only,
-                        egui::Button::new(op.label()),
-                    )
-                    .on_disabled_hover_text(if profile.read_only {
-                        "This profile is read-only"
-                    } else {
-                        "Select layers first"
-                    })
-                    .clicked()
-                {
-                    chosen = Some(op);
-                }
-            }
+            let ops = LayerOp::ALL.map(|o| (o, o.label()));
+            chosen = table::action_buttons(ui, &ops, selected, profile.read_only, "layers");
             if ui
                 .add_enabled(selected > 0, egui::Button::new("Show their frames"))
                 .clicked()
@@ -697,22 +683,9 @@ impl JobDetail {
         let selected = self.frames.selected.len();
         let mut command = None;
         ui.horizontal_wrapped(|ui| {
-            for op in FrameOp::ALL {
-                if ui
-                    .add_enabled(
-                        selected > 0 && !profile.read_only,
-                        egui::Button::new(op.label()),
-                    )
-                    .on_disabled_hover_text(if profile.read_only {
-                        "This profile is read-only"
-                    } else {
-                        "Select frames first"
-                    })
-                    .clicked()
-                {
-                    command = Some(FrameCommand::Act(op));
-                }
-            }
+            let ops = FrameOp::ALL.map(|o| (o, o.label()));
+            command = table::action_buttons(ui, &ops, selected, profile.read_only, "frames")
+                .map(FrameCommand::Act);
             if ui.button("Select all dead").clicked() {
                 self.frames.select_all_dead();
             }
@@ -844,17 +817,6 @@ impl JobDetail {
 pub fn waker(ctx: &egui::Context) -> Waker {
     let ctx = ctx.clone();
     std::sync::Arc::new(move || ctx.request_repaint())
-}
-
-fn take_ready<T: Send + 'static>(slot: &mut Option<Promise<T>>) -> Option<T> {
-    let promise = slot.take()?;
-    match promise.try_take() {
-        Ok(v) => Some(v),
-        Err(p) => {
-            *slot = Some(p);
-            None
-        }
-    }
 }
 
 /// The open jobs: tabs, one of them shown.

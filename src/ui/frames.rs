@@ -425,8 +425,7 @@ impl FramesView {
         ui.style_mut().interaction.selectable_labels = false;
         let mut command = None;
         let mut clicked_header = None;
-        let mut clicked_row: Option<(String, bool)> = None;
-        let mut menu_row: Option<String> = None;
+        let mut clicks = table::RowClicks::default();
         let mut table = TableBuilder::new(ui)
             .id_salt(("frames", &self.table_salt))
             .striped(true)
@@ -456,17 +455,9 @@ impl FramesView {
                         row.col(|ui| cell_ui(ui, c, f, now));
                     }
                     let response = row.response();
-                    if response.clicked() {
-                        let extend = response
-                            .ctx
-                            .input(|i| i.modifiers.command || i.modifiers.shift);
-                        clicked_row = Some((f.id.clone(), extend));
-                    }
+                    clicks.record(&response, &f.id);
                     if response.double_clicked() {
                         command = Some(FrameCommand::OpenLog(f.id.clone()));
-                    }
-                    if response.secondary_clicked() {
-                        menu_row = Some(f.id.clone());
                     }
                     response.context_menu(|ui| {
                         if ui.button("View log").clicked() {
@@ -493,15 +484,7 @@ impl FramesView {
         if let Some(c) = clicked_header {
             self.sort.click(c);
         }
-        if let Some((id, extend)) = clicked_row {
-            table::click_select(&mut self.selected, id, extend);
-        }
-        if let Some(id) = menu_row
-            && !self.selected.contains(&id)
-        {
-            self.selected.clear();
-            self.selected.insert(id);
-        }
+        clicks.apply(&mut self.selected);
         command
     }
 }

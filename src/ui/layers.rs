@@ -255,8 +255,7 @@ impl LayersView {
         let row_height = ui.spacing().interact_size.y;
         ui.style_mut().interaction.selectable_labels = false;
         let mut clicked_header = None;
-        let mut clicked_row: Option<(String, bool)> = None;
-        let mut menu_row = None;
+        let mut clicks = table::RowClicks::default();
         let mut op = None;
         let mut table = TableBuilder::new(ui)
             .id_salt(("layers", &self.table_salt))
@@ -331,15 +330,7 @@ impl LayersView {
                         });
                     }
                     let response = row.response();
-                    if response.clicked() {
-                        let extend = response
-                            .ctx
-                            .input(|i| i.modifiers.command || i.modifiers.shift);
-                        clicked_row = Some((l.id.clone(), extend));
-                    }
-                    if response.secondary_clicked() {
-                        menu_row = Some(l.id.clone());
-                    }
+                    clicks.record(&response, &l.id);
                     response.context_menu(|ui| {
                         for o in LayerOp::ALL {
                             if ui
@@ -356,15 +347,7 @@ impl LayersView {
         if let Some(c) = clicked_header {
             self.sort.click(c);
         }
-        if let Some((id, extend)) = clicked_row {
-            table::click_select(&mut self.selected, id, extend);
-        }
-        if let Some(id) = menu_row
-            && !self.selected.contains(&id)
-        {
-            self.selected.clear();
-            self.selected.insert(id);
-        }
+        clicks.apply(&mut self.selected);
         op
     }
 }

@@ -13,7 +13,7 @@ use poll_promise::Promise;
 
 use crate::logs::{self, Appended, Attempt, LineKind, LoadedLog, LogError, LogText};
 use crate::profiles::PathMapping;
-use crate::remote::blocking_wake;
+use crate::remote::{blocking_wake, take_ready};
 use crate::ui::theme;
 
 /// How often follow mode looks for new output.
@@ -459,16 +459,5 @@ impl LogViewer {
                 });
             }
         });
-    }
-}
-
-fn take_ready<T: Send + 'static>(slot: &mut Option<Promise<T>>) -> Option<T> {
-    let promise = slot.take()?;
-    match promise.try_take() {
-        Ok(v) => Some(v),
-        Err(p) => {
-            *slot = Some(p);
-            None
-        }
     }
 }

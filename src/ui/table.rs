@@ -109,6 +109,71 @@ pub fn click_select(selected: &mut BTreeSet<String>, id: String, extend: bool) {
     }
 }
 
+/// What happened to a table's rows this frame, by row id.
+#[derive(Debug, Default)]
+pub struct RowClicks {
+    /// A row clicked, and whether Ctrl/Cmd or Shift was held.
+    pub clicked: Option<(String, bool)>,
+    /// A row right-clicked.
+    pub menu: Option<String>,
+}
+
+impl RowClicks {
+    /// Records the clicks on a row.
+    pub fn record(&mut self, response: &egui::Response, id: &str) {
+        if response.clicked() {
+            let extend = response
+                .ctx
+                .input(|i| i.modifiers.command || i.modifiers.shift);
+            self.clicked = Some((id.to_owned(), extend));
+        }
+        if response.secondary_clicked() {
+            self.menu = Some(id.to_owned());
+        }
+    }
+
+    /// Applies them: a click selects; right-clicking outside the selection selects that row
+    /// alone (its menu acts on it).
+    pub fn apply(self, selected: &mut BTreeSet<String>) {
+        if let Some((id, extend)) = self.clicked {
+            click_select(selected, id, extend);
+        }
+        if let Some(id) = self.menu
+            && !selected.contains(&id)
+        {
+            selected.clear();
+            selected.insert(id);
+        }
+    }
+}
+
+/// A row of action buttons, enabled when something is selected and the profile may change
+/// things. Returns the one clicked.
+pub fn action_buttons<A: Copy>(
+    ui: &mut egui::Ui,
+    actions: &[(A, &str)],
+    selected: usize,
+    read_only: bool,
+    what: &str,
+) -> Option<A> {
+    let mut chosen = None;
+    for &(action, label) in actions {
+        let hover = if read_only {
+            "This profile is read-only".to_owned()
+        } else {
+            format!("Select {what} first")
+        };
+        if ui
+            .add_enabled(selected > 0 && !read_only, egui::Button::new(label))
+            .on_disabled_hover_text(hover)
+            .clicked()
+        {
+            chosen = Some(action);
+        }
+    }
+    chosen
+}
+
 /// A count that reads as nothing when zero.
 pub fn count(ui: &mut egui::Ui, n: i32) {
     if n > 0 {
