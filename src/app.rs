@@ -84,6 +84,8 @@ pub struct Session {
     pub detail: DetailArea,
     /// The job last shown because it was selected alone (not shown again once closed).
     previewed: Option<String>,
+    /// Where the detail panel was drawn last frame.
+    detail_rect: Option<egui::Rect>,
 }
 
 impl Session {
@@ -130,6 +132,7 @@ impl Session {
             dialog: None,
             detail,
             previewed: None,
+            detail_rect: None,
         })
     }
 
@@ -788,8 +791,12 @@ impl CueDeskApp {
                 }
             });
         }
-        // Keys act on the table unless a text field has the keyboard.
-        if !ui.ctx().egui_wants_keyboard_input() && session.dialog.is_none() {
+        // Keys act on the jobs table unless a text field has the keyboard or the pointer is on
+        // the job detail (Delete there must not kill the jobs).
+        let over_detail = session
+            .detail_rect
+            .is_some_and(|r| ui.ctx().pointer_hover_pos().is_some_and(|p| r.contains(p)));
+        if !ui.ctx().egui_wants_keyboard_input() && session.dialog.is_none() && !over_detail {
             let (all, none, kill) = ui.input_mut(|i| {
                 (
                     i.consume_key(egui::Modifiers::COMMAND, egui::Key::A),
@@ -923,11 +930,12 @@ impl CueDeskApp {
             return;
         };
         if session.detail.tabs.is_empty() || self.panel.is_some() {
+            session.detail_rect = None;
             return;
         }
         let rt = self.rt.clone();
         let height = ui.available_height();
-        egui::Panel::bottom("job_detail")
+        let panel = egui::Panel::bottom("job_detail")
             .resizable(true)
             .default_size(height * 0.55)
             .min_size(180.0)
@@ -943,6 +951,7 @@ impl CueDeskApp {
                 }
                 session.detail.remember_sorts();
             });
+        session.detail_rect = Some(panel.response.rect);
     }
 
     fn toasts_ui(&self, ctx: &egui::Context) {

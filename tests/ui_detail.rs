@@ -286,3 +286,26 @@ async fn follow_shows_what_a_running_frame_writes() {
     step_until(&mut h, "the new output", |h| lines(h) != before);
     assert!(lines(&h) > before, "only appended output is read");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_over_the_job_detail_does_not_ask_to_kill_the_job() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let (job, profile) = job_with_dead_frames(&t).await;
+    let mut h = harness(&t, profile);
+    open_job(&mut h, &job);
+    // Over the frames: the key is not the jobs table's.
+    h.get_by_label("Select all dead").hover();
+    h.step();
+    h.key_press(egui::Key::Delete);
+    h.step();
+    h.step();
+    assert!(h.query_by_label("Kill 1 job").is_none());
+    // Over the jobs table it is.
+    h.get_by_label(&job.name).hover();
+    h.step();
+    h.key_press(egui::Key::Delete);
+    step_until(&mut h, "the kill dialog", |h| {
+        h.query_by_label("Kill 1 job").is_some()
+    });
+}
