@@ -21,7 +21,7 @@ use crate::ui::actions::{ActionDialog, ActionRequest, DialogOutcome, JobAction, 
 use crate::ui::connect::{ConnectPanel, PanelCommand};
 use crate::ui::detail::DetailArea;
 use crate::ui::jobs::JobsView;
-use crate::ui::table::Sort;
+use crate::ui::table::{Sort, TableColumn as _};
 use crate::ui::theme;
 
 /// A gateway to connect to: the profile and its credentials (kept in memory only).
@@ -170,6 +170,10 @@ impl Session {
                 .request(|| spawn(rt, ctx, async move { client.get_jobs(&criteria).await }));
         }
         self.next_refresh = Instant::now() + self.refresh_interval();
+        // The job on screen below follows the user's refresh too.
+        if manual && let Some(d) = self.detail.active_mut() {
+            d.refresh_soon();
+        }
     }
 
     /// Asks what must be asked (a dialog), or sends the action at once.
@@ -448,7 +452,6 @@ impl CueDeskApp {
         };
         let mut state = session.jobs.state(session.include_finished);
         if let Some((layers, frames)) = session.detail.sorts {
-            use crate::ui::table::TableColumn as _;
             state.layers_sort = layers.column.key().to_owned();
             state.layers_descending = !layers.ascending;
             state.frames_sort = frames.column.key().to_owned();

@@ -19,6 +19,7 @@ use tokio::sync::mpsc;
 use crate::api::requests::FrameSearchCriteria;
 use crate::api::types::{Frame, FrameState, UpdatedFrame};
 use crate::api::{ApiClient, ApiError};
+use crate::text::plural;
 
 /// Frames per GetFrames page.
 pub const PAGE_SIZE: i32 = 1000;
@@ -158,14 +159,6 @@ impl RefreshReport {
                 plural(*pages as usize, "page")
             ),
         }
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 
@@ -333,12 +326,6 @@ impl FrameSync {
         }
     }
 
-    /// Drops the table and loads every frame again (the user asked, or an action changed many).
-    pub fn reload(&mut self, rt: &tokio::runtime::Handle, client: &ApiClient, wake: &Waker) {
-        self.running = Running::Idle;
-        self.start_full(rt, client, wake, Some("you asked".into()), 0);
-    }
-
     fn start_full(
         &mut self,
         rt: &tokio::runtime::Handle,
@@ -442,10 +429,13 @@ impl FrameSync {
                     else {
                         continue;
                     };
+                    // The generation only grows, also across the swap to a reloaded table: row
+                    // orders cached against the old table are then always rebuilt.
+                    let next = self.table.generation + 1;
                     if let Some(t) = fresh {
                         self.table = t;
                     }
-                    self.table.generation += 1;
+                    self.table.generation = next.max(self.table.generation + 1);
                     changed = true;
                     self.loaded = true;
                     self.baseline = baseline;

@@ -11,4 +11,5 @@ pub mod profiles;
 pub mod remote;
 pub mod secrets;
 pub mod sim;
+pub mod text;
 pub mod ui;

@@ -309,3 +309,50 @@ async fn delete_over_the_job_detail_does_not_ask_to_kill_the_job() {
         h.query_by_label("Kill 1 job").is_some()
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_editor_that_cannot_start_says_so_beside_the_log() {
+    let t = Target::with_logs().await;
+    let Some(sim) = t.sim() else { return };
+    let (job, mut profile) = job_with_dead_frames(&t).await;
+    let (root, prefix) = sim.log_root().unwrap();
+    profile.path_mappings = vec![PathMapping {
+        from: prefix.to_owned(),
+        to: root.display().to_string(),
+    }];
+    profile.log_editor = "cuedesk-no-such-editor -g {path}:{line}".into();
+    let mut h = harness(&t, profile);
+    open_job(&mut h, &job);
+    h.get_by_label("Select all dead").click();
+    h.step();
+    h.get_by_label("View log").click();
+    step_until(&mut h, "the log", |h| {
+        h.query_by_label_contains("renderhost").is_some()
+    });
+    h.get_by_label("Open in editor").click();
+    step_until(&mut h, "the editor's failure", |h| {
+        h.query_by_label_contains("Cannot run cuedesk-no-such-editor")
+            .is_some()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn f5_refreshes_the_job_detail_too() {
+    let t = Target::new().await;
+    let Some(sim) = t.sim() else { return };
+    let (job, mut profile) = job_with_dead_frames(&t).await;
+    // No timed refresh during the test: only F5 can ask.
+    profile.refresh_interval_secs = 600;
+    let mut h = harness(&t, profile);
+    open_job(&mut h, &job);
+    // Let the detail's first refresh settle, then ask for one.
+    step_until(&mut h, "the first delta baseline", |h| {
+        h.query_by_label_contains("Frames loaded").is_some()
+    });
+    sim.clear_requests();
+    h.key_press(egui::Key::F5);
+    let asked = |path: &str| sim.requests().iter().any(|r| r.path.ends_with(path));
+    step_until(&mut h, "the detail's refresh", |_| {
+        asked("/GetUpdatedFrames") && asked("/GetLayers") && asked("/GetJob")
+    });
+}

@@ -190,7 +190,7 @@ pub fn outcome_text(
         None => {
             let n = outcome.len();
             (
-                format!("{} {n} job{}", action.verb(), if n == 1 { "" } else { "s" }),
+                format!("{} {}", action.verb(), crate::text::plural(n, "job")),
                 false,
             )
         }
@@ -295,9 +295,9 @@ impl ActionDialog {
             ui.set_max_width(520.0);
             let n = self.jobs.len();
             ui.heading(format!(
-                "{} {n} job{}",
+                "{} {}",
                 self.action.label().trim_end_matches('…'),
-                if n == 1 { "" } else { "s" }
+                crate::text::plural(n, "job")
             ));
             egui::ScrollArea::vertical()
                 .max_height(160.0)

@@ -157,8 +157,8 @@ impl ConnectPanel {
                 Ok(r) => {
                     self.test_result = Some(match r {
                         Ok(n) => Ok(format!(
-                            "Connected: the gateway answers and lists {n} active show{}",
-                            if n == 1 { "" } else { "s" }
+                            "Connected: the gateway answers and lists {} active",
+                            crate::text::plural(n, "show")
                         )),
                         Err(e) => Err(e.user_message()),
                     });

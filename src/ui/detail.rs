@@ -122,7 +122,7 @@ impl FrameRequest {
                 ids: frames.iter().map(|f| f.id.clone()).collect(),
                 ..Default::default()
             },
-            what: format!("{n} frame{}", if n == 1 { "" } else { "s" }),
+            what: crate::text::plural(n, "frame"),
             names: frames.iter().map(|f| f.name.clone()).collect(),
         })
     }
@@ -444,6 +444,11 @@ impl JobDetail {
         self.next_refresh
     }
 
+    /// Refreshes at the next frame (the user asked: F5, Refresh, Retry).
+    pub fn refresh_soon(&mut self) {
+        self.next_refresh = Instant::now();
+    }
+
     /// Outcomes of finished actions, for toasts.
     pub fn take_outcomes(&mut self) -> Vec<(String, bool)> {
         std::mem::take(&mut self.outcomes)
@@ -697,7 +702,7 @@ impl JobDetail {
             {
                 command = Some(FrameCommand::OpenLog(f.id.clone()));
             }
-            let shown = self.frames.visible().count();
+            let shown = self.frames.visible_count();
             let total = self.frames.sync.table().len();
             ui.weak(format!("{shown} of {total} frames, selected: {selected}"));
         });

@@ -313,6 +313,11 @@ impl FramesView {
         self.order.iter().filter_map(move |&i| frames.get(i))
     }
 
+    /// How many frames are shown (as of the last [`Self::update_order`]).
+    pub fn visible_count(&self) -> usize {
+        self.order.len()
+    }
+
     /// Selects every dead frame (of the whole job, not only those shown).
     pub fn select_all_dead(&mut self) {
         self.selected = self

@@ -5,13 +5,14 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use egui::{RichText, Sense};
+use egui::Sense;
 use egui_extras::{Column, TableBuilder};
 
 use crate::api::auth::now_epoch;
 use crate::api::types::{FrameState, Job, JobState};
 use crate::remote::Remote;
 use crate::ui::actions::JobAction;
+use crate::ui::table::{self, Sort, TableColumn};
 use crate::ui::widgets;
 
 /// A column of the jobs table.
@@ -80,9 +81,14 @@ impl JobColumn {
         Self::Age,
         Self::Finished,
     ];
+}
 
-    /// A stable key for saving, e.g. `max_rss`.
-    pub fn key(self) -> &'static str {
+impl TableColumn for JobColumn {
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+
+    fn key(self) -> &'static str {
         match self {
             Self::Name => "name",
             Self::State => "state",
@@ -106,13 +112,7 @@ impl JobColumn {
         }
     }
 
-    /// The column with this key.
-    pub fn from_key(key: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.key() == key)
-    }
-
-    /// The header text.
-    pub fn title(self) -> &'static str {
+    fn title(self) -> &'static str {
         match self {
             Self::Name => "Name",
             Self::State => "State",
@@ -136,19 +136,17 @@ impl JobColumn {
         }
     }
 
-    fn initial_width(self) -> f32 {
-        let content: f32 = match self {
+    fn content_width(self) -> f32 {
+        match self {
             Self::Name => 280.0,
             Self::Progress => 120.0,
             Self::Done | Self::MaxRss | Self::User | Self::Finished => 72.0,
             _ => 40.0,
-        };
-        // Wide enough for the title and its sort arrow.
-        #[allow(clippy::cast_precision_loss)]
-        let title = self.title().len() as f32 * 7.5 + 20.0;
-        content.max(title)
+        }
     }
+}
 
+impl JobColumn {
     fn compare(self, a: &Job, b: &Job) -> Ordering {
         let (sa, sb) = (&a.job_stats, &b.job_stats);
         let f = |x: f32, y: f32| x.total_cmp(&y);
@@ -197,24 +195,18 @@ fn done_fraction(job: &Job) -> f64 {
 /// The state counts of a job, for its progress bar.
 pub fn state_counts(job: &Job) -> [(FrameState, i32); 6] {
     let s = &job.job_stats;
-    [
-        (FrameState::Succeeded, s.succeeded_frames),
-        (FrameState::Running, s.running_frames),
-        (FrameState::Waiting, s.waiting_frames),
-        (FrameState::Depend, s.depend_frames),
-        (FrameState::Dead, s.dead_frames),
-        (FrameState::Eaten, s.eaten_frames),
-    ]
+    widgets::state_counts(
+        s.succeeded_frames,
+        s.running_frames,
+        s.waiting_frames,
+        s.depend_frames,
+        s.dead_frames,
+        s.eaten_frames,
+    )
 }
 
-/// Sort column and direction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct SortState {
-    /// The column sorted on.
-    pub column: JobColumn,
-    /// Ascending or descending.
-    pub ascending: bool,
-}
+/// Sort column and direction of the jobs table.
+pub type SortState = Sort<JobColumn>;
 
 /// Which jobs by state.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -344,10 +336,7 @@ impl Default for JobsView {
     fn default() -> Self {
         Self {
             jobs: Remote::default(),
-            sort: SortState {
-                column: JobColumn::Name,
-                ascending: true,
-            },
+            sort: Sort::by(JobColumn::Name),
             filter: JobFilter::default(),
             selected: BTreeSet::new(),
             hidden: BTreeSet::new(),
@@ -363,12 +352,8 @@ impl Default for JobsView {
 impl JobsView {
     /// A view laid out as `state` says (unknown keys are ignored); `user` is the "my jobs" user.
     pub fn from_state(state: &crate::profiles::JobsViewState, user: &str) -> Self {
-        let column = JobColumn::from_key(&state.sort_column).unwrap_or(JobColumn::Name);
         Self {
-            sort: SortState {
-                column,
-                ascending: !state.sort_descending,
-            },
+            sort: Sort::from_saved(&state.sort_column, state.sort_descending, JobColumn::Name),
             filter: JobFilter {
                 text: state.filter_text.clone(),
                 regex: state.filter_regex,
@@ -430,12 +415,9 @@ impl JobsView {
         let mut order: Vec<usize> = (0..jobs.len())
             .filter(|&i| self.filter.matches(&jobs[i], re.as_ref()))
             .collect();
-        let SortState { column, ascending } = self.sort;
+        let sort = self.sort;
         // Stable: equal keys keep the gateway's (name) order.
-        order.sort_by(|&a, &b| {
-            let o = column.compare(&jobs[a], &jobs[b]);
-            if ascending { o } else { o.reverse() }
-        });
+        order.sort_by(|&a, &b| sort.order(sort.column.compare(&jobs[a], &jobs[b])));
         self.order = order;
         self.order_key = Some(key);
         // Selection survives refreshes, but not the job's disappearance (judged only once the
@@ -489,14 +471,7 @@ impl JobsView {
 
     /// Clicking a header sorts by it; clicking it again reverses.
     pub fn click_header(&mut self, column: JobColumn) {
-        if self.sort.column == column {
-            self.sort.ascending = !self.sort.ascending;
-        } else {
-            self.sort = SortState {
-                column,
-                ascending: true,
-            };
-        }
+        self.sort.click(column);
     }
 
     /// Draws the table, scrolling sideways when it is wider than the window. Returns an action
@@ -515,9 +490,8 @@ impl JobsView {
         // A click anywhere on a row selects it: cells are not text-selectable.
         ui.style_mut().interaction.selectable_labels = false;
         let mut clicked_header = None;
-        let mut clicked_row: Option<(String, bool)> = None;
+        let mut clicks = table::RowClicks::default();
         let mut menu_action = None;
-        let mut menu_row: Option<String> = None;
         let mut opened = None;
         let mut table = TableBuilder::new(ui)
             .id_salt(("jobs", &self.table_salt))
@@ -535,26 +509,7 @@ impl JobsView {
         let sort = self.sort;
         table
             .header(row_height, |mut header| {
-                for &c in &columns {
-                    header.col(|ui| {
-                        let arrow = match (sort.column == c, sort.ascending) {
-                            (true, true) => " ^",
-                            (true, false) => " v",
-                            (false, _) => "",
-                        };
-                        if ui
-                            .add(
-                                egui::Button::new(
-                                    RichText::new(format!("{}{arrow}", c.title())).strong(),
-                                )
-                                .frame(false),
-                            )
-                            .clicked()
-                        {
-                            clicked_header = Some(c);
-                        }
-                    });
-                }
+                clicked_header = table::header(&mut header, &columns, sort);
             })
             .body(|body| {
                 body.rows(row_height, order.len(), |mut row| {
@@ -583,11 +538,11 @@ impl JobsView {
                             JobColumn::Done => {
                                 ui.label(format!("{}/{}", s.succeeded_frames, s.total_frames));
                             }
-                            JobColumn::Running => count(ui, s.running_frames),
-                            JobColumn::Waiting => count(ui, s.waiting_frames),
-                            JobColumn::Depend => count(ui, s.depend_frames),
-                            JobColumn::Dead => count(ui, s.dead_frames),
-                            JobColumn::Eaten => count(ui, s.eaten_frames),
+                            JobColumn::Running => table::count(ui, s.running_frames),
+                            JobColumn::Waiting => table::count(ui, s.waiting_frames),
+                            JobColumn::Depend => table::count(ui, s.depend_frames),
+                            JobColumn::Dead => table::count(ui, s.dead_frames),
+                            JobColumn::Eaten => table::count(ui, s.eaten_frames),
                             JobColumn::Priority => {
                                 ui.label(job.priority.to_string());
                             }
@@ -623,17 +578,9 @@ impl JobsView {
                         });
                     }
                     let response = row.response();
-                    if response.clicked() {
-                        let extend = response
-                            .ctx
-                            .input(|i| i.modifiers.command || i.modifiers.shift);
-                        clicked_row = Some((job.id.clone(), extend));
-                    }
+                    clicks.record(&response, &job.id);
                     if response.double_clicked() {
                         opened = Some(job.id.clone());
-                    }
-                    if response.secondary_clicked() {
-                        menu_row = Some(job.id.clone());
                     }
                     response.context_menu(|ui| {
                         for action in JobAction::ALL {
@@ -654,30 +601,8 @@ impl JobsView {
         if opened.is_some() {
             self.opened = opened;
         }
-        if let Some((id, extend)) = clicked_row {
-            if !extend {
-                self.selected.clear();
-                self.selected.insert(id);
-            } else if !self.selected.remove(&id) {
-                self.selected.insert(id);
-            }
-        }
-        // Right-clicking outside the selection acts on that row alone.
-        if let Some(id) = menu_row
-            && !self.selected.contains(&id)
-        {
-            self.selected.clear();
-            self.selected.insert(id);
-        }
+        clicks.apply(&mut self.selected);
         menu_action
-    }
-}
-
-fn count(ui: &mut egui::Ui, n: i32) {
-    if n > 0 {
-        ui.label(n.to_string());
-    } else {
-        ui.weak("0");
     }
 }
 

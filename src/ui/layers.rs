@@ -166,14 +166,14 @@ fn done_fraction(l: &Layer) -> f64 {
 /// The state counts of a layer, for its progress bar.
 pub fn state_counts(l: &Layer) -> [(FrameState, i32); 6] {
     let s = &l.layer_stats;
-    [
-        (FrameState::Succeeded, s.succeeded_frames),
-        (FrameState::Running, s.running_frames),
-        (FrameState::Waiting, s.waiting_frames),
-        (FrameState::Depend, s.depend_frames),
-        (FrameState::Dead, s.dead_frames),
-        (FrameState::Eaten, s.eaten_frames),
-    ]
+    widgets::state_counts(
+        s.succeeded_frames,
+        s.running_frames,
+        s.waiting_frames,
+        s.depend_frames,
+        s.dead_frames,
+        s.eaten_frames,
+    )
 }
 
 /// The layers view of one job.

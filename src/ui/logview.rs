@@ -42,8 +42,6 @@ pub struct LogViewer {
     pub reported: String,
     /// The path on this machine (mapped).
     pub path: PathBuf,
-    /// The frame is running (follow mode makes sense).
-    pub running: bool,
     attempts: Vec<Attempt>,
     attempts_work: Option<Work<Vec<Attempt>>>,
     /// Which attempt is shown (0: current).
@@ -66,7 +64,9 @@ pub struct LogViewer {
     tail: Option<Work<Result<Appended, LogError>>>,
     next_tail: Instant,
     scroll_to: Option<usize>,
-    notice: Option<String>,
+    /// A short note on the last button (path copied), or why the editor did not start.
+    notice: Option<Result<String, String>>,
+    editor: Option<Work<()>>,
 }
 
 impl LogViewer {
@@ -86,7 +86,6 @@ impl LogViewer {
             frame_name: frame.name.clone(),
             reported,
             path,
-            running,
             attempts: Vec::new(),
             attempts_work: None,
             attempt: 0,
@@ -106,6 +105,7 @@ impl LogViewer {
             next_tail: Instant::now() + FOLLOW_EVERY,
             scroll_to: None,
             notice: None,
+            editor: None,
         };
         v.reload(rt, ctx);
         v
@@ -175,7 +175,16 @@ impl LogViewer {
                 }
             }
         }
-        if let Some(result) = take_ready(&mut self.tail) {
+        if let Some(result) = take_ready(&mut self.editor)
+            && let Err(e) = result
+        {
+            tracing::warn!("{e}");
+            self.notice = Some(Err(e));
+        }
+        // New output waits while a search still reads the text: appending then would copy it.
+        if self.search.is_none()
+            && let Some(result) = take_ready(&mut self.tail)
+        {
             match result.and_then(|r| r.map_err(|e| e.to_string())) {
                 Ok(Appended::More(bytes, end)) => {
                     if let Some(text) = self.text.as_mut() {
@@ -319,7 +328,7 @@ impl LogViewer {
             }
             if ui.button("Copy path").clicked() {
                 ui.ctx().copy_text(self.shown_path().display().to_string());
-                self.notice = Some("Path copied".into());
+                self.notice = Some(Ok("Path copied".into()));
             }
             if ui
                 .button("Open in editor")
@@ -334,11 +343,9 @@ impl LogViewer {
                 let path = self.shown_path();
                 let command = editor_command.to_owned();
                 // Starting a program can block (a slow share, a busy desktop): off the UI thread.
-                drop(blocking_wake(rt, ui.ctx(), move || {
-                    logs::open_external(&command, &path, line).map_err(|e| {
-                        tracing::warn!("{e}");
-                        e
-                    })
+                self.notice = None;
+                self.editor = Some(blocking_wake(rt, ui.ctx(), move || {
+                    logs::open_external(&command, &path, line)
                 }));
             }
             if ui.button("Close").clicked() {
@@ -377,8 +384,14 @@ impl LogViewer {
                     ui.label(format!("match {} of {n}", self.current + 1));
                 }
             }
-            if let Some(n) = &self.notice {
-                ui.weak(n);
+            match &self.notice {
+                Some(Ok(n)) => {
+                    ui.weak(n);
+                }
+                Some(Err(e)) => {
+                    ui.colored_label(theme::error(ui), e);
+                }
+                None => {}
             }
         });
         ui.weak(self.shown_path().display().to_string());
