@@ -36,10 +36,7 @@ fn shown(f: &Frame) -> impl PartialEq + std::fmt::Debug {
 /// Polls `sync` until its refresh is done; woken by the refresh's own tasks, never by a timer.
 async fn settle(sync: &mut FrameSync, client: &cuedesk::api::ApiClient, notify: &Arc<Notify>) {
     let rt = tokio::runtime::Handle::current();
-    let waker: Waker = {
-        let n = notify.clone();
-        Arc::new(move || n.notify_one())
-    };
+    let waker = waker_for(notify);
     loop {
         sync.poll(&rt, client, &waker);
         if !sync.is_busy() {
@@ -49,6 +46,17 @@ async fn settle(sync: &mut FrameSync, client: &cuedesk::api::ApiClient, notify: 
             .await
             .expect("the refresh never finished");
     }
+}
+
+/// The simulator's extra job with exactly `frames` frames.
+async fn big_job(client: &cuedesk::api::ApiClient, frames: i32) -> cuedesk::api::types::Job {
+    client
+        .get_jobs(&cuedesk::api::requests::JobSearchCriteria::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|j| j.job_stats.total_frames == frames)
+        .unwrap()
 }
 
 fn waker_for(notify: &Arc<Notify>) -> Waker {
@@ -65,14 +73,7 @@ async fn paging_returns_every_frame_of_a_20000_frame_job_exactly_once() {
     .await;
     let Some(sim) = t.sim() else { return };
     let client = t.client();
-    let jobs = client
-        .get_jobs(&cuedesk::api::requests::JobSearchCriteria::default())
-        .await
-        .unwrap();
-    let big = jobs
-        .iter()
-        .find(|j| j.job_stats.total_frames == 20_000)
-        .unwrap();
+    let big = big_job(&client, 20_000).await;
     sim.clear_requests();
 
     let rt = tokio::runtime::Handle::current();
@@ -199,14 +200,7 @@ async fn a_stale_or_full_delta_falls_back_to_a_full_reload() {
     );
     config.request_timeout = Duration::from_secs(3);
     let client = cuedesk::api::ApiClient::new(config).unwrap();
-    let jobs = client
-        .get_jobs(&cuedesk::api::requests::JobSearchCriteria::default())
-        .await
-        .unwrap();
-    let big = jobs
-        .iter()
-        .find(|j| j.job_stats.total_frames == 3000)
-        .unwrap();
+    let big = big_job(&client, 3000).await;
     let rt = tokio::runtime::Handle::current();
     let notify = Arc::new(Notify::new());
     let waker = waker_for(&notify);

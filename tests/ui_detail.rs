@@ -61,6 +61,22 @@ fn open_job(h: &mut Harness<'static, CueDeskApp>, job: &Job) {
     });
 }
 
+/// Maps the farm's log prefix to where the simulator writes the logs.
+fn map_logs(t: &Target, profile: &mut Profile) {
+    let (root, prefix) = t.sim.as_ref().unwrap().log_root().unwrap();
+    profile.path_mappings = vec![PathMapping {
+        from: prefix.to_owned(),
+        to: root.display().to_string(),
+    }];
+}
+
+/// Opens the log of the first dead frame (in the gateway's order).
+fn view_first_dead_log(h: &mut Harness<'static, CueDeskApp>) {
+    h.get_by_label("Select all dead").click();
+    h.step();
+    h.get_by_label("View log").click();
+}
+
 fn fill(h: &mut Harness<'_, CueDeskApp>, label: &str, text: &str) {
     h.get_by_role_and_label(Role::TextInput, label)
         .set_text_value_accesskit(text);
@@ -124,19 +140,13 @@ async fn dead_frames_filtered_and_retried_are_waiting_after_the_refresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frame_log_opens_and_search_finds_the_error() {
     let t = Target::with_logs().await;
-    let Some(sim) = t.sim() else { return };
+    let Some(_) = t.sim() else { return };
     let (job, mut profile) = job_with_dead_frames(&t).await;
-    let (root, prefix) = sim.log_root().unwrap();
-    profile.path_mappings = vec![PathMapping {
-        from: prefix.to_owned(),
-        to: root.display().to_string(),
-    }];
+    map_logs(&t, &mut profile);
     let mut h = harness(&t, profile);
     open_job(&mut h, &job);
 
-    h.get_by_label("Select all dead").click();
-    h.step();
-    h.get_by_label("View log").click();
+    view_first_dead_log(&mut h);
     // The log opens at its end: RQD's footer, where a frame says how it ended.
     step_until(&mut h, "the log", |h| {
         h.query_by_label_contains("renderhost").is_some()
@@ -188,9 +198,7 @@ async fn a_log_that_is_not_there_says_which_path_was_tried_and_how_to_map_it() {
     let (job, profile) = job_with_dead_frames(&t).await;
     let mut h = harness(&t, profile);
     open_job(&mut h, &job);
-    h.get_by_label("Select all dead").click();
-    h.step();
-    h.get_by_label("View log").click();
+    view_first_dead_log(&mut h);
     step_until(&mut h, "the missing-log message", |h| {
         h.query_by_label_contains("No log at /shots/").is_some()
     });
@@ -241,18 +249,14 @@ async fn follow_shows_what_a_running_frame_writes() {
     let job = common::job_with(&client, cuedesk::api::types::FrameState::Running)
         .await
         .unwrap();
-    let (root, prefix) = sim.log_root().unwrap();
-    let profile = Profile {
+    let mut profile = Profile {
         name: "Studio".into(),
         gateway_url: t.url.clone(),
         username: job.user.clone(),
         default_show: job.show.clone(),
-        path_mappings: vec![PathMapping {
-            from: prefix.to_owned(),
-            to: root.display().to_string(),
-        }],
         ..Profile::default()
     };
+    map_logs(&t, &mut profile);
     let mut h = harness(&t, profile);
     open_job(&mut h, &job);
     let running = job.job_stats.running_frames;
@@ -313,19 +317,13 @@ async fn delete_over_the_job_detail_does_not_ask_to_kill_the_job() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editor_that_cannot_start_says_so_beside_the_log() {
     let t = Target::with_logs().await;
-    let Some(sim) = t.sim() else { return };
+    let Some(_) = t.sim() else { return };
     let (job, mut profile) = job_with_dead_frames(&t).await;
-    let (root, prefix) = sim.log_root().unwrap();
-    profile.path_mappings = vec![PathMapping {
-        from: prefix.to_owned(),
-        to: root.display().to_string(),
-    }];
+    map_logs(&t, &mut profile);
     profile.log_editor = "cuedesk-no-such-editor -g {path}:{line}".into();
     let mut h = harness(&t, profile);
     open_job(&mut h, &job);
-    h.get_by_label("Select all dead").click();
-    h.step();
-    h.get_by_label("View log").click();
+    view_first_dead_log(&mut h);
     step_until(&mut h, "the log", |h| {
         h.query_by_label_contains("renderhost").is_some()
     });
