@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use poll_promise::Promise;
 
-use crate::api::types::{Job, Show};
+use crate::api::types::{Host, Job, Show};
 use crate::api::{ApiClient, ApiError, ClientConfig, Credentials};
 use std::sync::Arc;
 
@@ -17,9 +17,12 @@ use secrecy::SecretString;
 use crate::profiles::{Loaded, Profile, ProfileStore, ProfilesFile};
 use crate::remote::{Remote, blocking, spawn};
 use crate::secrets::{CredentialStore, FallbackStore, MemoryStore};
-use crate::ui::actions::{ActionDialog, ActionRequest, DialogOutcome, JobAction, outcome_text};
+use crate::ui::actions::{ActionDialog, ActionRequest, DialogOutcome, JobAction, PendingAction};
 use crate::ui::connect::{ConnectPanel, PanelCommand};
 use crate::ui::detail::DetailArea;
+use crate::ui::host_actions::{HostAction, HostDialog, HostDialogOutcome, HostRequest};
+use crate::ui::host_detail::{HostDetail, HostDetailCommand, ProcColumn};
+use crate::ui::hosts::HostsView;
 use crate::ui::jobs::JobsView;
 use crate::ui::table::{Sort, TableColumn as _};
 use crate::ui::theme;
@@ -63,7 +66,31 @@ struct Toast {
 
 const TOAST_SECS: u64 = 8;
 
-type ActionOutcome = Vec<(String, Result<(), ApiError>)>;
+/// The two views of the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MainView {
+    /// A show's jobs, and the open jobs below.
+    Jobs,
+    /// The farm's hosts, and the chosen host's procs below.
+    Hosts,
+}
+
+impl MainView {
+    fn key(self) -> &'static str {
+        match self {
+            Self::Jobs => "",
+            Self::Hosts => "hosts",
+        }
+    }
+
+    fn from_key(key: &str) -> Self {
+        if key == "hosts" {
+            Self::Hosts
+        } else {
+            Self::Jobs
+        }
+    }
+}
 
 /// Everything tied to one connected gateway; dropped whole when the user switches.
 pub struct Session {
@@ -78,8 +105,19 @@ pub struct Session {
     /// The jobs of the chosen show.
     pub jobs: JobsView,
     next_refresh: Instant,
-    actions: Vec<(JobAction, Promise<ActionOutcome>)>,
+    actions: Vec<PendingAction>,
     dialog: Option<ActionDialog>,
+    /// The view shown; only its data is polled.
+    pub view: MainView,
+    /// The farm's hosts.
+    pub hosts: HostsView,
+    /// The host shown below the hosts table.
+    pub host_detail: Option<HostDetail>,
+    host_dialog: Option<HostDialog>,
+    /// How procs tables are sorted (the last sort the user chose).
+    procs_sort: Sort<ProcColumn>,
+    /// A job to show in the jobs view, being looked up by name.
+    jump: Option<(String, Promise<Result<Job, ApiError>>)>,
     /// The open jobs.
     pub detail: DetailArea,
     /// The job last shown because it was selected alone (not shown again once closed).
@@ -119,6 +157,14 @@ impl Session {
             )),
             ..DetailArea::default()
         };
+        let mut hosts = HostsView::from_state(&connection.profile.hosts_view);
+        hosts.table_salt.clone_from(&connection.profile.name);
+        let procs_sort = Sort::from_saved(
+            &connection.profile.hosts_view.procs_sort,
+            connection.profile.hosts_view.procs_descending,
+            ProcColumn::Job,
+        );
+        let view = MainView::from_key(&connection.profile.view);
         Ok(Self {
             profile: connection.profile,
             client,
@@ -130,6 +176,12 @@ impl Session {
             next_refresh: Instant::now(),
             actions: Vec::new(),
             dialog: None,
+            view,
+            hosts,
+            host_detail: None,
+            host_dialog: None,
+            procs_sort,
+            jump: None,
             detail,
             previewed: None,
             detail_rect: None,
@@ -142,10 +194,40 @@ impl Session {
         Duration::from_secs(if self.minimized { secs * 10 } else { secs })
     }
 
-    /// Starts a refresh of the shows and of the chosen show's jobs (one request each at most).
-    /// `manual`: the user asked (F5, Refresh, Retry), so the show list is fetched again too.
-    /// Timed refreshes cost one GetJobs; shows are fetched only until they have arrived once.
+    /// Starts a refresh of the view shown (one request of each kind at most in flight).
+    /// `manual`: the user asked (F5, Refresh, Retry).
     fn refresh(&mut self, rt: &tokio::runtime::Handle, ctx: &egui::Context, manual: bool) {
+        match self.view {
+            MainView::Jobs => self.refresh_jobs(rt, ctx, manual),
+            MainView::Hosts => {
+                let client = self.client.clone();
+                self.hosts.hosts.request(|| {
+                    spawn(rt, ctx, async move {
+                        client
+                            .get_hosts(&crate::api::requests::HostSearchCriteria::default())
+                            .await
+                    })
+                });
+                if manual && let Some(d) = self.host_detail.as_mut() {
+                    d.refresh_soon();
+                }
+            }
+        }
+        self.next_refresh = Instant::now() + self.refresh_interval();
+    }
+
+    /// Shows another view, refreshed at once (its data may be old).
+    pub fn set_view(&mut self, view: MainView) {
+        if self.view != view {
+            self.view = view;
+            self.next_refresh = Instant::now();
+        }
+    }
+
+    /// Starts a refresh of the shows and of the chosen show's jobs. `manual` fetches the show
+    /// list again too: timed refreshes cost one GetJobs; shows are fetched only until they have
+    /// arrived once.
+    fn refresh_jobs(&mut self, rt: &tokio::runtime::Handle, ctx: &egui::Context, manual: bool) {
         let client = self.client.clone();
         let want_shows = manual || self.shows.data().is_none() || self.shows.error().is_some();
         if want_shows {
@@ -169,7 +251,6 @@ impl Session {
                 .jobs
                 .request(|| spawn(rt, ctx, async move { client.get_jobs(&criteria).await }));
         }
-        self.next_refresh = Instant::now() + self.refresh_interval();
         // The job on screen below follows the user's refresh too.
         if manual && let Some(d) = self.detail.active_mut() {
             d.refresh_soon();
@@ -206,7 +287,70 @@ impl Session {
             ctx,
             request.run(self.client.clone(), self.profile.username.clone(), jobs),
         );
-        self.actions.push((action, promise));
+        self.actions.push(PendingAction::job(action, promise));
+    }
+
+    /// Asks what must be asked (reboot, comment), or sends the host action at once.
+    fn start_host_action(
+        &mut self,
+        rt: &tokio::runtime::Handle,
+        ctx: &egui::Context,
+        action: HostAction,
+        hosts: Vec<Host>,
+    ) {
+        if hosts.is_empty() || self.profile.read_only {
+            return;
+        }
+        match HostDialog::start(action, hosts.clone()) {
+            Ok(request) => self.send_host_action(rt, ctx, request, hosts),
+            Err(dialog) => self.host_dialog = Some(dialog),
+        }
+    }
+
+    fn send_host_action(
+        &mut self,
+        rt: &tokio::runtime::Handle,
+        ctx: &egui::Context,
+        request: HostRequest,
+        hosts: Vec<Host>,
+    ) {
+        let run = request.clone().run(
+            self.client.clone(),
+            self.profile.username.clone(),
+            hosts.clone(),
+        );
+        let promise = spawn(rt, ctx, run);
+        self.actions.push(request.pending(&hosts, promise));
+    }
+
+    /// Looks the job up by name, then shows it in the jobs view.
+    fn go_to_job(&mut self, rt: &tokio::runtime::Handle, ctx: &egui::Context, name: String) {
+        let client = self.client.clone();
+        let n = name.clone();
+        self.jump = Some((
+            name,
+            spawn(rt, ctx, async move { client.find_job(&n).await }),
+        ));
+    }
+
+    /// Shows `job` in the jobs view: its show, selected, scrolled to and open below. Returns
+    /// true when the jobs filter had to be cleared to list it.
+    fn show_in_jobs(&mut self, job: &Job) -> bool {
+        self.set_view(MainView::Jobs);
+        if self.show.as_deref() != Some(job.show.as_str()) {
+            self.show = Some(job.show.clone());
+            self.jobs.jobs.reset();
+        }
+        let cleared = !self.jobs.admits(job);
+        if cleared {
+            self.jobs.filter = crate::ui::jobs::JobFilter::default();
+        }
+        self.jobs.selected = std::iter::once(job.id.clone()).collect();
+        self.jobs.scroll_to = Some(job.id.clone());
+        self.previewed = Some(job.id.clone());
+        self.detail.show_job(job, true, &self.profile.name);
+        self.next_refresh = Instant::now();
+        cleared
     }
 }
 
@@ -457,6 +601,10 @@ impl CueDeskApp {
             state.frames_sort = frames.column.key().to_owned();
             state.frames_descending = !frames.ascending;
         }
+        let mut hosts_state = session.hosts.state();
+        hosts_state.procs_sort = session.procs_sort.column.key().to_owned();
+        hosts_state.procs_descending = !session.procs_sort.ascending;
+        let view = session.view.key();
         let Some(profile) = self
             .profiles
             .profiles
@@ -465,7 +613,7 @@ impl CueDeskApp {
         else {
             return;
         };
-        if profile.jobs_view == state {
+        if profile.jobs_view == state && profile.hosts_view == hosts_state && profile.view == view {
             self.view_changed_at = None;
             return;
         }
@@ -475,6 +623,8 @@ impl CueDeskApp {
             return;
         }
         profile.jobs_view = state;
+        profile.hosts_view = hosts_state;
+        view.clone_into(&mut profile.view);
         self.view_changed_at = None;
         let write = self.file_writer();
         let promise = blocking(&self.rt, move || write().map(|()| None));
@@ -583,6 +733,12 @@ impl CueDeskApp {
         };
         session.shows.poll();
         session.jobs.poll();
+        if session.hosts.poll()
+            && let Some(d) = session.host_detail.as_mut()
+            && let Some(h) = session.hosts.get(&d.host.id)
+        {
+            d.host = h.clone();
+        }
         // Choose a show once the list is known: the profile's, else the first active one.
         if session.show.is_none()
             && let Some(first) = session.shows.data().and_then(|s| s.first())
@@ -591,17 +747,36 @@ impl CueDeskApp {
             session.next_refresh = Instant::now();
         }
         let mut finished = Vec::new();
-        session
-            .actions
-            .retain_mut(|(action, promise)| match promise.ready_mut() {
-                Some(outcome) => {
-                    finished.push((*action, std::mem::take(outcome)));
-                    false
-                }
-                None => true,
-            });
+        session.actions.retain_mut(|a| {
+            let Some(outcome) = a.promise.ready_mut().map(std::mem::take) else {
+                return true;
+            };
+            finished.push(a.text(&outcome));
+            false
+        });
         if !finished.is_empty() {
             session.next_refresh = Instant::now();
+            // A comment just added shows in the host's comments.
+            if let Some(d) = session.host_detail.as_mut() {
+                d.refresh_soon();
+            }
+        }
+        if let Some((name, promise)) = session.jump.take() {
+            match promise.try_take() {
+                Err(promise) => session.jump = Some((name, promise)),
+                Ok(Ok(job)) => {
+                    if session.show_in_jobs(&job) {
+                        finished.push((
+                            format!("Cleared the jobs filter to show {}", job.name),
+                            false,
+                        ));
+                    }
+                }
+                Ok(Err(e)) => finished.push((
+                    format!("Cannot go to job {name}: {}", e.user_message()),
+                    true,
+                )),
+            }
         }
         session.minimized = ctx.input(|i| i.viewport().minimized.unwrap_or(false));
         let f5 = ctx.input(|i| i.key_pressed(egui::Key::F5));
@@ -611,19 +786,28 @@ impl CueDeskApp {
         }
         // Wake up for the next refresh; nothing repaints in between when idle.
         ctx.request_repaint_after(session.next_refresh.saturating_duration_since(now));
-        // The job shown in the detail view refreshes on the same interval; hidden tabs wait.
+        // The job or host shown below refreshes on the same interval; what is hidden waits.
         let interval = session.refresh_interval();
         let mut detail_outcomes = Vec::new();
-        if let Some(d) = session.detail.active_mut() {
-            let next = d.logic(&self.rt, ctx, &session.client, interval);
-            ctx.request_repaint_after(next.saturating_duration_since(now));
-            detail_outcomes = d.take_outcomes();
+        match session.view {
+            MainView::Jobs => {
+                if let Some(d) = session.detail.active_mut() {
+                    let next = d.logic(&self.rt, ctx, &session.client, interval);
+                    ctx.request_repaint_after(next.saturating_duration_since(now));
+                    detail_outcomes = d.take_outcomes();
+                }
+            }
+            MainView::Hosts => {
+                if let Some(d) = session.host_detail.as_mut() {
+                    let next = d.logic(&self.rt, ctx, &session.client, interval);
+                    ctx.request_repaint_after(next.saturating_duration_since(now));
+                }
+            }
         }
         for (text, error) in detail_outcomes {
             self.toast(text, error);
         }
-        for (action, outcome) in finished {
-            let (text, error) = outcome_text(action, &outcome);
+        for (text, error) in finished {
             self.toast(text, error);
         }
         self.toasts
@@ -680,6 +864,42 @@ impl CueDeskApp {
                     ui.label("not connected");
                     return;
                 };
+                for (view, label, hover) in [
+                    (
+                        MainView::Jobs,
+                        "Jobs",
+                        "A show's jobs, layers, frames and logs",
+                    ),
+                    (
+                        MainView::Hosts,
+                        "Hosts",
+                        "The farm's hosts and what runs on them",
+                    ),
+                ] {
+                    if ui
+                        .selectable_label(session.view == view, label)
+                        .on_hover_text(hover)
+                        .clicked()
+                    {
+                        session.set_view(view);
+                    }
+                }
+                ui.separator();
+                if session.view == MainView::Hosts {
+                    if ui
+                        .button("Refresh")
+                        .on_hover_text("Refresh now (F5)")
+                        .clicked()
+                    {
+                        session.refresh(&rt, ui.ctx(), true);
+                    }
+                    refresh_state_ui(ui, &session.hosts.hosts);
+                    ui.with_layout(
+                        egui::Layout::right_to_left(egui::Align::Center),
+                        theme_switch_ui,
+                    );
+                    return;
+                }
                 let mut chosen = session.show.clone();
                 egui::ComboBox::new("show", "Show")
                     .selected_text(chosen.clone().unwrap_or_else(|| "choose a show".into()))
@@ -758,10 +978,14 @@ impl CueDeskApp {
                     ui.weak("read-only");
                 }
                 // The sentence is shown above the table; here only when it happened.
-                let last = [session.jobs.jobs.failed_at(), session.shows.failed_at()]
-                    .into_iter()
-                    .flatten()
-                    .max();
+                let last = [
+                    session.jobs.jobs.failed_at(),
+                    session.shows.failed_at(),
+                    session.hosts.hosts.failed_at(),
+                ]
+                .into_iter()
+                .flatten()
+                .max();
                 if let Some(at) = last {
                     ui.separator();
                     let ago = crate::ui::widgets::duration(
@@ -848,18 +1072,7 @@ impl CueDeskApp {
                 session.jobs.jobs.reset();
                 session.refresh(&rt, ui.ctx(), false);
             }
-            ui.menu_button("Columns", |ui| {
-                for c in crate::ui::jobs::JobColumn::ALL.into_iter().skip(1) {
-                    let mut shown = !session.jobs.hidden.contains(&c);
-                    if ui.checkbox(&mut shown, c.title()).changed() {
-                        if shown {
-                            session.jobs.hidden.remove(&c);
-                        } else {
-                            session.jobs.hidden.insert(c);
-                        }
-                    }
-                }
-            });
+            crate::ui::table::columns_menu(ui, &mut session.jobs.hidden);
             ui.separator();
             for action in JobAction::ALL {
                 let enabled = selected > 0 && !read_only;
@@ -924,6 +1137,123 @@ impl CueDeskApp {
                     session.send_action(&rt, ui.ctx(), request, jobs);
                 }
             }
+        }
+    }
+
+    fn hosts_ui(&mut self, ui: &mut egui::Ui) {
+        let rt = self.rt.clone();
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        if let Some(e) = session.hosts.hosts.error() {
+            let message = e.user_message();
+            ui.horizontal(|ui| {
+                ui.colored_label(theme::error(ui), message);
+                if ui.button("Retry").clicked() {
+                    session.refresh(&rt, ui.ctx(), true);
+                }
+            });
+        }
+        let over_detail = session
+            .detail_rect
+            .is_some_and(|r| ui.ctx().pointer_hover_pos().is_some_and(|p| r.contains(p)));
+        if !ui.ctx().egui_wants_keyboard_input() && session.host_dialog.is_none() && !over_detail {
+            let (all, none) = ui.input_mut(|i| {
+                (
+                    i.consume_key(egui::Modifiers::COMMAND, egui::Key::A),
+                    i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+                )
+            });
+            if all {
+                session.hosts.selected = session.hosts.visible().map(|h| h.id.clone()).collect();
+            }
+            if none {
+                session.hosts.selected.clear();
+            }
+        }
+        session.hosts.filter_ui(ui);
+        session.hosts.update_order();
+        session.hosts.summary_ui(ui);
+        let selected = session.hosts.selected_count();
+        let read_only = session.profile.read_only;
+        let mut chosen = None;
+        ui.horizontal_wrapped(|ui| {
+            let actions = HostAction::ALL.map(|a| (a, a.label()));
+            chosen = crate::ui::table::action_buttons(ui, &actions, selected, read_only, "hosts");
+            let shown = session.hosts.shown().hosts;
+            let total = session.hosts.farm().hosts;
+            ui.weak(format!("{shown} of {total} hosts, {selected} selected"));
+        });
+        if session.hosts.hosts.data().is_none() && session.hosts.hosts.is_loading() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                ui.label("Loading hosts…");
+            });
+        }
+        if let Some(action) = session.hosts.table_ui(ui, read_only) {
+            chosen = Some(action);
+        }
+        if let Some(action) = chosen {
+            let hosts = session.hosts.selected_hosts();
+            session.start_host_action(&rt, ui.ctx(), action, hosts);
+        }
+        // A host clicked alone is shown below the table.
+        if let Some(id) = session.hosts.focused.take()
+            && session.host_detail.as_ref().is_none_or(|d| d.host.id != id)
+            && let Some(host) = session.hosts.get(&id)
+        {
+            if let Some(old) = &session.host_detail {
+                session.procs_sort = old.sort;
+            }
+            session.host_detail = Some(HostDetail::new(
+                host,
+                session.procs_sort,
+                &session.profile.name,
+            ));
+        }
+        if let Some(dialog) = session.host_dialog.as_mut() {
+            match dialog.ui(ui.ctx()) {
+                HostDialogOutcome::Open => {}
+                HostDialogOutcome::Cancelled => session.host_dialog = None,
+                HostDialogOutcome::Confirmed(request, hosts) => {
+                    session.host_dialog = None;
+                    session.send_host_action(&rt, ui.ctx(), request, hosts);
+                }
+            }
+        }
+    }
+
+    /// The chosen host, below the hosts table.
+    fn host_detail_ui(&mut self, ui: &mut egui::Ui) {
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        if self.panel.is_some() {
+            session.detail_rect = None;
+            return;
+        }
+        let Some(detail) = session.host_detail.as_mut() else {
+            session.detail_rect = None;
+            return;
+        };
+        let rt = self.rt.clone();
+        let height = ui.available_height();
+        let client = &session.client;
+        let profile = &session.profile;
+        let mut command = None;
+        let panel = egui::Panel::bottom("host_detail")
+            .resizable(true)
+            .default_size(height * 0.4)
+            .min_size(160.0)
+            .show(ui, |ui| {
+                command = detail.ui(ui, &rt, client, profile);
+            });
+        session.procs_sort = detail.sort;
+        session.detail_rect = Some(panel.response.rect);
+        match command {
+            Some(HostDetailCommand::Close) => session.host_detail = None,
+            Some(HostDetailCommand::GoToJob(name)) => session.go_to_job(&rt, ui.ctx(), name),
+            None => {}
         }
     }
 
@@ -1024,7 +1354,10 @@ impl eframe::App for CueDeskApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.top_bar(ui);
         self.status_bar(ui);
-        self.detail_ui(ui);
+        match self.session.as_ref().map(|s| s.view) {
+            Some(MainView::Hosts) => self.host_detail_ui(ui),
+            _ => self.detail_ui(ui),
+        }
         egui::CentralPanel::default_margins().show(ui, |ui| {
             let mut dismissed = None;
             for (i, n) in self.notices.iter().enumerate() {
@@ -1056,6 +1389,12 @@ impl eframe::App for CueDeskApp {
                 if let Some(c) = command {
                     self.handle_panel(c);
                 }
+            } else if self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.view == MainView::Hosts)
+            {
+                self.hosts_ui(ui);
             } else {
                 self.jobs_ui(ui);
             }

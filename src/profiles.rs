@@ -68,6 +68,34 @@ pub struct JobsViewState {
     pub frames_descending: bool,
 }
 
+/// How the hosts view looked when last used with a profile.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct HostsViewState {
+    /// Sort column key, e.g. `load`; empty for the default (name).
+    pub sort_column: String,
+    /// Sort descending.
+    pub sort_descending: bool,
+    /// Keys of hidden columns.
+    pub hidden_columns: Vec<String>,
+    /// Name filter text.
+    pub filter_text: String,
+    /// The filter text is a regex.
+    pub filter_regex: bool,
+    /// Hardware states shown (`UP`, `DOWN`…); empty for all.
+    pub states: Vec<String>,
+    /// Lock states shown (`LOCKED`…); empty for all.
+    pub lock_states: Vec<String>,
+    /// Allocations shown; empty for all.
+    pub allocs: Vec<String>,
+    /// Hosts with any of these tags; empty for all.
+    pub tags: Vec<String>,
+    /// Procs table sort column key (empty: by job).
+    pub procs_sort: String,
+    /// Procs sorted descending.
+    pub procs_descending: bool,
+}
+
 /// One gateway to connect to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -96,6 +124,10 @@ pub struct Profile {
     pub read_only: bool,
     /// The jobs table as it was last left.
     pub jobs_view: JobsViewState,
+    /// The hosts view as it was last left.
+    pub hosts_view: HostsViewState,
+    /// The view shown last: `hosts`, or empty for the jobs.
+    pub view: String,
 }
 
 impl Default for Profile {
@@ -113,6 +145,8 @@ impl Default for Profile {
             ca_file: None,
             read_only: false,
             jobs_view: JobsViewState::default(),
+            hosts_view: HostsViewState::default(),
+            view: String::new(),
         }
     }
 }

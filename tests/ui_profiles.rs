@@ -368,3 +368,48 @@ async fn the_jobs_layout_is_remembered_per_profile_across_restarts() {
     assert!(header(&h, "Priority ^"), "sorted as before");
     assert!(!header(&h, "Shot"), "the hidden column stays hidden");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_hosts_view_and_its_filter_are_remembered_across_restarts() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    s.saved(vec![studio(&t)], "Studio", "Studio", &t.secret);
+    let hosts = t
+        .client()
+        .get_hosts(&cuedesk::api::requests::HostSearchCriteria::default())
+        .await
+        .unwrap();
+    let locked = hosts
+        .iter()
+        .filter(|h| h.lock_state == cuedesk::api::types::LockState::Locked)
+        .count();
+    let shown = format!("{locked} of {} hosts", hosts.len());
+    {
+        let mut h = s.harness();
+        step_until(&mut h, "connected", |h| h.query_by_label("Hosts").is_some());
+        h.get_by_label("Hosts").click();
+        step_until(&mut h, "the hosts", |h| {
+            h.query_by_label(&format!("locked {locked}")).is_some()
+        });
+        h.get_by_label(&format!("locked {locked}")).click();
+        h.step();
+        h.get_by_role_and_label(Role::Button, "Load").click();
+        step_until(&mut h, "the saved view", |_| {
+            s.store().load().file.get("Studio").is_some_and(|p| {
+                p.view == "hosts"
+                    && p.hosts_view.lock_states == ["LOCKED"]
+                    && p.hosts_view.sort_column == "load"
+            })
+        });
+    }
+    // Opened again: the hosts view, filtered and sorted as it was left.
+    let mut h = s.harness();
+    step_until(&mut h, "the hosts view again", |h| {
+        h.query_by_label_contains(&shown).is_some()
+    });
+    assert!(
+        h.query_by_role_and_label(Role::Button, "Load ^").is_some(),
+        "sorted as before"
+    );
+}

@@ -2,6 +2,8 @@
 //! their targets, kill asks for a reason, and acting on other users' jobs needs an explicit
 //! tick, as CueGUI asks.
 
+use poll_promise::Promise;
+
 use crate::api::requests::FrameSearchCriteria;
 use crate::api::types::{FrameState, Job};
 use crate::api::{ApiClient, ApiError, KillReason};
@@ -123,12 +125,7 @@ impl ActionRequest {
 
     /// Sends the request for each job, one after the other (Cuebot's job servant is not safe for
     /// concurrent changes), and reports each outcome.
-    pub async fn run(
-        self,
-        client: ApiClient,
-        username: String,
-        jobs: Vec<Job>,
-    ) -> Vec<(String, Result<(), ApiError>)> {
+    pub async fn run(self, client: ApiClient, username: String, jobs: Vec<Job>) -> ActionOutcome {
         let dead = FrameSearchCriteria {
             states: vec![FrameState::Dead].into(),
             ..Default::default()
@@ -162,37 +159,69 @@ impl ActionRequest {
     }
 }
 
-/// The sentence for a finished action: what was done, or the first failure.
-pub fn outcome_text(
-    action: JobAction,
-    outcome: &[(String, Result<(), ApiError>)],
-) -> (String, bool) {
-    let failed: Vec<_> = outcome
-        .iter()
-        .filter_map(|(n, r)| r.as_ref().err().map(|e| (n, e)))
-        .collect();
-    match failed.first() {
-        Some((name, e)) => {
-            let more = if failed.len() > 1 {
-                format!(" (and {} more)", failed.len() - 1)
-            } else {
-                String::new()
-            };
-            (
-                format!(
-                    "{} failed for {name}{more}: {}",
-                    action.label().trim_end_matches('…'),
-                    e.user_message()
-                ),
-                true,
-            )
+/// What an action did to each target: its name and the outcome.
+pub type ActionOutcome = Vec<(String, Result<(), ApiError>)>;
+
+/// An action on the way, and how to report it.
+pub struct PendingAction {
+    /// What the action is called (a failure names it): "Kill", "Lock".
+    pub label: &'static str,
+    /// What it did, for success: "Killed", "Locked".
+    pub verb: &'static str,
+    /// What it acts on: "job", "host".
+    pub noun: &'static str,
+    /// Said after a success, e.g. that NIMBY locks stay.
+    pub note: Option<String>,
+    /// The outcome, when it arrives.
+    pub promise: Promise<ActionOutcome>,
+}
+
+impl PendingAction {
+    /// A job action on its way.
+    pub fn job(action: JobAction, promise: Promise<ActionOutcome>) -> Self {
+        Self {
+            label: action.label().trim_end_matches('…'),
+            verb: action.verb(),
+            noun: "job",
+            note: None,
+            promise,
         }
-        None => {
-            let n = outcome.len();
-            (
-                format!("{} {}", action.verb(), crate::text::plural(n, "job")),
-                false,
-            )
+    }
+
+    /// The sentence for the outcome: what was done, or the first failure.
+    pub fn text(&self, outcome: &[(String, Result<(), ApiError>)]) -> (String, bool) {
+        let failed: Vec<_> = outcome
+            .iter()
+            .filter_map(|(n, r)| r.as_ref().err().map(|e| (n, e)))
+            .collect();
+        match failed.first() {
+            Some((name, e)) => {
+                let more = if failed.len() > 1 {
+                    format!(" (and {} more)", failed.len() - 1)
+                } else {
+                    String::new()
+                };
+                (
+                    format!(
+                        "{} failed for {name}{more}: {}",
+                        self.label,
+                        e.user_message()
+                    ),
+                    true,
+                )
+            }
+            None => {
+                let done = format!(
+                    "{} {}",
+                    self.verb,
+                    crate::text::plural(outcome.len(), self.noun)
+                );
+                let text = match &self.note {
+                    Some(note) => format!("{done}; {note}"),
+                    None => done,
+                };
+                (text, false)
+            }
         }
     }
 }

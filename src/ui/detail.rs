@@ -7,11 +7,12 @@ use std::time::{Duration, Instant};
 use poll_promise::Promise;
 
 use crate::api::requests::FrameSearchCriteria;
-use crate::api::types::{Comment, FrameState, Job};
+use crate::api::types::{FrameState, Job};
 use crate::api::{ApiClient, ApiError, KillReason};
 use crate::frames::Waker;
 use crate::profiles::Profile;
-use crate::remote::{Remote, spawn, take_ready};
+use crate::remote::{Remote, spawn};
+use crate::ui::comments::{CommentTarget, CommentsPane};
 use crate::ui::frames::{FrameColumn, FrameCommand, FramesView};
 use crate::ui::layers::{LayerColumn, LayersView};
 use crate::ui::logview::LogViewer;
@@ -311,17 +312,13 @@ pub struct JobDetail {
     /// Its frames.
     pub frames: FramesView,
     /// Its comments.
-    pub comments: Remote<Vec<Comment>>,
+    pub comments: CommentsPane,
     /// The part shown.
     pub tab: DetailTab,
     /// The frame log shown beside the tables.
     pub log: Option<LogViewer>,
     /// Kept open when another job is selected.
     pub pinned: bool,
-    subject: String,
-    message: String,
-    comment_send: Option<Promise<Result<(), ApiError>>>,
-    comment_error: Option<String>,
     next_refresh: Instant,
     dialog: Option<Box<FrameDialog>>,
     actions: Vec<Promise<(String, bool)>>,
@@ -342,14 +339,10 @@ impl JobDetail {
             job_remote: Remote::default(),
             layers,
             frames,
-            comments: Remote::default(),
+            comments: CommentsPane::new(CommentTarget::Job(job.id.clone())),
             tab: DetailTab::Frames,
             log: None,
             pinned: false,
-            subject: String::new(),
-            message: String::new(),
-            comment_send: None,
-            comment_error: None,
             next_refresh: Instant::now(),
             dialog: None,
             actions: Vec::new(),
@@ -377,22 +370,10 @@ impl JobDetail {
             .request(|| spawn(rt, ctx, async move { c.get_layers(&id).await }));
         let waker = waker(ctx);
         self.frames.sync.refresh(rt, client, &waker);
-        if self.tab == DetailTab::Comments || self.comments.data().is_none() {
-            self.refresh_comments(rt, ctx, client);
+        if self.tab == DetailTab::Comments || self.comments.comments.data().is_none() {
+            self.comments.refresh(rt, ctx, client);
         }
         self.next_refresh = Instant::now() + interval;
-    }
-
-    fn refresh_comments(
-        &mut self,
-        rt: &tokio::runtime::Handle,
-        ctx: &egui::Context,
-        client: &ApiClient,
-    ) {
-        let id = self.job.id.clone();
-        let c = client.clone();
-        self.comments
-            .request(|| spawn(rt, ctx, async move { c.get_job_comments(&id).await }));
     }
 
     /// Takes finished responses; refreshes when due. Returns when it next wants to run.
@@ -412,20 +393,9 @@ impl JobDetail {
                 .set_expected(usize::try_from(job.job_stats.total_frames).ok());
         }
         self.layers.layers.poll();
-        self.comments.poll();
+        self.comments.poll(rt, ctx, client);
         let waker = waker(ctx);
         self.frames.sync.poll(rt, client, &waker);
-        if let Some(done) = take_ready(&mut self.comment_send) {
-            match done {
-                Ok(()) => {
-                    self.subject.clear();
-                    self.message.clear();
-                    self.comment_error = None;
-                    self.refresh_comments(rt, ctx, client);
-                }
-                Err(e) => self.comment_error = Some(e.user_message()),
-            }
-        }
         let mut acted = false;
         self.actions.retain_mut(|p| match p.ready_mut() {
             Some(o) => {
@@ -547,18 +517,12 @@ impl JobDetail {
             for (tab, label) in [
                 (DetailTab::Layers, "Layers".to_owned()),
                 (DetailTab::Frames, "Frames".to_owned()),
-                (
-                    DetailTab::Comments,
-                    match self.comments.data().map(Vec::len) {
-                        Some(n) if n > 0 => format!("Comments ({n})"),
-                        _ => "Comments".to_owned(),
-                    },
-                ),
+                (DetailTab::Comments, self.comments.tab_label()),
             ] {
                 if ui.selectable_label(self.tab == tab, label).clicked() && self.tab != tab {
                     self.tab = tab;
                     if tab == DetailTab::Comments {
-                        self.refresh_comments(rt, ui.ctx(), client);
+                        self.comments.refresh(rt, ui.ctx(), client);
                     }
                 }
             }
@@ -591,7 +555,7 @@ impl JobDetail {
         match self.tab {
             DetailTab::Layers => self.layers_ui(ui, rt, client, profile),
             DetailTab::Frames => self.frames_ui(ui, rt, client, profile),
-            DetailTab::Comments => self.comments_ui(ui, rt, client, profile),
+            DetailTab::Comments => self.comments.ui(ui, rt, client, profile),
         }
         if let Some(dialog) = self.dialog.as_mut() {
             match dialog.ui(ui.ctx()) {
@@ -738,83 +702,6 @@ impl JobDetail {
             }
             None => {}
         }
-    }
-
-    fn comments_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        rt: &tokio::runtime::Handle,
-        client: &ApiClient,
-        profile: &Profile,
-    ) {
-        ui.horizontal(|ui| {
-            let label = ui.label("Subject");
-            ui.add(egui::TextEdit::singleline(&mut self.subject).desired_width(220.0))
-                .labelled_by(label.id);
-        });
-        let label = ui.label("Comment");
-        ui.add(
-            egui::TextEdit::multiline(&mut self.message)
-                .desired_rows(3)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id);
-        ui.horizontal(|ui| {
-            let ready = !self.subject.trim().is_empty() || !self.message.trim().is_empty();
-            let sending = self.comment_send.is_some();
-            if ui
-                .add_enabled(
-                    ready && !sending && !profile.read_only,
-                    egui::Button::new("Add comment"),
-                )
-                .clicked()
-            {
-                let c = client.clone();
-                let id = self.job.id.clone();
-                let user = profile.username.clone();
-                let subject = self.subject.trim().to_owned();
-                let message = self.message.trim().to_owned();
-                self.comment_send = Some(spawn(rt, ui.ctx(), async move {
-                    c.add_job_comment(&id, &user, &subject, &message).await
-                }));
-            }
-            if sending {
-                ui.spinner();
-            }
-            if let Some(e) = &self.comment_error {
-                ui.colored_label(theme::error(ui), e);
-            }
-        });
-        ui.separator();
-        if let Some(e) = self.comments.error() {
-            ui.colored_label(theme::error(ui), e.user_message());
-        }
-        let mut comments: Vec<&Comment> = self
-            .comments
-            .data()
-            .map(|c| c.iter().collect())
-            .unwrap_or_default();
-        comments.sort_by_key(|c| std::cmp::Reverse(c.timestamp));
-        if comments.is_empty() && self.comments.data().is_some() {
-            ui.weak("No comments on this job.");
-        }
-        egui::ScrollArea::vertical()
-            .id_salt("comments")
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                for c in comments {
-                    ui.horizontal(|ui| {
-                        ui.strong(&c.subject);
-                        ui.weak(format!(
-                            "{} | {}",
-                            c.user,
-                            crate::ui::frames::local_time(c.timestamp)
-                        ));
-                    });
-                    ui.label(&c.message);
-                    ui.separator();
-                }
-            });
     }
 }
 

@@ -367,31 +367,15 @@ impl FramesView {
                 }
             }
             ui.separator();
-            let layers_text = match self.filter.layers.len() {
-                0 => "all layers".to_owned(),
-                1 => self
-                    .filter
-                    .layers
-                    .iter()
-                    .next()
-                    .cloned()
-                    .unwrap_or_default(),
-                n => format!("{n} layers"),
-            };
-            egui::ComboBox::new("frame_layers", "Layer filter")
-                .selected_text(layers_text)
-                .show_ui(ui, |ui| {
-                    for name in layer_names {
-                        let mut on = self.filter.layers.contains(name);
-                        if ui.checkbox(&mut on, name).changed() {
-                            if on {
-                                self.filter.layers.insert(name.clone());
-                            } else {
-                                self.filter.layers.remove(name);
-                            }
-                        }
-                    }
-                });
+            let layers: Vec<(String, String)> =
+                layer_names.iter().map(|n| (n.clone(), n.clone())).collect();
+            table::multi_select(
+                ui,
+                "Layer filter",
+                "all layers",
+                &layers,
+                &mut self.filter.layers,
+            );
             let label = ui.label("Range");
             ui.add(
                 egui::TextEdit::singleline(&mut self.filter.range)

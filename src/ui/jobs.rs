@@ -327,6 +327,8 @@ pub struct JobsView {
     pub table_salt: String,
     /// A job the user double-clicked (to keep open in the detail view).
     pub opened: Option<String>,
+    /// A job to scroll to once it is listed.
+    pub scroll_to: Option<String>,
     filter_error: Option<String>,
     order: Vec<usize>,
     order_key: Option<(u64, SortState, JobFilter)>,
@@ -342,6 +344,7 @@ impl Default for JobsView {
             hidden: BTreeSet::new(),
             table_salt: String::new(),
             opened: None,
+            scroll_to: None,
             filter_error: None,
             order: Vec::new(),
             order_key: None,
@@ -433,6 +436,12 @@ impl JobsView {
         self.filter_error.as_deref()
     }
 
+    /// True when the filter lets `job` through.
+    pub fn admits(&self, job: &Job) -> bool {
+        let re = self.filter.name_regex().ok().flatten();
+        self.filter.matches(job, re.as_ref())
+    }
+
     /// The columns shown, in order.
     pub fn visible_columns(&self) -> Vec<JobColumn> {
         JobColumn::ALL
@@ -504,6 +513,16 @@ impl JobsView {
             table = table.column(Column::initial(c.initial_width()).at_least(30.0).clip(true));
         }
         let jobs = self.jobs.data().map_or(&[][..], Vec::as_slice);
+        // A job asked for (Go to job) is scrolled to once it is listed.
+        if let Some(id) = &self.scroll_to
+            && let Some(row) = self
+                .order
+                .iter()
+                .position(|&i| jobs.get(i).is_some_and(|j| &j.id == id))
+        {
+            table = table.scroll_to_row(row, Some(egui::Align::Center));
+            self.scroll_to = None;
+        }
         let order = &self.order;
         let selected = &self.selected;
         let sort = self.sort;
@@ -528,7 +547,10 @@ impl JobsView {
                             }
                             JobColumn::Comment => {
                                 if job.has_comment {
-                                    widgets::comment_flag(ui);
+                                    widgets::comment_flag(
+                                        ui,
+                                        "Has comments: open the job to read them",
+                                    );
                                 }
                             }
                             JobColumn::Progress => {

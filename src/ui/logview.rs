@@ -79,11 +79,31 @@ impl LogViewer {
         mappings: &[PathMapping],
     ) -> Self {
         let reported = logs::frame_log_path(&job.log_dir, &job.name, &frame.name);
-        let path = logs::map_path(&reported, mappings);
         let running = frame.state == crate::api::types::FrameState::Running;
+        Self::open_path(
+            rt,
+            ctx,
+            (&frame.id, &frame.name),
+            reported,
+            mappings,
+            running,
+        )
+    }
+
+    /// Starts reading the log at `reported` (a path as the farm reports it, e.g. a proc's
+    /// `logPath`), mapped for this machine; `id` and `name` name the frame; `follow` tails it.
+    pub fn open_path(
+        rt: &tokio::runtime::Handle,
+        ctx: &egui::Context,
+        (id, name): (&str, &str),
+        reported: String,
+        mappings: &[PathMapping],
+        follow: bool,
+    ) -> Self {
+        let path = logs::map_path(&reported, mappings);
         let mut v = Self {
-            frame_id: frame.id.clone(),
-            frame_name: frame.name.clone(),
+            frame_id: id.to_owned(),
+            frame_name: name.to_owned(),
             reported,
             path,
             attempts: Vec::new(),
@@ -100,7 +120,7 @@ impl LogViewer {
             search_error: None,
             search: None,
             searched: None,
-            follow: running,
+            follow,
             tail: None,
             next_tail: Instant::now() + FOLLOW_EVERY,
             scroll_to: None,

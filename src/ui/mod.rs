@@ -1,9 +1,13 @@
 //! The views and widgets of the window.
 
 pub mod actions;
+pub mod comments;
 pub mod connect;
 pub mod detail;
 pub mod frames;
+pub mod host_actions;
+pub mod host_detail;
+pub mod hosts;
 pub mod jobs;
 pub mod layers;
 pub mod logview;

@@ -174,6 +174,54 @@ pub fn action_buttons<A: Copy>(
     chosen
 }
 
+/// The "Columns" menu: a checkbox for each column but the first, which cannot be hidden.
+pub fn columns_menu<C: TableColumn + Ord>(ui: &mut egui::Ui, hidden: &mut BTreeSet<C>) {
+    ui.menu_button("Columns", |ui| {
+        for &c in C::all().iter().skip(1) {
+            let mut shown = !hidden.contains(&c);
+            if ui.checkbox(&mut shown, c.title()).changed() {
+                if shown {
+                    hidden.remove(&c);
+                } else {
+                    hidden.insert(c);
+                }
+            }
+        }
+    });
+}
+
+/// A drop-down of checkboxes named `label`; nothing ticked means no filter (`any_text`).
+pub fn multi_select<T: Ord + Clone>(
+    ui: &mut egui::Ui,
+    label: &str,
+    any_text: &str,
+    options: &[(T, String)],
+    chosen: &mut BTreeSet<T>,
+) {
+    let text = match chosen.len() {
+        0 => any_text.to_owned(),
+        1 => options
+            .iter()
+            .find(|(v, _)| chosen.contains(v))
+            .map_or_else(|| "1 chosen".to_owned(), |(_, t)| t.clone()),
+        n => format!("{n} chosen"),
+    };
+    egui::ComboBox::new(label, label)
+        .selected_text(text)
+        .show_ui(ui, |ui| {
+            for (value, text) in options {
+                let mut on = chosen.contains(value);
+                if ui.checkbox(&mut on, text).changed() {
+                    if on {
+                        chosen.insert(value.clone());
+                    } else {
+                        chosen.remove(value);
+                    }
+                }
+            }
+        });
+}
+
 /// A count that reads as nothing when zero.
 pub fn count(ui: &mut egui::Ui, n: i32) {
     if n > 0 {

@@ -3,7 +3,7 @@
 
 use egui::Color32;
 
-use crate::api::types::FrameState;
+use crate::api::types::{FrameState, HardwareState, LockState};
 
 /// The colour of a frame state (CueGUI's defaults).
 pub fn frame_state(state: &FrameState) -> Color32 {
@@ -16,6 +16,29 @@ pub fn frame_state(state: &FrameState) -> Color32 {
         FrameState::Waiting => Color32::from_rgb(135, 207, 235),
         FrameState::Checkpoint => Color32::from_rgb(61, 98, 247),
         FrameState::Other(_) => Color32::GRAY,
+    }
+}
+
+/// The colour of a host's hardware state: up is quiet, anything else stands out.
+pub fn host_state(state: &HardwareState) -> Color32 {
+    match state {
+        HardwareState::Up => Color32::from_rgb(55, 200, 55),
+        HardwareState::Down => Color32::from_rgb(255, 60, 60),
+        HardwareState::Repair => Color32::from_rgb(230, 120, 30),
+        HardwareState::Rebooting | HardwareState::RebootWhenIdle => {
+            Color32::from_rgb(135, 207, 235)
+        }
+        HardwareState::Other(_) => Color32::GRAY,
+    }
+}
+
+/// The colour of a host's lock state.
+pub fn lock_state(state: &LockState) -> Color32 {
+    match state {
+        LockState::Open => Color32::from_rgb(55, 200, 55),
+        LockState::Locked => Color32::from_rgb(230, 170, 30),
+        LockState::NimbyLocked => Color32::from_rgb(160, 32, 240),
+        LockState::Other(_) => Color32::GRAY,
     }
 }
 

@@ -5,11 +5,13 @@ use egui::{Rect, Sense, Ui, vec2};
 use crate::api::types::FrameState;
 use crate::ui::theme;
 
-/// KB as a human size: `812 KB`, `3.0 MB`, `8.0 GB`.
+/// KB as a human size: `812 KB`, `3.0 MB`, `8.0 GB`, `5.6 TB`.
 pub fn kb(kb: i64) -> String {
     #[allow(clippy::cast_precision_loss)]
     let v = kb as f64;
-    if v >= 1_048_576.0 {
+    if v >= 1_073_741_824.0 {
+        format!("{:.1} TB", v / 1_073_741_824.0)
+    } else if v >= 1_048_576.0 {
         format!("{:.1} GB", v / 1_048_576.0)
     } else if v >= 1024.0 {
         format!("{:.1} MB", v / 1024.0)
@@ -83,8 +85,9 @@ pub fn state_bar(ui: &mut Ui, counts: &[(FrameState, i32)], width: f32) -> egui:
     })
 }
 
-/// The mark of a job or host with comments: a small speech bubble.
-pub fn comment_flag(ui: &mut Ui) -> egui::Response {
+/// The mark of a job or host with comments: a small speech bubble; `hover` says where to read
+/// them.
+pub fn comment_flag(ui: &mut Ui, hover: &str) -> egui::Response {
     let h = ui.spacing().interact_size.y * 0.5;
     let (rect, response) = ui.allocate_exact_size(vec2(h * 1.4, h), Sense::hover());
     let colour = theme::comment(ui);
@@ -100,7 +103,23 @@ pub fn comment_flag(ui: &mut Ui) -> egui::Response {
         colour,
         egui::Stroke::NONE,
     ));
-    response.on_hover_text("Has comments: open the job to read them")
+    response.on_hover_text(hover)
+}
+
+/// A usage bar: `used` of `total` filled, the text drawn on it.
+pub fn usage_bar(ui: &mut Ui, used: f64, total: f64, text: String) -> egui::Response {
+    #[allow(clippy::cast_possible_truncation)]
+    let fraction = if total > 0.0 {
+        (used / total).clamp(0.0, 1.0) as f32
+    } else {
+        0.0
+    };
+    ui.add(
+        egui::ProgressBar::new(fraction)
+            .desired_width(ui.available_width())
+            .desired_height(ui.spacing().interact_size.y * 0.8)
+            .text(text),
+    )
 }
 
 /// A frame state as a coloured swatch and its name, the same everywhere.
@@ -121,6 +140,7 @@ mod tests {
         assert_eq!(kb(812), "812 KB");
         assert_eq!(kb(3 * 1024), "3.0 MB");
         assert_eq!(kb(8_388_608), "8.0 GB");
+        assert_eq!(kb(6 * 1_073_741_824), "6.0 TB");
         assert_eq!(duration(45), "45s");
         assert_eq!(duration(3 * 3600 + 300), "3h05m");
         assert_eq!(duration(2 * 86_400 + 4 * 3600), "2d04h");

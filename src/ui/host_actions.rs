@@ -1,0 +1,351 @@
+//! Host actions and the dialog in front of them: lock and unlock go at once, reboot-when-idle
+//! confirms and names its hosts, a comment asks for its text.
+
+use futures_util::StreamExt as _;
+
+use crate::api::ApiClient;
+use crate::api::types::{Host, LockState};
+use crate::ui::actions::{ActionOutcome, PendingAction};
+
+/// Requests sent at once when acting on many hosts (the gateway takes one host per call).
+const CONCURRENT_CALLS: usize = 8;
+
+/// What the user can do to selected hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostAction {
+    /// No new frames are booked on the hosts.
+    Lock,
+    /// Book frames again (a NIMBY lock stays: it is the workstation user's).
+    Unlock,
+    /// Reboot each host once its running frames finish (confirm).
+    RebootWhenIdle,
+    /// Add a comment to each host.
+    Comment,
+}
+
+impl HostAction {
+    /// Every action, in toolbar order.
+    pub const ALL: [Self; 4] = [
+        Self::Lock,
+        Self::Unlock,
+        Self::RebootWhenIdle,
+        Self::Comment,
+    ];
+
+    /// Button text; `…` where a dialog follows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Lock => "Lock",
+            Self::Unlock => "Unlock",
+            Self::RebootWhenIdle => "Reboot when idle…",
+            Self::Comment => "Comment…",
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Lock => "Locked",
+            Self::Unlock => "Unlocked",
+            Self::RebootWhenIdle => "Set to reboot when idle:",
+            Self::Comment => "Commented on",
+        }
+    }
+
+    /// What it does, for tooltips.
+    pub fn hover(self) -> &'static str {
+        match self {
+            Self::Lock => "Book no new frames on these hosts; running frames finish",
+            Self::Unlock => "Book frames on these hosts again (NIMBY locks stay)",
+            Self::RebootWhenIdle => "Reboot each host once its running frames have finished",
+            Self::Comment => "Add a comment to each selected host",
+        }
+    }
+}
+
+/// A host action with everything needed to send it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostRequest {
+    /// Lock.
+    Lock,
+    /// Unlock.
+    Unlock,
+    /// Reboot when idle.
+    RebootWhenIdle,
+    /// Add this comment.
+    Comment {
+        /// Subject line.
+        subject: String,
+        /// Text.
+        message: String,
+    },
+}
+
+impl HostRequest {
+    /// The action this request carries out.
+    pub fn action(&self) -> HostAction {
+        match self {
+            Self::Lock => HostAction::Lock,
+            Self::Unlock => HostAction::Unlock,
+            Self::RebootWhenIdle => HostAction::RebootWhenIdle,
+            Self::Comment { .. } => HostAction::Comment,
+        }
+    }
+
+    /// Sends the request for each host, a few at a time, and reports each outcome in the
+    /// hosts' order.
+    pub async fn run(self, client: ApiClient, username: String, hosts: Vec<Host>) -> ActionOutcome {
+        let request = &self;
+        let (client, username) = (&client, &username);
+        futures_util::stream::iter(hosts)
+            .map(|host| async move {
+                let id = host.id.as_str();
+                let r = match request {
+                    Self::Lock => client.lock_host(id).await,
+                    Self::Unlock => client.unlock_host(id).await,
+                    Self::RebootWhenIdle => client.reboot_host_when_idle(id).await,
+                    Self::Comment { subject, message } => {
+                        client
+                            .add_host_comment(id, username, subject, message)
+                            .await
+                    }
+                };
+                (host.name, r)
+            })
+            .buffered(CONCURRENT_CALLS)
+            .collect()
+            .await
+    }
+
+    /// The outcome report for this request on `hosts`.
+    pub fn pending(
+        &self,
+        hosts: &[Host],
+        promise: poll_promise::Promise<ActionOutcome>,
+    ) -> PendingAction {
+        let action = self.action();
+        let nimby = hosts
+            .iter()
+            .filter(|h| h.lock_state == LockState::NimbyLocked)
+            .count();
+        let note = (action == HostAction::Unlock && nimby > 0).then(|| {
+            let (verb, whose) = if nimby == 1 {
+                ("stays", "its user")
+            } else {
+                ("stay", "their users")
+            };
+            format!(
+                "{} {verb} NIMBY-locked by {whose}",
+                crate::text::plural(nimby, "host")
+            )
+        });
+        PendingAction {
+            label: action.label().trim_end_matches('…'),
+            verb: action.verb(),
+            noun: "host",
+            note,
+            promise,
+        }
+    }
+}
+
+/// A dialog in front of a host action.
+#[derive(Debug, Clone)]
+pub struct HostDialog {
+    action: HostAction,
+    hosts: Vec<Host>,
+    subject: String,
+    message: String,
+}
+
+/// What the user did with a host dialog this frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostDialogOutcome {
+    /// Still open.
+    Open,
+    /// Closed without acting.
+    Cancelled,
+    /// Confirmed, for exactly the hosts the dialog named.
+    Confirmed(HostRequest, Vec<Host>),
+}
+
+impl HostDialog {
+    /// The dialog for `action` on `hosts`, or the request itself when nothing needs asking.
+    pub fn start(action: HostAction, hosts: Vec<Host>) -> Result<HostRequest, Self> {
+        match action {
+            HostAction::Lock => Ok(HostRequest::Lock),
+            HostAction::Unlock => Ok(HostRequest::Unlock),
+            HostAction::RebootWhenIdle | HostAction::Comment => Err(Self {
+                action,
+                hosts,
+                subject: String::new(),
+                message: String::new(),
+            }),
+        }
+    }
+
+    fn request(&self) -> Result<HostRequest, &'static str> {
+        match self.action {
+            HostAction::Lock => Ok(HostRequest::Lock),
+            HostAction::Unlock => Ok(HostRequest::Unlock),
+            HostAction::RebootWhenIdle => Ok(HostRequest::RebootWhenIdle),
+            HostAction::Comment => {
+                let subject = self.subject.trim();
+                let message = self.message.trim();
+                if subject.is_empty() && message.is_empty() {
+                    Err("Write a subject or a comment")
+                } else {
+                    Ok(HostRequest::Comment {
+                        subject: subject.to_owned(),
+                        message: message.to_owned(),
+                    })
+                }
+            }
+        }
+    }
+
+    /// Shows the dialog.
+    pub fn ui(&mut self, ctx: &egui::Context) -> HostDialogOutcome {
+        let mut outcome = HostDialogOutcome::Open;
+        let modal = egui::Modal::new(egui::Id::unique("host_action_dialog")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            let n = self.hosts.len();
+            let title = match self.action {
+                HostAction::RebootWhenIdle => {
+                    format!("Reboot {} when idle", crate::text::plural(n, "host"))
+                }
+                HostAction::Comment => format!("Comment on {}", crate::text::plural(n, "host")),
+                other => format!("{} {}", other.label(), crate::text::plural(n, "host")),
+            };
+            ui.heading(title);
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .show(ui, |ui| {
+                    for h in &self.hosts {
+                        let running = h.cores - h.idle_cores;
+                        if running > 0.0 {
+                            ui.label(format!("{}  ({running} cores busy)", h.name));
+                        } else {
+                            ui.label(format!("{}  (idle)", h.name));
+                        }
+                    }
+                });
+            match self.action {
+                HostAction::RebootWhenIdle => {
+                    ui.label(
+                        "Each host takes no new frames and reboots once its running frames \
+                         have finished.",
+                    );
+                }
+                HostAction::Comment => {
+                    ui.horizontal(|ui| {
+                        let label = ui.label("Subject");
+                        ui.add(egui::TextEdit::singleline(&mut self.subject).desired_width(300.0))
+                            .labelled_by(label.id);
+                    });
+                    let label = ui.label("Comment");
+                    ui.add(
+                        egui::TextEdit::multiline(&mut self.message)
+                            .desired_rows(3)
+                            .desired_width(f32::INFINITY),
+                    )
+                    .labelled_by(label.id);
+                }
+                HostAction::Lock | HostAction::Unlock => {}
+            }
+            let request = self.request();
+            if let Err(why) = request {
+                ui.weak(why);
+            }
+            ui.horizontal(|ui| {
+                let confirm_label = match self.action {
+                    HostAction::Comment => "Add comment",
+                    other => other.label().trim_end_matches('…'),
+                };
+                if ui
+                    .add_enabled(request.is_ok(), egui::Button::new(confirm_label))
+                    .clicked()
+                    && let Ok(r) = self.request()
+                {
+                    outcome = HostDialogOutcome::Confirmed(r, self.hosts.clone());
+                }
+                if ui.button("Cancel").clicked() {
+                    outcome = HostDialogOutcome::Cancelled;
+                }
+            });
+        });
+        if modal.should_close() && outcome == HostDialogOutcome::Open {
+            outcome = HostDialogOutcome::Cancelled;
+        }
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::ApiError;
+
+    fn host(name: &str, lock: LockState) -> Host {
+        Host {
+            id: format!("id-{name}"),
+            name: name.into(),
+            lock_state: lock,
+            ..Host::default()
+        }
+    }
+
+    #[test]
+    fn lock_goes_at_once_reboot_and_comments_ask() {
+        let hosts = vec![host("render0001", LockState::Open)];
+        assert_eq!(
+            HostDialog::start(HostAction::Lock, hosts.clone()).unwrap(),
+            HostRequest::Lock
+        );
+        let reboot = HostDialog::start(HostAction::RebootWhenIdle, hosts.clone()).unwrap_err();
+        assert_eq!(reboot.request().unwrap(), HostRequest::RebootWhenIdle);
+        let mut comment = HostDialog::start(HostAction::Comment, hosts).unwrap_err();
+        assert!(comment.request().is_err(), "an empty comment is not sent");
+        comment.subject = " fan noise ".into();
+        assert_eq!(
+            comment.request().unwrap(),
+            HostRequest::Comment {
+                subject: "fan noise".into(),
+                message: String::new()
+            }
+        );
+    }
+
+    #[test]
+    fn unlocking_nimby_hosts_says_their_lock_stays() {
+        let hosts = vec![
+            host("ws0001", LockState::NimbyLocked),
+            host("render0002", LockState::Locked),
+        ];
+        let (_tx, promise) = poll_promise::Promise::new();
+        let pending = HostRequest::Unlock.pending(&hosts, promise);
+        let ok = vec![
+            ("ws0001".to_owned(), Ok(())),
+            ("render0002".to_owned(), Ok(())),
+        ];
+        assert_eq!(
+            pending.text(&ok),
+            (
+                "Unlocked 2 hosts; 1 host stays NIMBY-locked by its user".to_owned(),
+                false
+            )
+        );
+        let failed = vec![
+            ("ws0001".to_owned(), Ok(())),
+            (
+                "render0002".to_owned(),
+                Err(ApiError::Timeout {
+                    endpoint: "/host.HostInterface/Unlock".into(),
+                    secs: 30,
+                }),
+            ),
+        ];
+        let (text, error) = pending.text(&failed);
+        assert!(error);
+        assert!(text.starts_with("Unlock failed for render0002: "), "{text}");
+    }
+}

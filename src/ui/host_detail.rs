@@ -1,0 +1,477 @@
+//! The host shown below the hosts table: its procs (the frames running on it) and its
+//! comments. A proc's log opens beside the procs (its `logPath`, through the profile's path
+//! mappings); "Go to job" shows the proc's job in the jobs view.
+
+use std::time::{Duration, Instant};
+
+use egui::Sense;
+use egui_extras::{Column, TableBuilder};
+
+use crate::api::ApiClient;
+use crate::api::auth::now_epoch;
+use crate::api::types::{Host, Proc};
+use crate::profiles::Profile;
+use crate::remote::{Remote, spawn};
+use crate::ui::comments::{CommentTarget, CommentsPane};
+use crate::ui::logview::LogViewer;
+use crate::ui::table::{self, Sort, TableColumn};
+use crate::ui::{theme, widgets};
+
+/// A column of the procs table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ProcColumn {
+    /// Job name.
+    Job,
+    /// Frame name (`0001-comp`).
+    Frame,
+    /// Cores reserved.
+    Cores,
+    /// GPUs reserved.
+    Gpus,
+    /// Memory reserved.
+    Reserved,
+    /// Memory in use.
+    Used,
+    /// Time since dispatch.
+    Runtime,
+    /// The frame's log.
+    LogPath,
+}
+
+impl ProcColumn {
+    /// Every column, in display order.
+    pub const ALL: [Self; 8] = [
+        Self::Job,
+        Self::Frame,
+        Self::Cores,
+        Self::Gpus,
+        Self::Reserved,
+        Self::Used,
+        Self::Runtime,
+        Self::LogPath,
+    ];
+
+    fn compare(self, a: &Proc, b: &Proc) -> std::cmp::Ordering {
+        match self {
+            Self::Job => a.job_name.cmp(&b.job_name),
+            Self::Frame => a.frame_name.cmp(&b.frame_name),
+            Self::Cores => a.reserved_cores.total_cmp(&b.reserved_cores),
+            Self::Gpus => a.reserved_gpus.total_cmp(&b.reserved_gpus),
+            Self::Reserved => a.reserved_memory.cmp(&b.reserved_memory),
+            Self::Used => a.used_memory.cmp(&b.used_memory),
+            // Longest running first when ascending.
+            Self::Runtime => b.dispatch_time.cmp(&a.dispatch_time),
+            Self::LogPath => a.log_path.cmp(&b.log_path),
+        }
+    }
+}
+
+impl TableColumn for ProcColumn {
+    fn all() -> &'static [Self] {
+        &Self::ALL
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Self::Job => "job",
+            Self::Frame => "frame",
+            Self::Cores => "cores",
+            Self::Gpus => "gpus",
+            Self::Reserved => "reserved_memory",
+            Self::Used => "used_memory",
+            Self::Runtime => "runtime",
+            Self::LogPath => "log_path",
+        }
+    }
+
+    fn title(self) -> &'static str {
+        match self {
+            Self::Job => "Job",
+            Self::Frame => "Frame",
+            Self::Cores => "Cores",
+            Self::Gpus => "GPUs",
+            Self::Reserved => "Memory reserved",
+            Self::Used => "Memory used",
+            Self::Runtime => "Run time",
+            Self::LogPath => "Log",
+        }
+    }
+
+    fn content_width(self) -> f32 {
+        match self {
+            Self::Job => 260.0,
+            Self::Frame => 140.0,
+            Self::LogPath => 420.0,
+            Self::Reserved | Self::Used => 80.0,
+            _ => 50.0,
+        }
+    }
+}
+
+/// The parts of the host detail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostTab {
+    /// The frames running on the host.
+    Procs,
+    /// Comments.
+    Comments,
+}
+
+/// What the user asked of the host detail that the window must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostDetailCommand {
+    /// Show this job (by name) in the jobs view.
+    GoToJob(String),
+    /// Close the detail.
+    Close,
+}
+
+/// One host, shown below the hosts table.
+pub struct HostDetail {
+    /// The host as last known.
+    pub host: Host,
+    /// Its procs.
+    pub procs: Remote<Vec<Proc>>,
+    /// How the procs are sorted.
+    pub sort: Sort<ProcColumn>,
+    /// The selected proc's id.
+    pub selected: Option<String>,
+    /// Its comments.
+    pub comments: CommentsPane,
+    /// The part shown.
+    pub tab: HostTab,
+    /// A proc's log, beside the procs.
+    pub log: Option<LogViewer>,
+    /// Distinguishes this table's stored column widths (one set per profile).
+    pub table_salt: String,
+    next_refresh: Instant,
+}
+
+impl HostDetail {
+    /// The detail of `host`, loaded on its first refresh.
+    pub fn new(host: &Host, sort: Sort<ProcColumn>, salt: &str) -> Self {
+        Self {
+            host: host.clone(),
+            procs: Remote::default(),
+            sort,
+            selected: None,
+            comments: CommentsPane::new(CommentTarget::Host(host.id.clone())),
+            tab: HostTab::Procs,
+            log: None,
+            table_salt: salt.to_owned(),
+            next_refresh: Instant::now(),
+        }
+    }
+
+    /// Starts a refresh of the procs and, when shown or never loaded, the comments.
+    pub fn refresh(
+        &mut self,
+        rt: &tokio::runtime::Handle,
+        ctx: &egui::Context,
+        client: &ApiClient,
+        interval: Duration,
+    ) {
+        let c = client.clone();
+        let id = self.host.id.clone();
+        self.procs
+            .request(|| spawn(rt, ctx, async move { c.get_host_procs(&id).await }));
+        if self.tab == HostTab::Comments || self.comments.comments.data().is_none() {
+            self.comments.refresh(rt, ctx, client);
+        }
+        self.next_refresh = Instant::now() + interval;
+    }
+
+    /// Takes finished responses; refreshes when due. Returns when it next wants to run.
+    pub fn logic(
+        &mut self,
+        rt: &tokio::runtime::Handle,
+        ctx: &egui::Context,
+        client: &ApiClient,
+        interval: Duration,
+    ) -> Instant {
+        self.procs.poll();
+        self.comments.poll(rt, ctx, client);
+        if Instant::now() >= self.next_refresh {
+            self.refresh(rt, ctx, client, interval);
+        }
+        self.next_refresh
+    }
+
+    /// Refreshes at the next frame (the user asked: F5, Refresh).
+    pub fn refresh_soon(&mut self) {
+        self.next_refresh = Instant::now();
+    }
+
+    /// The procs, sorted (a host runs a few dozen at most: sorted as drawn).
+    fn sorted_procs(&self) -> Vec<&Proc> {
+        let mut procs: Vec<&Proc> = self
+            .procs
+            .data()
+            .map(|p| p.iter().collect())
+            .unwrap_or_default();
+        let sort = self.sort;
+        procs.sort_by(|a, b| {
+            sort.order(sort.column.compare(a, b))
+                .then_with(|| a.frame_name.cmp(&b.frame_name))
+        });
+        procs
+    }
+
+    fn selected_proc(&self) -> Option<&Proc> {
+        let id = self.selected.as_ref()?;
+        self.procs.data()?.iter().find(|p| &p.id == id)
+    }
+
+    fn open_log(
+        &mut self,
+        rt: &tokio::runtime::Handle,
+        ctx: &egui::Context,
+        proc_id: &str,
+        profile: &Profile,
+    ) {
+        let Some(p) = self
+            .procs
+            .data()
+            .and_then(|p| p.iter().find(|p| p.id == proc_id))
+        else {
+            return;
+        };
+        let name = format!("{} ({})", p.frame_name, p.job_name);
+        self.log = Some(LogViewer::open_path(
+            rt,
+            ctx,
+            (&p.id, &name),
+            p.log_path.clone(),
+            &profile.path_mappings,
+            true,
+        ));
+    }
+
+    /// Shows the detail; returns what the window must do.
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        rt: &tokio::runtime::Handle,
+        client: &ApiClient,
+        profile: &Profile,
+    ) -> Option<HostDetailCommand> {
+        let mut command = None;
+        ui.horizontal_wrapped(|ui| {
+            let h = &self.host;
+            // One label: the host's name alone is the hosts table's.
+            ui.strong(format!(
+                "{}   {}   {}   {}",
+                h.name,
+                h.state.as_str(),
+                h.lock_state.as_str(),
+                h.alloc_name
+            ));
+            ui.weak(format!(
+                "{} of {} cores busy, {} of {} booked",
+                crate::ui::hosts::cores_used(h),
+                h.cores,
+                widgets::kb(crate::ui::hosts::memory_used(h)),
+                widgets::kb(h.memory)
+            ));
+            ui.separator();
+            if ui.button("Close host").clicked() {
+                command = Some(HostDetailCommand::Close);
+            }
+        });
+        ui.horizontal(|ui| {
+            let procs = match self.procs.data().map(Vec::len) {
+                Some(n) => format!("Procs ({n})"),
+                None => "Procs".to_owned(),
+            };
+            for (tab, label) in [
+                (HostTab::Procs, procs),
+                (HostTab::Comments, self.comments.tab_label()),
+            ] {
+                if ui.selectable_label(self.tab == tab, label).clicked() && self.tab != tab {
+                    self.tab = tab;
+                    if tab == HostTab::Comments {
+                        self.comments.refresh(rt, ui.ctx(), client);
+                    }
+                }
+            }
+            if self.procs.is_loading() {
+                ui.spinner();
+            }
+        });
+        if let Some(e) = self.procs.error() {
+            ui.colored_label(theme::error(ui), e.user_message());
+        }
+        ui.separator();
+        if self.log.is_some() {
+            let width = ui.available_width();
+            egui::Panel::right(("host_log_panel", &self.host.id))
+                .resizable(true)
+                .default_size(width * 0.5)
+                .min_size(240.0)
+                .show(ui, |ui| {
+                    if let Some(log) = self.log.as_mut()
+                        && !log.ui(ui, rt, &profile.log_editor)
+                    {
+                        self.log = None;
+                    }
+                });
+        }
+        match self.tab {
+            HostTab::Procs => {
+                if let Some(c) = self.procs_ui(ui, rt, profile) {
+                    command = Some(c);
+                }
+            }
+            HostTab::Comments => self.comments.ui(ui, rt, client, profile),
+        }
+        command
+    }
+
+    fn procs_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        rt: &tokio::runtime::Handle,
+        profile: &Profile,
+    ) -> Option<HostDetailCommand> {
+        let mut command = None;
+        let mut open_log = None;
+        let chosen = self.selected_proc().cloned();
+        ui.horizontal_wrapped(|ui| {
+            if ui
+                .add_enabled(chosen.is_some(), egui::Button::new("View log"))
+                .on_hover_text("Or double-click a proc")
+                .on_disabled_hover_text("Select a proc first")
+                .clicked()
+                && let Some(p) = &chosen
+            {
+                open_log = Some(p.id.clone());
+            }
+            if ui
+                .add_enabled(chosen.is_some(), egui::Button::new("Go to job"))
+                .on_hover_text("Show the proc's job in the jobs view")
+                .on_disabled_hover_text("Select a proc first")
+                .clicked()
+                && let Some(p) = &chosen
+            {
+                command = Some(HostDetailCommand::GoToJob(p.job_name.clone()));
+            }
+            let n = self.procs.data().map_or(0, Vec::len);
+            ui.weak(format!("{} on this host", crate::text::plural(n, "proc")));
+        });
+        if self.procs.data().is_some_and(Vec::is_empty) {
+            ui.weak("Nothing is running on this host.");
+        }
+        let now = now_epoch();
+        let row_height = ui.spacing().interact_size.y;
+        ui.style_mut().interaction.selectable_labels = false;
+        let mut clicked_header = None;
+        let mut clicked = None;
+        let mut menu = None;
+        let procs = self.sorted_procs();
+        let selected = self.selected.as_ref();
+        egui::ScrollArea::horizontal()
+            .id_salt("procs_sideways")
+            .show(ui, |ui| {
+                let mut table = TableBuilder::new(ui)
+                    .id_salt(("procs", &self.table_salt))
+                    .striped(true)
+                    .resizable(true)
+                    .sense(Sense::click())
+                    .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+                for c in ProcColumn::ALL {
+                    table =
+                        table.column(Column::initial(c.initial_width()).at_least(30.0).clip(true));
+                }
+                table
+                    .header(row_height, |mut header| {
+                        clicked_header = table::header(&mut header, &ProcColumn::ALL, self.sort);
+                    })
+                    .body(|body| {
+                        body.rows(row_height, procs.len(), |mut row| {
+                            let Some(p) = procs.get(row.index()) else {
+                                return;
+                            };
+                            row.set_selected(selected == Some(&p.id));
+                            for c in ProcColumn::ALL {
+                                row.col(|ui| proc_cell_ui(ui, c, p, now));
+                            }
+                            let response = row.response();
+                            if response.clicked() || response.secondary_clicked() {
+                                clicked = Some(p.id.clone());
+                            }
+                            if response.double_clicked() {
+                                open_log = Some(p.id.clone());
+                            }
+                            response.context_menu(|ui| {
+                                if ui.button("View log").clicked() {
+                                    open_log = Some(p.id.clone());
+                                    ui.close();
+                                }
+                                if ui.button("Go to job").clicked() {
+                                    menu = Some(HostDetailCommand::GoToJob(p.job_name.clone()));
+                                    ui.close();
+                                }
+                                if ui.button("Copy log path").clicked() {
+                                    let path =
+                                        crate::logs::map_path(&p.log_path, &profile.path_mappings);
+                                    ui.ctx().copy_text(path.display().to_string());
+                                    ui.close();
+                                }
+                            });
+                        });
+                    });
+            });
+        if let Some(c) = clicked_header {
+            self.sort.click(c);
+        }
+        if clicked.is_some() {
+            self.selected = clicked;
+        }
+        if let Some(id) = open_log {
+            self.selected = Some(id.clone());
+            self.open_log(rt, ui.ctx(), &id, profile);
+        }
+        menu.or(command)
+    }
+}
+
+fn proc_cell_ui(ui: &mut egui::Ui, column: ProcColumn, p: &Proc, now: i64) {
+    match column {
+        ProcColumn::Job => {
+            ui.label(&p.job_name);
+        }
+        ProcColumn::Frame => {
+            ui.label(&p.frame_name);
+        }
+        ProcColumn::Cores => {
+            ui.label(format!("{}", p.reserved_cores));
+        }
+        ProcColumn::Gpus => {
+            if p.reserved_gpus > 0.0 {
+                ui.label(format!("{}", p.reserved_gpus));
+            } else {
+                ui.weak("0");
+            }
+        }
+        ProcColumn::Reserved => {
+            ui.label(widgets::kb(p.reserved_memory));
+        }
+        ProcColumn::Used => {
+            let text = widgets::kb(p.used_memory);
+            if p.reserved_memory > 0 && p.used_memory > p.reserved_memory {
+                ui.colored_label(theme::warning(ui), text)
+                    .on_hover_text("Using more memory than it reserved");
+            } else {
+                ui.label(text);
+            }
+        }
+        ProcColumn::Runtime => {
+            if p.dispatch_time > 0 {
+                ui.label(widgets::duration(now - i64::from(p.dispatch_time)));
+            }
+        }
+        ProcColumn::LogPath => {
+            ui.label(&p.log_path).on_hover_text(&p.log_path);
+        }
+    }
+}
