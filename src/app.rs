@@ -732,7 +732,18 @@ impl CueDeskApp {
             return;
         };
         session.shows.poll();
+        let listed = session.jobs.jobs.generation();
         session.jobs.poll();
+        // The open jobs take their new state from the list: no GetJob of their own.
+        if session.jobs.jobs.generation() != listed
+            && let Some(jobs) = session.jobs.jobs.data()
+        {
+            for tab in &mut session.detail.tabs {
+                if let Some(job) = jobs.iter().find(|j| j.id == tab.job.id) {
+                    tab.update_job(job);
+                }
+            }
+        }
         if session.hosts.poll()
             && let Some(d) = session.host_detail.as_mut()
             && let Some(h) = session.hosts.get(&d.host.id)
@@ -1178,7 +1189,7 @@ impl CueDeskApp {
         let read_only = session.profile.read_only;
         let mut chosen = None;
         ui.horizontal_wrapped(|ui| {
-            let actions = HostAction::ALL.map(|a| (a, a.label()));
+            let actions = HostAction::ALL.map(|a| (a, a.label(), a.hover()));
             chosen = crate::ui::table::action_buttons(ui, &actions, selected, read_only, "hosts");
             let shown = session.hosts.shown().hosts;
             let total = session.hosts.farm().hosts;

@@ -319,6 +319,8 @@ pub struct JobDetail {
     pub log: Option<LogViewer>,
     /// Kept open when another job is selected.
     pub pinned: bool,
+    /// When the jobs list last brought this job (GetJob is then not needed).
+    job_fresh_at: Option<Instant>,
     next_refresh: Instant,
     dialog: Option<Box<FrameDialog>>,
     actions: Vec<Promise<(String, bool)>>,
@@ -343,6 +345,8 @@ impl JobDetail {
             tab: DetailTab::Frames,
             log: None,
             pinned: false,
+            // Opened from the jobs list (or a lookup by name): as fresh as the list.
+            job_fresh_at: Some(Instant::now()),
             next_refresh: Instant::now(),
             dialog: None,
             actions: Vec::new(),
@@ -350,8 +354,19 @@ impl JobDetail {
         }
     }
 
-    /// Starts a refresh of the job, its layers, its frames (a delta when possible) and, when
-    /// shown or never loaded, its comments. One request of each kind at most in flight.
+    /// The job as the jobs list just brought it: no GetJob needed for a while.
+    pub fn update_job(&mut self, job: &Job) {
+        self.job = job.clone();
+        self.job_fresh_at = Some(Instant::now());
+        self.frames
+            .sync
+            .set_expected(usize::try_from(job.job_stats.total_frames).ok());
+    }
+
+    /// Starts a refresh: its frames (a delta when possible, the one request a refresh of the
+    /// frames tab costs once loaded); the job itself unless the jobs list brought it lately;
+    /// its layers and comments when shown or never loaded. One request of each kind at most in
+    /// flight.
     pub fn refresh(
         &mut self,
         rt: &tokio::runtime::Handle,
@@ -359,21 +374,38 @@ impl JobDetail {
         client: &ApiClient,
         interval: Duration,
     ) {
-        let id = self.job.id.clone();
-        let c = client.clone();
-        self.job_remote
-            .request(|| spawn(rt, ctx, async move { c.get_job(&id).await }));
-        let id = self.job.id.clone();
-        let c = client.clone();
-        self.layers
-            .layers
-            .request(|| spawn(rt, ctx, async move { c.get_layers(&id).await }));
+        // The jobs list refreshes on the same interval: its copy of the job is as fresh.
+        let listed = self
+            .job_fresh_at
+            .is_some_and(|t| t.elapsed() < interval.mul_f32(1.5));
+        if !listed {
+            let id = self.job.id.clone();
+            let c = client.clone();
+            self.job_remote
+                .request(|| spawn(rt, ctx, async move { c.get_job(&id).await }));
+        }
+        if self.tab == DetailTab::Layers || self.layers.layers.data().is_none() {
+            self.refresh_layers(rt, ctx, client);
+        }
         let waker = waker(ctx);
         self.frames.sync.refresh(rt, client, &waker);
         if self.tab == DetailTab::Comments || self.comments.comments.data().is_none() {
             self.comments.refresh(rt, ctx, client);
         }
         self.next_refresh = Instant::now() + interval;
+    }
+
+    fn refresh_layers(
+        &mut self,
+        rt: &tokio::runtime::Handle,
+        ctx: &egui::Context,
+        client: &ApiClient,
+    ) {
+        let id = self.job.id.clone();
+        let c = client.clone();
+        self.layers
+            .layers
+            .request(|| spawn(rt, ctx, async move { c.get_layers(&id).await }));
     }
 
     /// Takes finished responses; refreshes when due. Returns when it next wants to run.
@@ -521,8 +553,10 @@ impl JobDetail {
             ] {
                 if ui.selectable_label(self.tab == tab, label).clicked() && self.tab != tab {
                     self.tab = tab;
-                    if tab == DetailTab::Comments {
-                        self.comments.refresh(rt, ui.ctx(), client);
+                    match tab {
+                        DetailTab::Comments => self.comments.refresh(rt, ui.ctx(), client),
+                        DetailTab::Layers => self.refresh_layers(rt, ui.ctx(), client),
+                        DetailTab::Frames => {}
                     }
                 }
             }
@@ -591,7 +625,7 @@ impl JobDetail {
         }
         if let Some(r) = self.frames.sync.report() {
             ui.weak(format!("Frames {}", r.text())).on_hover_text(
-                "Each refresh also sends GetJob and GetLayers, and GetComments while the Comments tab is shown",
+                "Each refresh also sends GetLayers while the Layers tab is shown, GetComments while the Comments tab is shown, and GetJob for a job the jobs list does not show",
             );
         }
     }
@@ -606,7 +640,7 @@ impl JobDetail {
         let selected = self.layers.selected.len();
         let mut chosen = None;
         ui.horizontal_wrapped(|ui| {
-            let ops = LayerOp::ALL.map(|o| (o, o.label()));
+            let ops = LayerOp::ALL.map(|o| (o, o.label(), ""));
             chosen = table::action_buttons(ui, &ops, selected, profile.read_only, "layers");
             if ui
                 .add_enabled(selected > 0, egui::Button::new("Show their frames"))
@@ -652,7 +686,7 @@ impl JobDetail {
         let selected = self.frames.selected.len();
         let mut command = None;
         ui.horizontal_wrapped(|ui| {
-            let ops = FrameOp::ALL.map(|o| (o, o.label()));
+            let ops = FrameOp::ALL.map(|o| (o, o.label(), ""));
             command = table::action_buttons(ui, &ops, selected, profile.read_only, "frames")
                 .map(FrameCommand::Act);
             if ui.button("Select all dead").clicked() {

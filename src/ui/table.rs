@@ -147,27 +147,29 @@ impl RowClicks {
     }
 }
 
-/// A row of action buttons, enabled when something is selected and the profile may change
-/// things. Returns the one clicked.
+/// A row of action buttons (label, and what it does for the tooltip when not empty), enabled
+/// when something is selected and the profile may change things. Returns the one clicked.
 pub fn action_buttons<A: Copy>(
     ui: &mut egui::Ui,
-    actions: &[(A, &str)],
+    actions: &[(A, &str, &str)],
     selected: usize,
     read_only: bool,
     what: &str,
 ) -> Option<A> {
     let mut chosen = None;
-    for &(action, label) in actions {
-        let hover = if read_only {
+    for &(action, label, hover) in actions {
+        let disabled = if read_only {
             "This profile is read-only".to_owned()
         } else {
             format!("Select {what} first")
         };
-        if ui
+        let mut button = ui
             .add_enabled(selected > 0 && !read_only, egui::Button::new(label))
-            .on_disabled_hover_text(hover)
-            .clicked()
-        {
+            .on_disabled_hover_text(disabled);
+        if !hover.is_empty() {
+            button = button.on_hover_text(hover);
+        }
+        if button.clicked() {
             chosen = Some(action);
         }
     }
