@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod app;
+pub mod bench;
 pub mod frames;
 pub mod logs;
 pub mod profiles;

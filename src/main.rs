@@ -37,6 +37,19 @@ struct Cli {
 enum Command {
     /// Serve a simulated OpenCue REST Gateway and farm (for curl, CueWeb, CueDesk, tests)
     Sim(SimArgs),
+    /// Load a big farm through the real client and view state, then print the times and this
+    /// process's peak memory (the simulated gateway runs as a separate process, not counted)
+    BenchLoad(BenchLoadArgs),
+}
+
+#[derive(Debug, Args)]
+struct BenchLoadArgs {
+    /// Pending jobs on the simulated farm
+    #[arg(long, default_value_t = 10_000)]
+    jobs: usize,
+    /// Frames of the biggest job, all loaded
+    #[arg(long, default_value_t = 100_000)]
+    frames: usize,
 }
 
 #[derive(Debug, Args)]
@@ -104,6 +117,7 @@ fn main() -> ExitCode {
     };
     let result = match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(run_sim(args)),
+        Some(Command::BenchLoad(args)) => runtime.block_on(bench_load(args)),
         None => run_window(&runtime, cli.demo, cli.gateway, cli.profile),
     };
     match result {
@@ -236,6 +250,62 @@ fn run_window(
         }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+/// Starts `cuedesk sim` as a child process, loads from it, prints the report.
+async fn bench_load(args: BenchLoadArgs) -> Result<(), String> {
+    use tokio::io::AsyncBufReadExt as _;
+    let exe = std::env::current_exe().map_err(|e| format!("cannot find this program: {e}"))?;
+    let secret = random_secret();
+    let mut child = tokio::process::Command::new(exe)
+        .args([
+            "sim",
+            "--port",
+            "0",
+            "--no-logs",
+            "--hosts",
+            "200",
+            "--shows",
+            "8",
+        ])
+        .args(["--jobs", &args.jobs.to_string(), "--frames-per-job", "10"])
+        .args(["--big-job-frames", &args.frames.to_string()])
+        .arg("--secret")
+        .arg(&secret)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start the simulated gateway: {e}"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or("the simulated gateway has no output")?;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let url = loop {
+        match lines.next_line().await {
+            Ok(Some(line)) => {
+                if let Some(url) = line.strip_prefix("Simulated OpenCue REST Gateway at ") {
+                    break url.trim().to_owned();
+                }
+            }
+            Ok(None) | Err(_) => return Err("the simulated gateway did not start".into()),
+        }
+    };
+    let mut config =
+        cuedesk::api::ClientConfig::new(url.clone(), Credentials::secret("cuedesk-bench", secret));
+    config.request_timeout = Duration::from_secs(120);
+    let client = cuedesk::api::ApiClient::new(config).map_err(|e| e.user_message())?;
+    println!(
+        "Loading {} jobs and a job of {} frames from {url}",
+        args.jobs + 1,
+        args.frames
+    );
+    let report = cuedesk::bench::load(&client)
+        .await
+        .map_err(|e| e.user_message())?;
+    println!("{report}");
+    drop(child);
+    Ok(())
 }
 
 async fn run_sim(args: SimArgs) -> Result<(), String> {

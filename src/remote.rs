@@ -143,6 +143,14 @@ impl<T: Send + 'static> Remote<T> {
         }
     }
 
+    /// Sets the value as if it had just arrived (a view filled without a gateway).
+    pub fn set(&mut self, value: T) {
+        self.data = Some(value);
+        self.error = None;
+        self.updated_at = Some(Instant::now());
+        self.generation += 1;
+    }
+
     /// Forgets everything, including a request in flight (its answer will be dropped).
     pub fn reset(&mut self) {
         *self = Self::default();

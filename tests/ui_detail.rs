@@ -351,6 +351,15 @@ async fn f5_refreshes_the_job_detail_too() {
     h.key_press(egui::Key::F5);
     let asked = |path: &str| sim.requests().iter().any(|r| r.path.ends_with(path));
     step_until(&mut h, "the detail's refresh", |_| {
-        asked("/GetUpdatedFrames") && asked("/GetLayers") && asked("/GetJob")
+        asked("/GetUpdatedFrames") && asked("/GetJobs")
     });
+    // The frames tab costs one GetUpdatedFrames: the job's state comes with the jobs list,
+    // and the layers are asked for while their tab is shown.
+    assert!(
+        !asked("/GetJob") && !asked("/GetLayers"),
+        "{:?}",
+        sim.requests()
+    );
+    h.get_by_label("Layers").click();
+    step_until(&mut h, "the layers' refresh", |_| asked("/GetLayers"));
 }

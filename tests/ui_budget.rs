@@ -1,0 +1,122 @@
+//! What the window costs when nobody touches it: the requests of timed refreshes (whatever the
+//! number of jobs), and the frames it asks egui for when nothing is due.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use std::time::Duration;
+
+use common::{Target, step_until};
+use cuedesk::api::Credentials;
+use cuedesk::api::requests::JobSearchCriteria;
+use cuedesk::app::{Connection, CueDeskApp};
+use cuedesk::profiles::Profile;
+use cuedesk::sim::FarmSpec;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+/// One show of over 100 pending jobs (of 120, some have finished).
+fn hundred_jobs() -> FarmSpec {
+    FarmSpec {
+        seed: 11,
+        shows: 1,
+        jobs: 120,
+        frames_per_job: 40,
+        hosts: 30,
+        big_job_frames: 0,
+    }
+}
+
+async fn harness(t: &Target, refresh_secs: u64) -> (Harness<'static, CueDeskApp>, Vec<String>) {
+    let jobs = t
+        .client()
+        .get_jobs(&JobSearchCriteria::default())
+        .await
+        .unwrap();
+    let profile = Profile {
+        name: "Studio".into(),
+        gateway_url: t.url.clone(),
+        username: "jdoe".into(),
+        default_show: jobs[0].show.clone(),
+        refresh_interval_secs: refresh_secs,
+        ..Profile::default()
+    };
+    let rt = tokio::runtime::Handle::current();
+    let connection = Connection {
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+        profile,
+    };
+    let h = Harness::builder()
+        .with_size(egui::vec2(1600.0, 1000.0))
+        .build_eframe(move |_cc| CueDeskApp::new(rt, Some(connection)));
+    (h, jobs.into_iter().map(|j| j.name).collect())
+}
+
+/// What egui was asked for after the last frame: how long until the next repaint.
+fn repaint_delay(h: &Harness<'_, CueDeskApp>) -> Duration {
+    h.output()
+        .viewport_output
+        .get(&egui::ViewportId::ROOT)
+        .map_or(Duration::ZERO, |v| v.repaint_delay)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn monitoring_a_hundred_jobs_costs_one_request_per_refresh() {
+    let t = Target::with_farm(hundred_jobs()).await;
+    let Some(sim) = t.sim() else { return };
+    // One-second refreshes: six of them stand for a minute at the default ten seconds.
+    let (mut h, names) = harness(&t, 1).await;
+    assert!(names.len() >= 100, "{} pending jobs", names.len());
+    let listed = format!("of {} jobs", names.len());
+    step_until(&mut h, "the jobs", |h| {
+        h.query_by_label_contains(&listed).is_some()
+    });
+    // A job open below, its frames loaded: from then on a delta per refresh.
+    h.get_by_label(&names[0]).click();
+    step_until(&mut h, "the frames", |h| {
+        h.query_by_label_contains("Frames loaded").is_some()
+    });
+    sim.clear_requests();
+    let count = |path: &str| sim.requests().iter().filter(|r| r.path == path).count();
+    step_until(&mut h, "six timed refreshes", |_| {
+        count("/job.JobInterface/GetJobs") >= 6 && count("/job.JobInterface/GetUpdatedFrames") >= 6
+    });
+    let sent: Vec<String> = sim.requests().into_iter().map(|r| r.path).collect();
+    let other: Vec<&String> = sent
+        .iter()
+        .filter(|p| *p != "/job.JobInterface/GetJobs" && *p != "/job.JobInterface/GetUpdatedFrames")
+        .collect();
+    assert!(other.is_empty(), "only the list and the delta: {other:?}");
+    // Six refreshes, two requests each (the last one may be on its way): CueWeb's pattern
+    // would be 100 jobs × 12 polls = 1,200 in a minute.
+    assert!(sent.len() <= 14, "{} requests: {sent:?}", sent.len());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idle_window_asks_for_no_frame_before_the_next_refresh() {
+    let t = Target::with_farm(hundred_jobs()).await;
+    let Some(_) = t.sim() else { return };
+    let (mut h, names) = harness(&t, 30).await;
+    let listed = format!("of {} jobs", names.len());
+    step_until(&mut h, "the jobs", |h| {
+        h.query_by_label_contains(&listed).is_some()
+    });
+    h.get_by_label(&names[0]).click();
+    step_until(&mut h, "the frames", |h| {
+        h.query_by_label_contains("Frames loaded").is_some()
+    });
+    // Once the answers are in and nothing moves, the next frame egui is asked for is the next
+    // refresh, 30 s away: an idle window paints one frame per refresh and uses no CPU between.
+    step_until(&mut h, "an idle window", |h| {
+        repaint_delay(h) > Duration::from_secs(20)
+    });
+    for _ in 0..5 {
+        h.step();
+        let delay = repaint_delay(&h);
+        assert!(
+            delay > Duration::from_secs(20) && delay <= Duration::from_secs(30),
+            "asked to repaint after {delay:?}"
+        );
+    }
+}
