@@ -379,6 +379,8 @@ pub struct CueDeskApp {
     saving: Vec<(Option<Profile>, SecretWork)>,
     /// Keeps the built-in demo gateway running as long as the window is open.
     _demo: Option<crate::sim::SimServer>,
+    /// When the program started, until the first frame is drawn and logged.
+    started: Option<Instant>,
 }
 
 impl CueDeskApp {
@@ -425,6 +427,7 @@ impl CueDeskApp {
             view_changed_at: None,
             view_checked_at: None,
             _demo: None,
+            started: None,
         };
         let env_first = setup.open.is_none() && app.env_profile.is_some();
         if let Some(c) = connection {
@@ -693,6 +696,12 @@ impl CueDeskApp {
                 Err(e) => self.notices.push(e),
             }
         }
+    }
+
+    /// Logs how long after `started` the first frame was drawn.
+    pub fn timed_from(mut self, started: Instant) -> Self {
+        self.started = Some(started);
+        self
     }
 
     /// Keeps the demo gateway alive with the window.
@@ -1411,6 +1420,12 @@ impl eframe::App for CueDeskApp {
             }
         });
         self.toasts_ui(&ui.ctx().clone());
+        if let Some(started) = self.started.take() {
+            tracing::info!(
+                "first frame drawn {} ms after start",
+                started.elapsed().as_millis()
+            );
+        }
     }
 }
 

@@ -146,7 +146,7 @@ impl std::fmt::Display for LoadReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "jobs:   {} in {:.0} ms (one GetJobs)",
+            "jobs:   {} in {:.0} ms (one GetJobs, finished ones included)",
             self.jobs,
             self.jobs_time.as_secs_f64() * 1000.0
         )?;
@@ -179,7 +179,13 @@ pub fn peak_rss_kb() -> Option<u64> {
 /// [`crate::ui::frames::FramesView`]).
 pub async fn load(client: &crate::api::ApiClient) -> Result<LoadReport, crate::api::ApiError> {
     let start = Instant::now();
-    let jobs = client.get_jobs(&JobSearchCriteria::default()).await?;
+    // Finished jobs too, as with "Include finished": every job of the farm.
+    let jobs = client
+        .get_jobs(&JobSearchCriteria {
+            include_finished: true,
+            ..Default::default()
+        })
+        .await?;
     let jobs_time = start.elapsed();
     let big = jobs
         .iter()

@@ -96,6 +96,7 @@ struct SimArgs {
 }
 
 fn main() -> ExitCode {
+    let started = std::time::Instant::now();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -118,7 +119,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(run_sim(args)),
         Some(Command::BenchLoad(args)) => runtime.block_on(bench_load(args)),
-        None => run_window(&runtime, cli.demo, cli.gateway, cli.profile),
+        None => run_window(&runtime, cli.demo, cli.gateway, cli.profile, started),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -160,6 +161,7 @@ fn run_window(
     demo: bool,
     gateway: Option<String>,
     profile: Option<String>,
+    started: std::time::Instant,
 ) -> Result<(), String> {
     // Promise::spawn_async and the app's tasks need the runtime entered on this thread.
     let _guard = runtime.enter();
@@ -242,7 +244,7 @@ fn run_window(
         "CueDesk",
         options,
         Box::new(move |_cc| {
-            let mut app = CueDeskApp::with_profiles(handle, setup, connection);
+            let mut app = CueDeskApp::with_profiles(handle, setup, connection).timed_from(started);
             if let Some(sim) = demo_sim {
                 app = app.with_demo(sim);
             }

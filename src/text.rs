@@ -1,4 +1,4 @@
-//! Wording shared by messages and labels.
+//! Wording shared by messages and labels, and the text matching the table filters share.
 
 /// `1 frame`, `3 frames`.
 pub fn plural(n: usize, word: &str) -> String {
@@ -9,8 +9,35 @@ pub fn plural(n: usize, word: &str) -> String {
     }
 }
 
+/// True when `haystack` contains `needle_lower` (already lower-cased), ignoring case. Names,
+/// hosts and paths are ASCII: those are compared in place, with no allocation per row (the
+/// filters run over 100,000 frames); anything else is lower-cased first.
+pub fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
+    if needle_lower.is_empty() {
+        return true;
+    }
+    if !haystack.is_ascii() || !needle_lower.is_ascii() {
+        return haystack.to_lowercase().contains(needle_lower);
+    }
+    let (h, n) = (haystack.as_bytes(), needle_lower.as_bytes());
+    h.len() >= n.len()
+        && h.windows(n.len())
+            .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn case_is_ignored_with_or_without_ascii() {
+        use super::contains_ignore_case as c;
+        assert!(c("render0042/8.00/0", "render00"));
+        assert!(c("Aurora-SH0010_comp", "sh0010"));
+        assert!(!c("render0042", "ws"));
+        assert!(c("anything", ""));
+        assert!(!c("ab", "abc"));
+        assert!(c("Ölfeld-Straße", "straße"));
+    }
+
     #[test]
     fn counts_read_naturally() {
         assert_eq!(super::plural(1, "job"), "1 job");

@@ -12,6 +12,7 @@ use crate::api::auth::now_epoch;
 use crate::api::framespec::FrameSet;
 use crate::api::types::{Frame, FrameState};
 use crate::frames::FrameSync;
+use crate::text::contains_ignore_case;
 use crate::ui::table::{self, Sort, TableColumn};
 use crate::ui::{theme, widgets};
 
@@ -260,7 +261,8 @@ impl FramesView {
                 }
             }
         };
-        let text = self.filter.text.to_lowercase();
+        let text = self.filter.text.trim().to_lowercase();
+        let exit: Option<i32> = text.parse().ok();
         let frames = self.sync.table().frames();
         let f = &self.filter;
         let mut order: Vec<usize> = (0..frames.len())
@@ -270,9 +272,9 @@ impl FramesView {
                     && (f.layers.is_empty() || f.layers.contains(&fr.layer_name))
                     && range.as_ref().is_none_or(|r| r.contains(fr.number))
                     && (text.is_empty()
-                        || fr.name.to_lowercase().contains(&text)
-                        || fr.last_resource.to_lowercase().contains(&text)
-                        || fr.exit_status.to_string() == text)
+                        || contains_ignore_case(&fr.name, &text)
+                        || contains_ignore_case(&fr.last_resource, &text)
+                        || exit == Some(fr.exit_status))
             })
             .collect();
         let now = now_epoch();

@@ -252,7 +252,7 @@ impl HostFilter {
     fn matches(&self, h: &Host, re: Option<&regex::Regex>, lower: &str) -> bool {
         let name = match re {
             Some(re) => re.is_match(&h.name),
-            None => self.regex || lower.is_empty() || h.name.to_lowercase().contains(lower),
+            None => self.regex || crate::text::contains_ignore_case(&h.name, lower),
         };
         name && (self.states.is_empty() || self.states.contains(&h.state))
             && (self.locks.is_empty() || self.locks.contains(&h.lock_state))

@@ -298,14 +298,11 @@ impl JobFilter {
             })
     }
 
-    fn matches(&self, job: &Job, re: Option<&regex::Regex>) -> bool {
+    /// `lower`: the filter text, lower-cased once for all the rows.
+    fn matches(&self, job: &Job, re: Option<&regex::Regex>, lower: &str) -> bool {
         let name = match re {
             Some(re) => re.is_match(&job.name),
-            None => {
-                self.regex
-                    || self.text.is_empty()
-                    || job.name.to_lowercase().contains(&self.text.to_lowercase())
-            }
+            None => self.regex || crate::text::contains_ignore_case(&job.name, lower),
         };
         name && self.user.as_ref().is_none_or(|u| &job.user == u) && self.state.matches(job)
     }
@@ -415,8 +412,9 @@ impl JobsView {
             }
         };
         let jobs: &[Job] = self.jobs.data().map_or(&[], Vec::as_slice);
+        let lower = self.filter.text.to_lowercase();
         let mut order: Vec<usize> = (0..jobs.len())
-            .filter(|&i| self.filter.matches(&jobs[i], re.as_ref()))
+            .filter(|&i| self.filter.matches(&jobs[i], re.as_ref(), &lower))
             .collect();
         let sort = self.sort;
         // Stable: equal keys keep the gateway's (name) order.
@@ -439,7 +437,8 @@ impl JobsView {
     /// True when the filter lets `job` through.
     pub fn admits(&self, job: &Job) -> bool {
         let re = self.filter.name_regex().ok().flatten();
-        self.filter.matches(job, re.as_ref())
+        self.filter
+            .matches(job, re.as_ref(), &self.filter.text.to_lowercase())
     }
 
     /// The columns shown, in order.
