@@ -381,6 +381,8 @@ pub struct CueDeskApp {
     _demo: Option<crate::sim::SimServer>,
     /// When the program started, until the first frame is drawn and logged.
     started: Option<Instant>,
+    /// The About dialog is shown.
+    about_open: bool,
 }
 
 impl CueDeskApp {
@@ -428,6 +430,7 @@ impl CueDeskApp {
             view_checked_at: None,
             _demo: None,
             started: None,
+            about_open: false,
         };
         let env_first = setup.open.is_none() && app.env_profile.is_some();
         if let Some(c) = connection {
@@ -478,8 +481,10 @@ impl CueDeskApp {
                 let Some(original) = self.profiles.get(&name).cloned() else {
                     return;
                 };
+                // A copy of a studio's profile is the user's own, to edit.
                 let copy = Profile {
                     name: self.profiles.unique_name(&name),
+                    site: false,
                     ..original
                 };
                 self.profiles.profiles.push(copy.clone());
@@ -524,6 +529,10 @@ impl CueDeskApp {
                 connect,
             } => {
                 let profile = *profile;
+                if profile.site {
+                    self.save_site_secret(&profile.name, secret, connect);
+                    return;
+                }
                 match previous_name
                     .as_ref()
                     .and_then(|n| self.profiles.profiles.iter_mut().find(|p| &p.name == n))
@@ -565,6 +574,34 @@ impl CueDeskApp {
                 self.saving.push((connect.then_some(profile), promise));
             }
         }
+    }
+
+    /// A studio's profile: only the user's secret is stored (the profile is never written);
+    /// then it connects when asked, with the profile as the studio set it.
+    fn save_site_secret(&mut self, name: &str, secret: Option<SecretString>, connect: bool) {
+        let Some(profile) = self.profiles.get(name).filter(|p| p.site).cloned() else {
+            return;
+        };
+        if connect {
+            self.profiles.last_profile = Some(profile.name.clone());
+        }
+        let creds = self.creds.clone();
+        let write = self.file_writer();
+        let key = profile.name.clone();
+        let promise = blocking(&self.rt, move || {
+            let secret = match secret {
+                Some(s) => {
+                    creds.set(&key, &s).map_err(|e| e.to_string())?;
+                    Some(s)
+                }
+                None => creds.get(&key).map_err(|e| e.to_string())?,
+            };
+            // Only the last-used name changes in the user's file.
+            write()?;
+            Ok(secret)
+        });
+        self.panel = Some(ConnectPanel::edit(&profile, true));
+        self.saving.push((connect.then_some(profile), promise));
     }
 
     /// A closure that writes the profiles file as it is now (run off the UI thread).
@@ -840,18 +877,26 @@ impl CueDeskApp {
     fn top_bar(&mut self, ui: &mut egui::Ui) {
         let rt = self.rt.clone();
         let mut show_change = None;
+        let mut about = false;
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.strong("CueDesk");
                 ui.separator();
                 let current = self.session.as_ref().map(|s| s.profile.name.clone());
-                if !self.profiles.profiles.is_empty() {
+                if !self.profiles.profiles.is_empty() || !self.profiles.site_profiles.is_empty() {
                     let mut chosen = current.clone();
                     egui::ComboBox::new("profile", "Profile")
                         .selected_text(current.clone().unwrap_or_else(|| "none".into()))
                         .show_ui(ui, |ui| {
                             for p in &self.profiles.profiles {
                                 ui.selectable_value(&mut chosen, Some(p.name.clone()), &p.name);
+                            }
+                            for p in self.profiles.visible_site_profiles() {
+                                ui.selectable_value(
+                                    &mut chosen,
+                                    Some(p.name.clone()),
+                                    format!("{} (site)", p.name),
+                                );
                             }
                         });
                     if chosen != current
@@ -882,6 +927,7 @@ impl CueDeskApp {
                 ui.separator();
                 let Some(session) = self.session.as_mut() else {
                     ui.label("not connected");
+                    right_side_ui(ui, &mut about);
                     return;
                 };
                 for (view, label, hover) in [
@@ -914,10 +960,7 @@ impl CueDeskApp {
                         session.refresh(&rt, ui.ctx(), true);
                     }
                     refresh_state_ui(ui, &session.hosts.hosts);
-                    ui.with_layout(
-                        egui::Layout::right_to_left(egui::Align::Center),
-                        theme_switch_ui,
-                    );
+                    right_side_ui(ui, &mut about);
                     return;
                 }
                 let mut chosen = session.show.clone();
@@ -951,12 +994,12 @@ impl CueDeskApp {
                     session.refresh(&rt, ui.ctx(), true);
                 }
                 refresh_state_ui(ui, &session.jobs.jobs);
-                ui.with_layout(
-                    egui::Layout::right_to_left(egui::Align::Center),
-                    theme_switch_ui,
-                );
+                right_side_ui(ui, &mut about);
             });
         });
+        if about {
+            self.about_open = true;
+        }
         // Each profile remembers its show.
         if let Some((name, show)) = show_change
             && let Some(p) = self.profiles.profiles.iter_mut().find(|p| p.name == name)
@@ -1307,6 +1350,30 @@ impl CueDeskApp {
         session.detail_rect = Some(panel.response.rect);
     }
 
+    /// Version, commit, build date and where things are kept.
+    fn about_ui(&mut self, ctx: &egui::Context) {
+        if !self.about_open {
+            return;
+        }
+        let modal = egui::Modal::new(egui::Id::unique("about")).show(ctx, |ui| {
+            ui.set_max_width(480.0);
+            ui.heading("CueDesk");
+            ui.label(format!("Version {}", crate::VERSION));
+            ui.label("A desktop client for OpenCue render farms, over the OpenCue REST Gateway.");
+            ui.label("License: Apache-2.0");
+            let profiles = self.store.as_ref().map_or_else(
+                || "Profiles are not saved on this system".to_owned(),
+                |s| format!("Profiles: {}", s.path().display()),
+            );
+            ui.weak(profiles);
+            ui.weak("Secrets and tokens: the system keyring");
+            ui.button("Close").clicked()
+        });
+        if modal.inner || modal.should_close() {
+            self.about_open = false;
+        }
+    }
+
     fn toasts_ui(&self, ctx: &egui::Context) {
         if self.toasts.is_empty() {
             return;
@@ -1325,6 +1392,16 @@ impl CueDeskApp {
                 }
             });
     }
+}
+
+/// The right end of the top bar: About, and the theme.
+fn right_side_ui(ui: &mut egui::Ui, about: &mut bool) {
+    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+        theme_switch_ui(ui);
+        if ui.button("About").clicked() {
+            *about = true;
+        }
+    });
 }
 
 /// Follow the OS theme, or force dark or light (text only: the bundled fonts have no emoji).
@@ -1420,6 +1497,7 @@ impl eframe::App for CueDeskApp {
             }
         });
         self.toasts_ui(&ui.ctx().clone());
+        self.about_ui(&ui.ctx().clone());
         if let Some(started) = self.started.take() {
             tracing::info!(
                 "first frame drawn {} ms after start",

@@ -1,5 +1,9 @@
 //! The `cuedesk` command: logging, the tokio runtime, and the subcommands.
 
+// Release builds on Windows open no console window (an artist double-clicks the icon); the
+// command-line subcommands attach to the console they were started from.
+#![cfg_attr(all(windows, not(debug_assertions)), windows_subsystem = "windows")]
+
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -15,7 +19,7 @@ use secrecy::SecretString;
 
 /// CueDesk: a desktop client for OpenCue render farms.
 #[derive(Debug, Parser)]
-#[command(name = "cuedesk", version, about)]
+#[command(name = "cuedesk", version = cuedesk::VERSION, about)]
 struct Cli {
     /// Start the built-in simulated gateway with a live demo farm on a free loopback port, and connect to it
     #[arg(long, conflicts_with = "gateway")]
@@ -97,6 +101,7 @@ struct SimArgs {
 
 fn main() -> ExitCode {
     let started = std::time::Instant::now();
+    attach_console();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -224,6 +229,15 @@ fn run_window(
         },
         cuedesk::profiles::ProfileStore::load,
     );
+    // The studio's profiles, beside the user's (read before the window opens, like those).
+    let mut loaded = loaded;
+    let (site, warnings) =
+        cuedesk::profiles::load_site_profiles(&cuedesk::profiles::site_profile_paths());
+    loaded.file.site_profiles = site;
+    if !warnings.is_empty() {
+        let all: Vec<String> = loaded.warning.take().into_iter().chain(warnings).collect();
+        loaded.warning = Some(all.join(". "));
+    }
     let setup = ProfileSetup {
         loaded,
         store,
@@ -252,6 +266,19 @@ fn run_window(
         }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+/// Windows release builds have no console of their own: print to the one the command was
+/// typed in, if any.
+fn attach_console() {
+    #[cfg(all(windows, not(debug_assertions)))]
+    #[allow(unsafe_code)]
+    // SAFETY: AttachConsole takes a process id constant and touches no Rust memory.
+    unsafe {
+        windows_sys::Win32::System::Console::AttachConsole(
+            windows_sys::Win32::System::Console::ATTACH_PARENT_PROCESS,
+        );
+    }
 }
 
 /// Starts `cuedesk sim` as a child process, loads from it, prints the report.

@@ -128,6 +128,9 @@ pub struct Profile {
     pub hosts_view: HostsViewState,
     /// The view shown last: `hosts`, or empty for the jobs.
     pub view: String,
+    /// Set by the studio in a site-wide file: shown read-only, never written.
+    #[serde(skip)]
+    pub site: bool,
 }
 
 impl Default for Profile {
@@ -147,6 +150,7 @@ impl Default for Profile {
             jobs_view: JobsViewState::default(),
             hosts_view: HostsViewState::default(),
             view: String::new(),
+            site: false,
         }
     }
 }
@@ -203,6 +207,10 @@ pub struct ProfilesFile {
     pub last_profile: Option<String>,
     /// The user's profiles.
     pub profiles: Vec<Profile>,
+    /// The studio's profiles (see [`load_site_profiles`]): listed after the user's, read-only,
+    /// never written to the user's file. A user profile of the same name hides one.
+    #[serde(skip)]
+    pub site_profiles: Vec<Profile>,
 }
 
 impl Default for ProfilesFile {
@@ -211,14 +219,25 @@ impl Default for ProfilesFile {
             schema_version: SCHEMA_VERSION,
             last_profile: None,
             profiles: Vec::new(),
+            site_profiles: Vec::new(),
         }
     }
 }
 
 impl ProfilesFile {
-    /// The profile with this name.
+    /// The profile with this name: the user's, else the studio's.
     pub fn get(&self, name: &str) -> Option<&Profile> {
-        self.profiles.iter().find(|p| p.name == name)
+        self.profiles
+            .iter()
+            .find(|p| p.name == name)
+            .or_else(|| self.site_profiles.iter().find(|p| p.name == name))
+    }
+
+    /// The studio's profiles that no user profile hides.
+    pub fn visible_site_profiles(&self) -> impl Iterator<Item = &Profile> {
+        self.site_profiles
+            .iter()
+            .filter(|s| !self.profiles.iter().any(|p| p.name == s.name))
     }
 
     /// A name based on `base` that no profile has yet ("studio", "studio (2)", …).
@@ -232,6 +251,69 @@ impl ProfilesFile {
             .find(|n| self.get(n).is_none())
             .unwrap_or_default()
     }
+}
+
+/// Where a studio puts profiles for everyone: `$CUEDESK_SITE_PROFILES` when set (one file),
+/// else `/etc/cuedesk/profiles.toml` (Unix) or `%ProgramData%\CueDesk\profiles.toml`
+/// (Windows), then `profiles.toml` beside the executable.
+pub fn site_profile_paths() -> Vec<PathBuf> {
+    if let Some(p) = std::env::var_os("CUEDESK_SITE_PROFILES").filter(|p| !p.is_empty()) {
+        return vec![PathBuf::from(p)];
+    }
+    let mut paths = Vec::new();
+    if cfg!(windows) {
+        if let Some(data) = std::env::var_os("ProgramData") {
+            paths.push(PathBuf::from(data).join("CueDesk").join("profiles.toml"));
+        }
+    } else {
+        paths.push(PathBuf::from("/etc/cuedesk/profiles.toml"));
+    }
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
+        paths.push(dir.join("profiles.toml"));
+    }
+    paths
+}
+
+/// Reads the studio's profiles from `paths` (missing files are skipped; a name already read
+/// keeps its first definition). Never fails: what cannot be read comes back as warnings. The
+/// files are never written; secrets are never in them (a profile has no secret field: each
+/// user's secret goes to their own keyring under the profile's name).
+pub fn load_site_profiles(paths: &[PathBuf]) -> (Vec<Profile>, Vec<String>) {
+    let mut profiles: Vec<Profile> = Vec::new();
+    let mut warnings = Vec::new();
+    for path in paths {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => {
+                warnings.push(format!(
+                    "Cannot read the site profiles in {}: {e}",
+                    path.display()
+                ));
+                continue;
+            }
+        };
+        match toml::from_str::<ProfilesFile>(&text) {
+            Ok(file) => {
+                for mut p in file.profiles {
+                    if p.name.trim().is_empty() || profiles.iter().any(|q| q.name == p.name) {
+                        continue;
+                    }
+                    p.site = true;
+                    profiles.push(p);
+                }
+            }
+            Err(e) => warnings.push(format!(
+                "The site profiles in {} could not be read ({}); ask whoever manages CueDesk here",
+                path.display(),
+                e.message()
+            )),
+        }
+    }
+    (profiles, warnings)
 }
 
 /// What loading found.
@@ -364,6 +446,56 @@ impl ProfileStore {
 mod tests {
     use super::*;
 
+    #[test]
+    fn site_profiles_are_read_marked_and_never_hide_the_users() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = dir.path().join("etc.toml");
+        let second = dir.path().join("beside-exe.toml");
+        std::fs::write(
+            &first,
+            "[[profiles]]\nname = \"Farm\"\ngateway_url = \"https://gw.studio:8448\"\nread_only = true\n",
+        )
+        .unwrap();
+        std::fs::write(
+            &second,
+            "[[profiles]]\nname = \"Farm\"\ngateway_url = \"http://other\"\n[[profiles]]\nname = \"Lab\"\ngateway_url = \"http://lab:8448\"\n",
+        )
+        .unwrap();
+        let broken = dir.path().join("broken.toml");
+        std::fs::write(&broken, "[[profiles]\n").unwrap();
+        let missing = dir.path().join("missing.toml");
+        let (site, warnings) = load_site_profiles(&[first, second, missing, broken.clone()]);
+        let names: Vec<&str> = site.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Farm", "Lab"], "the first file's Farm wins");
+        assert!(site.iter().all(|p| p.site));
+        assert_eq!(site[0].gateway_url, "https://gw.studio:8448");
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(warnings[0].contains(&broken.display().to_string()));
+        let mut file = ProfilesFile {
+            profiles: vec![Profile {
+                name: "Lab".into(),
+                gateway_url: "http://mine".into(),
+                ..Profile::default()
+            }],
+            site_profiles: site,
+            ..ProfilesFile::default()
+        };
+        assert_eq!(file.get("Lab").unwrap().gateway_url, "http://mine");
+        assert!(file.get("Farm").unwrap().site);
+        let shown: Vec<&str> = file
+            .visible_site_profiles()
+            .map(|p| p.name.as_str())
+            .collect();
+        assert_eq!(shown, ["Farm"]);
+        // Saving the user's file never writes the studio's profiles.
+        file.last_profile = Some("Farm".into());
+        let text = toml::to_string(&file).unwrap();
+        assert!(
+            !text.contains("gw.studio") && !text.contains("site"),
+            "{text}"
+        );
+    }
+
     fn sample() -> ProfilesFile {
         ProfilesFile {
             schema_version: SCHEMA_VERSION,
@@ -379,6 +511,7 @@ mod tests {
                 }],
                 ..Profile::default()
             }],
+            site_profiles: Vec::new(),
         }
     }
 

@@ -416,3 +416,24 @@ async fn timed_refreshes_cost_one_get_jobs_each() {
         "only GetJobs on a timed refresh: {paths:?}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn about_names_the_version_commit_and_build_date() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let mut h = harness(Connection {
+        profile: profile(&t, "Studio"),
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+    });
+    h.step();
+    h.get_by_label("About").click();
+    step_until(&mut h, "the About dialog", |h| {
+        h.query_by_label_contains("Version ").is_some()
+    });
+    h.get_by_label_contains(&format!("Version {} (commit ", env!("CARGO_PKG_VERSION")));
+    h.get_by_label_contains(", built 20");
+    h.get_by_label("Close").click();
+    step_until(&mut h, "the dialog closed", |h| {
+        h.query_by_label_contains("Version ").is_none()
+    });
+}

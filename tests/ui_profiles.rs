@@ -55,10 +55,27 @@ impl Setup {
         &self,
         env: Option<(Profile, SecretString)>,
     ) -> Harness<'static, CueDeskApp> {
+        self.harness_with(env, Vec::new())
+    }
+
+    /// With the studio's profiles from `site` files, as `cuedesk` reads them at start.
+    fn harness_with_site(&self, site: &[std::path::PathBuf]) -> Harness<'static, CueDeskApp> {
+        let (profiles, warnings) = cuedesk::profiles::load_site_profiles(site);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        self.harness_with(None, profiles)
+    }
+
+    fn harness_with(
+        &self,
+        env: Option<(Profile, SecretString)>,
+        site: Vec<Profile>,
+    ) -> Harness<'static, CueDeskApp> {
         let rt = tokio::runtime::Handle::current();
         let store = self.store();
+        let mut loaded = store.load();
+        loaded.file.site_profiles = site;
         let setup = ProfileSetup {
-            loaded: store.load(),
+            loaded,
             store: Some(store),
             creds: self.creds.clone(),
             open: None,
@@ -412,4 +429,59 @@ async fn the_hosts_view_and_its_filter_are_remembered_across_restarts() {
         h.query_by_role_and_label(Role::Button, "Load ^").is_some(),
         "sorted as before"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_profile_is_listed_read_only_and_only_the_secret_is_saved() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    // What an admin ships in /etc/cuedesk/profiles.toml: no secret in it.
+    let site = s.dir.path().join("site-profiles.toml");
+    std::fs::write(
+        &site,
+        format!(
+            "[[profiles]]\nname = \"Farm\"\ngateway_url = \"{}\"\nusername = \"jdoe\"\ndefault_show = \"demo_show\"\n",
+            t.url
+        ),
+    )
+    .unwrap();
+    let mut h = s.harness_with_site(std::slice::from_ref(&site));
+    step_until(&mut h, "the panel", |h| {
+        h.query_by_label("Farm (site)").is_some()
+    });
+    h.get_by_label("Farm (site)").click();
+    step_until(&mut h, "the site profile", |h| {
+        h.query_by_label("Site profile").is_some()
+    });
+    // Read-only: shown as text, no Delete; only the secret is typed.
+    h.get_by_label(&t.url);
+    assert!(h.query_by_label("Delete").is_none());
+    assert!(
+        h.query_by_role_and_label(Role::TextInput, "Gateway URL")
+            .is_none()
+    );
+    fill(&mut h, "Secret", &t.secret);
+    // The grid settles a frame after the "Enter your secret" line goes.
+    step_until(&mut h, "the secret accepted", |h| {
+        h.query_by_label("Enter your secret").is_none()
+    });
+    h.step();
+    h.get_by_label("Connect").click();
+    step_until(&mut h, "the jobs of the site profile", |h| {
+        h.query_by_label("Profile")
+            .is_some_and(|n| n.value().as_deref() == Some("Farm"))
+            && h.query_by_label_contains(" jobs, ").is_some()
+    });
+    // The secret went to the keyring under the profile's name; the user's file names the
+    // profile last used and holds no copy of it; the studio's file is as it was.
+    assert_eq!(
+        s.creds.get("Farm").unwrap().unwrap().expose_secret(),
+        t.secret
+    );
+    step_until(&mut h, "the saved last profile", |_| {
+        s.store().load().file.last_profile.as_deref() == Some("Farm")
+    });
+    assert!(s.store().load().file.profiles.is_empty());
+    assert!(!std::fs::read_to_string(&site).unwrap().contains("secret"));
 }

@@ -198,7 +198,23 @@ impl ConnectPanel {
                     }
                 });
             }
-            if profiles.profiles.is_empty() && env_profile.is_none() {
+            for p in profiles.visible_site_profiles() {
+                let selected = self.editing.as_deref() == Some(p.name.as_str());
+                if ui
+                    .selectable_label(selected, format!("{} (site)", p.name))
+                    .on_hover_text(format!(
+                        "{}: set up by your studio for everyone, read-only",
+                        p.gateway_url
+                    ))
+                    .clicked()
+                {
+                    command = Some(PanelCommand::Connect(p.name.clone()));
+                }
+            }
+            if profiles.profiles.is_empty()
+                && profiles.site_profiles.is_empty()
+                && env_profile.is_none()
+            {
                 ui.weak("No saved profiles yet");
             }
             if ui.button("New profile").clicked() {
@@ -219,6 +235,9 @@ impl ConnectPanel {
         rt: &tokio::runtime::Handle,
         stored_secret: Option<&SecretString>,
     ) -> Option<PanelCommand> {
+        if self.form.site {
+            return self.site_form_ui(ui);
+        }
         let mut command = None;
         let problems = self.problems(profiles);
         let problem = |field: &str| {
@@ -393,6 +412,69 @@ impl ConnectPanel {
             }
             None => {}
         }
+        command
+    }
+
+    /// A studio's profile: what it says, read-only; only the user's own secret or token is
+    /// entered (it goes to their keyring). "Duplicate" makes an editable copy.
+    fn site_form_ui(&mut self, ui: &mut egui::Ui) -> Option<PanelCommand> {
+        let mut command = None;
+        ui.heading("Site profile");
+        ui.weak("Set up by your studio for everyone: read-only. Duplicate it to change it.");
+        let p = &self.form;
+        egui::Grid::new("site_profile")
+            .num_columns(2)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                let auth = match p.auth {
+                    AuthMode::Secret => "JWT secret",
+                    AuthMode::Token => "Token",
+                };
+                let mappings = crate::logs::format_mappings(&p.path_mappings);
+                for (k, v) in [
+                    ("Name", p.name.clone()),
+                    ("Gateway URL", p.gateway_url.clone()),
+                    ("User", p.username.clone()),
+                    ("Sign in with", auth.to_owned()),
+                    ("Refresh every", format!("{} s", p.refresh_interval_secs)),
+                    (
+                        "Read-only",
+                        if p.read_only { "yes" } else { "no" }.to_owned(),
+                    ),
+                    ("Log path mappings", mappings),
+                ] {
+                    ui.label(k);
+                    ui.label(v);
+                    ui.end_row();
+                }
+                let secret_label = match self.form.auth {
+                    AuthMode::Secret => "Secret",
+                    AuthMode::Token => "Token",
+                };
+                let hint = (self.has_stored_secret && self.secret.is_empty())
+                    .then_some("Stored; type to replace");
+                let missing = (!self.has_stored_secret && self.secret.is_empty())
+                    .then(|| format!("Enter your {}", secret_label.to_lowercase()));
+                text_row(ui, secret_label, &mut self.secret, true, missing, hint);
+            });
+        ui.horizontal(|ui| {
+            let ready = self.has_stored_secret || !self.secret.is_empty();
+            if ui
+                .add_enabled(!self.secret.is_empty(), egui::Button::new("Save secret"))
+                .clicked()
+            {
+                command = Some(self.save_command(false));
+            }
+            if ui
+                .add_enabled(ready, egui::Button::new("Connect"))
+                .clicked()
+            {
+                command = Some(self.save_command(true));
+            }
+            if ui.button("Duplicate").clicked() {
+                command = Some(PanelCommand::Duplicate(self.form.name.clone()));
+            }
+        });
         command
     }
 
