@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the Linux packages and proves them on this machine (CI runs it as root):
-# - the .deb installs with dpkg (its dependencies from apt), /usr/bin/cuedesk --version names
-#   the commit, and the desktop file and AppStream metainfo validate;
+# - the .deb installs with dpkg -i (missing dependencies from apt), /usr/bin/cuedesk --version
+#   names the commit built, and the desktop file and AppStream metainfo validate;
 # - the .tar.gz installs into a temporary HOME with its install.sh, and that binary opens the
 #   demo farm in a window under Xvfb (software GL) and draws its first frame.
 set -euo pipefail
@@ -16,7 +16,12 @@ ls -l "$work/dist"
 echo "== .deb"
 deb=$(ls "$work"/dist/*.deb)
 dpkg-deb --info "$deb" | sed -n '/Package:/,/Description:/p'
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb"
+# dpkg -i installs this very file, even over the same version; apt then brings its
+# dependencies if some are missing.
+if ! dpkg -i "$deb"; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -f -y -qq --no-install-recommends
+fi
+dpkg -s cuedesk | grep -q "^Status: install ok installed"
 /usr/bin/cuedesk --version
 /usr/bin/cuedesk --version | grep -q "commit $(git rev-parse --short=12 HEAD 2>/dev/null || echo unknown)"
 desktop-file-validate /usr/share/applications/cuedesk.desktop
