@@ -581,3 +581,53 @@ async fn lock_unlock_reboot_and_host_comments() {
     );
     assert!(c.get_host(&host.id).await.unwrap().has_comment);
 }
+
+#[tokio::test]
+async fn a_read_only_client_reads_but_never_sends_a_change() {
+    let t = Target::new().await;
+    let mut config = cuedesk::api::ClientConfig::new(
+        t.url.clone(),
+        cuedesk::api::Credentials::secret("cuedesk-test", t.secret.clone()),
+    );
+    config.read_only = true;
+    let c = cuedesk::api::ApiClient::new(config).unwrap();
+    let found = discover(&c).await;
+    let before = c.requests_sent();
+    let refused = [
+        c.pause_job(&found.job.id).await,
+        c.kill_job(
+            &found.job.id,
+            &KillReason {
+                username: "jdoe".into(),
+                reason: "test".into(),
+            },
+        )
+        .await,
+        c.retry_job_frames(&found.job.id, &dead()).await,
+        c.lock_host(&found.host.id).await,
+        c.add_host_comment(&found.host.id, "jdoe", "s", "m").await,
+    ];
+    for r in refused {
+        match r {
+            Err(e @ ApiError::ReadOnly { .. }) => {
+                assert!(
+                    e.user_message()
+                        .starts_with("Not sent: this profile is read-only")
+                );
+            }
+            other => panic!("expected ReadOnly, got {other:?}"),
+        }
+    }
+    assert_eq!(c.requests_sent(), before, "nothing left the client");
+    if let Some(sim) = t.sim() {
+        let changes: Vec<String> = sim
+            .requests()
+            .into_iter()
+            .map(|r| r.path)
+            .filter(|p| !cuedesk::api::client::is_read_call(p))
+            .collect();
+        assert!(changes.is_empty(), "{changes:?}");
+    }
+    // Reading still works.
+    c.get_host_procs(&found.host.id).await.unwrap();
+}

@@ -55,6 +55,9 @@ pub struct ClientConfig {
     pub request_timeout: Duration,
     /// Responses larger than this are refused with [`ApiError::TooLarge`].
     pub max_response_bytes: u64,
+    /// Only reading calls (`Get…`, `Find…`) are sent; any other is refused here with
+    /// [`ApiError::ReadOnly`], whatever the UI does.
+    pub read_only: bool,
 }
 
 impl ClientConfig {
@@ -66,6 +69,7 @@ impl ClientConfig {
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
             max_response_bytes: 256 * 1024 * 1024,
+            read_only: false,
         }
     }
 }
@@ -92,9 +96,17 @@ struct Inner {
     auth: TokenSource,
     request_timeout: Duration,
     max_response_bytes: u64,
+    read_only: bool,
     requests_sent: AtomicU64,
     /// The last `serverTime` seen from GetUpdatedFrames, and when it arrived.
     server_clock: Mutex<Option<(i64, Instant)>>,
+}
+
+/// True for a call that only reads (`…/GetJobs`, `…/FindHost`): the only ones a read-only
+/// client sends. Everything else, known or not, may change the farm.
+pub fn is_read_call(endpoint: &str) -> bool {
+    let method = endpoint.rsplit('/').next().unwrap_or("");
+    method.starts_with("Get") || method.starts_with("Find")
 }
 
 /// Validates and normalises a gateway base URL (http or https, a host, no query).
@@ -137,6 +149,7 @@ impl ApiClient {
                 auth: TokenSource::new(config.credentials),
                 request_timeout: config.request_timeout,
                 max_response_bytes: config.max_response_bytes,
+                read_only: config.read_only,
                 requests_sent: AtomicU64::new(0),
                 server_clock: Mutex::new(None),
             }),
@@ -169,6 +182,11 @@ impl ApiClient {
         Req: Serialize + ?Sized,
         Resp: DeserializeOwned + Send + 'static,
     {
+        if self.inner.read_only && !is_read_call(endpoint) {
+            return Err(ApiError::ReadOnly {
+                endpoint: endpoint.to_owned(),
+            });
+        }
         let body = serde_json::to_vec(request).map_err(|e| ApiError::Request(e.to_string()))?;
         let mut reminted = false;
         loop {
@@ -1039,6 +1057,27 @@ fn has_io_kind(e: &(dyn std::error::Error + 'static), kind: std::io::ErrorKind) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_get_and_find_calls_count_as_reading() {
+        for read in [
+            "/job.JobInterface/GetJobs",
+            "/job.JobInterface/GetUpdatedFrames",
+            "/host.HostInterface/FindHost",
+            "/host.HostInterface/GetProcs",
+        ] {
+            assert!(is_read_call(read), "{read}");
+        }
+        for change in [
+            "/job.JobInterface/Pause",
+            "/job.JobInterface/KillFrames",
+            "/host.HostInterface/Lock",
+            "/host.HostInterface/AddComment",
+            "/job.JobInterface/SomethingNew",
+        ] {
+            assert!(!is_read_call(change), "{change}");
+        }
+    }
 
     #[test]
     fn base_urls_are_validated_and_normalised() {

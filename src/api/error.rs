@@ -182,6 +182,13 @@ pub enum ApiError {
     /// The request could not be sent (a local problem building it).
     #[error("request failed: {0}")]
     Request(String),
+
+    /// A call that changes the farm, refused by a read-only client before anything was sent.
+    #[error("{endpoint}: not sent, the profile is read-only")]
+    ReadOnly {
+        /// The call's path.
+        endpoint: String,
+    },
 }
 
 impl ApiError {
@@ -257,6 +264,10 @@ impl ApiError {
             Self::Token(reason) => format!("Cannot make a token: {reason}"),
             Self::DeltaTooOld { .. } => "Frame updates are stale; reloading all frames".into(),
             Self::Request(reason) => format!("The request could not be sent: {reason}"),
+            Self::ReadOnly { endpoint } => format!(
+                "Not sent: this profile is read-only ({}). Untick Read-only in the profile to act on the farm",
+                endpoint.rsplit('/').next().unwrap_or(endpoint)
+            ),
         }
     }
 
