@@ -28,50 +28,39 @@ fn hosts_view(n: usize) -> HostsView {
     v
 }
 
+/// Times one frame of `draw` on `view`, after a warm-up frame (fonts, row order, widths).
+fn frame<V>(
+    g: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    label: &str,
+    mut view: V,
+    draw: fn(&mut egui::Ui, &mut V),
+) {
+    let ctx = egui::Context::default();
+    bench::headless_frame(&ctx, |ui| draw(ui, &mut view));
+    g.bench_function(label, |b| {
+        b.iter(|| bench::headless_frame(&ctx, |ui| draw(ui, &mut view)));
+    });
+}
+
 fn table(c: &mut Criterion) {
     let mut g = c.benchmark_group("ui_frame");
     g.sample_size(30);
-    for (rows, label) in [(10_000, "jobs_10k"), (1_000, "jobs_1k")] {
-        let ctx = egui::Context::default();
-        let mut v = jobs_view(rows);
-        // Warm up: fonts, the row order, column widths.
-        bench::headless_frame(&ctx, |ui| {
-            v.table_ui(ui, false);
-        });
-        g.bench_function(label, |b| {
-            b.iter(|| {
-                bench::headless_frame(&ctx, |ui| {
-                    v.table_ui(ui, false);
-                })
-            });
-        });
-    }
-    for (rows, label) in [(100_000, "frames_100k"), (1_000, "frames_1k")] {
-        let ctx = egui::Context::default();
-        let mut v = frames_view(rows);
-        bench::headless_frame(&ctx, |ui| {
-            v.table_ui(ui, false);
-        });
-        g.bench_function(label, |b| {
-            b.iter(|| {
-                bench::headless_frame(&ctx, |ui| {
-                    v.table_ui(ui, false);
-                })
-            });
-        });
-    }
-    for (rows, label) in [(5_000, "hosts_5k"), (1_000, "hosts_1k")] {
-        let ctx = egui::Context::default();
-        let mut v = hosts_view(rows);
-        let frame = |ui: &mut egui::Ui, v: &mut HostsView| {
-            v.summary_ui(ui);
-            v.table_ui(ui, false);
-        };
-        bench::headless_frame(&ctx, |ui| frame(ui, &mut v));
-        g.bench_function(label, |b| {
-            b.iter(|| bench::headless_frame(&ctx, |ui| frame(ui, &mut v)));
-        });
-    }
+    let jobs = |ui: &mut egui::Ui, v: &mut JobsView| {
+        v.table_ui(ui, false);
+    };
+    let frames = |ui: &mut egui::Ui, v: &mut FramesView| {
+        v.table_ui(ui, false);
+    };
+    let hosts = |ui: &mut egui::Ui, v: &mut HostsView| {
+        v.summary_ui(ui);
+        v.table_ui(ui, false);
+    };
+    frame(&mut g, "jobs_10k", jobs_view(10_000), jobs);
+    frame(&mut g, "jobs_1k", jobs_view(1_000), jobs);
+    frame(&mut g, "frames_100k", frames_view(100_000), frames);
+    frame(&mut g, "frames_1k", frames_view(1_000), frames);
+    frame(&mut g, "hosts_5k", hosts_view(5_000), hosts);
+    frame(&mut g, "hosts_1k", hosts_view(1_000), hosts);
     g.finish();
 }
 

@@ -237,15 +237,16 @@ pub struct ActionDialog {
     value: String,
 }
 
-/// What the user did with a dialog this frame.
+/// What the user did with an action dialog this frame (a job dialog by default; the host
+/// dialog gives `DialogOutcome<HostRequest, Host>`).
 #[derive(Debug, Clone, PartialEq)]
-pub enum DialogOutcome {
+pub enum DialogOutcome<R = ActionRequest, T = Job> {
     /// Still open.
     Open,
     /// Closed without acting.
     Cancelled,
-    /// Confirmed, for exactly the jobs the dialog named.
-    Confirmed(ActionRequest, Vec<Job>),
+    /// Confirmed, for exactly the targets the dialog named.
+    Confirmed(R, Vec<T>),
 }
 
 impl ActionDialog {

@@ -27,6 +27,23 @@ impl CommentTarget {
     }
 }
 
+/// The "Subject" and "Comment" fields of a new comment (the pane's form and the host
+/// "Comment…" dialog).
+pub fn fields_ui(ui: &mut egui::Ui, subject: &mut String, message: &mut String) {
+    ui.horizontal(|ui| {
+        let label = ui.label("Subject");
+        ui.add(egui::TextEdit::singleline(subject).desired_width(260.0))
+            .labelled_by(label.id);
+    });
+    let label = ui.label("Comment");
+    ui.add(
+        egui::TextEdit::multiline(message)
+            .desired_rows(3)
+            .desired_width(f32::INFINITY),
+    )
+    .labelled_by(label.id);
+}
+
 /// The comments of one job or host.
 pub struct CommentsPane {
     target: CommentTarget,
@@ -102,18 +119,7 @@ impl CommentsPane {
         client: &ApiClient,
         profile: &Profile,
     ) {
-        ui.horizontal(|ui| {
-            let label = ui.label("Subject");
-            ui.add(egui::TextEdit::singleline(&mut self.subject).desired_width(220.0))
-                .labelled_by(label.id);
-        });
-        let label = ui.label("Comment");
-        ui.add(
-            egui::TextEdit::multiline(&mut self.message)
-                .desired_rows(3)
-                .desired_width(f32::INFINITY),
-        )
-        .labelled_by(label.id);
+        fields_ui(ui, &mut self.subject, &mut self.message);
         ui.horizontal(|ui| {
             let ready = !self.subject.trim().is_empty() || !self.message.trim().is_empty();
             let sending = self.send.is_some();

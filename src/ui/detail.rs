@@ -572,20 +572,7 @@ impl JobDetail {
             ui.colored_label(theme::error(ui), e.user_message());
         }
         ui.separator();
-        if self.log.is_some() {
-            let width = ui.available_width();
-            egui::Panel::right(("log_panel", &self.job.id))
-                .resizable(true)
-                .default_size(width * 0.5)
-                .min_size(240.0)
-                .show(ui, |ui| {
-                    if let Some(log) = self.log.as_mut()
-                        && !log.ui(ui, rt, &profile.log_editor)
-                    {
-                        self.log = None;
-                    }
-                });
-        }
+        crate::ui::logview::side_panel(ui, ("log_panel", &self.job.id), &mut self.log, rt, profile);
         match self.tab {
             DetailTab::Layers => self.layers_ui(ui, rt, client, profile),
             DetailTab::Frames => self.frames_ui(ui, rt, client, profile),

@@ -5,9 +5,6 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use egui::Sense;
-use egui_extras::{Column, TableBuilder};
-
 use crate::api::auth::now_epoch;
 use crate::api::framespec::FrameSet;
 use crate::api::types::{Frame, FrameState};
@@ -417,17 +414,9 @@ impl FramesView {
         let mut command = None;
         let mut clicked_header = None;
         let mut clicks = table::RowClicks::default();
-        let mut table = TableBuilder::new(ui)
-            .id_salt(("frames", &self.table_salt))
-            .striped(true)
-            .resizable(true)
-            // Fill the detail panel, however few the rows (the panel keeps its size).
-            .auto_shrink([false, false])
-            .sense(Sense::click())
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-        for c in ALL {
-            table = table.column(Column::initial(c.initial_width()).at_least(30.0).clip(true));
-        }
+        // Fill the detail panel, however few the rows (the panel keeps its size).
+        let table =
+            table::builder(ui, ("frames", &self.table_salt), &ALL).auto_shrink([false, false]);
         let frames = self.sync.table().frames();
         let order = &self.order;
         let selected = &self.selected;

@@ -158,15 +158,7 @@ pub struct HostDialog {
 }
 
 /// What the user did with a host dialog this frame.
-#[derive(Debug, Clone, PartialEq)]
-pub enum HostDialogOutcome {
-    /// Still open.
-    Open,
-    /// Closed without acting.
-    Cancelled,
-    /// Confirmed, for exactly the hosts the dialog named.
-    Confirmed(HostRequest, Vec<Host>),
-}
+pub type HostDialogOutcome = crate::ui::actions::DialogOutcome<HostRequest, Host>;
 
 impl HostDialog {
     /// The dialog for `action` on `hosts`, or the request itself when nothing needs asking.
@@ -237,18 +229,7 @@ impl HostDialog {
                     );
                 }
                 HostAction::Comment => {
-                    ui.horizontal(|ui| {
-                        let label = ui.label("Subject");
-                        ui.add(egui::TextEdit::singleline(&mut self.subject).desired_width(300.0))
-                            .labelled_by(label.id);
-                    });
-                    let label = ui.label("Comment");
-                    ui.add(
-                        egui::TextEdit::multiline(&mut self.message)
-                            .desired_rows(3)
-                            .desired_width(f32::INFINITY),
-                    )
-                    .labelled_by(label.id);
+                    crate::ui::comments::fields_ui(ui, &mut self.subject, &mut self.message);
                 }
                 HostAction::Lock | HostAction::Unlock => {}
             }

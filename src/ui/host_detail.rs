@@ -4,9 +4,6 @@
 
 use std::time::{Duration, Instant};
 
-use egui::Sense;
-use egui_extras::{Column, TableBuilder};
-
 use crate::api::ApiClient;
 use crate::api::auth::now_epoch;
 use crate::api::types::{Host, Proc};
@@ -302,20 +299,13 @@ impl HostDetail {
             ui.colored_label(theme::error(ui), e.user_message());
         }
         ui.separator();
-        if self.log.is_some() {
-            let width = ui.available_width();
-            egui::Panel::right(("host_log_panel", &self.host.id))
-                .resizable(true)
-                .default_size(width * 0.5)
-                .min_size(240.0)
-                .show(ui, |ui| {
-                    if let Some(log) = self.log.as_mut()
-                        && !log.ui(ui, rt, &profile.log_editor)
-                    {
-                        self.log = None;
-                    }
-                });
-        }
+        crate::ui::logview::side_panel(
+            ui,
+            ("host_log_panel", &self.host.id),
+            &mut self.log,
+            rt,
+            profile,
+        );
         match self.tab {
             HostTab::Procs => {
                 if let Some(c) = self.procs_ui(ui, rt, profile) {
@@ -372,17 +362,7 @@ impl HostDetail {
         egui::ScrollArea::horizontal()
             .id_salt("procs_sideways")
             .show(ui, |ui| {
-                let mut table = TableBuilder::new(ui)
-                    .id_salt(("procs", &self.table_salt))
-                    .striped(true)
-                    .resizable(true)
-                    .sense(Sense::click())
-                    .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-                for c in ProcColumn::ALL {
-                    table =
-                        table.column(Column::initial(c.initial_width()).at_least(30.0).clip(true));
-                }
-                table
+                table::builder(ui, ("procs", &self.table_salt), &ProcColumn::ALL)
                     .header(row_height, |mut header| {
                         clicked_header = table::header(&mut header, &ProcColumn::ALL, self.sort);
                     })

@@ -7,7 +7,6 @@ use std::cmp::Ordering;
 use std::collections::{BTreeMap, BTreeSet};
 
 use egui::Sense;
-use egui_extras::{Column, TableBuilder};
 
 use crate::api::auth::now_epoch;
 use crate::api::types::{HardwareState, Host, LockState};
@@ -690,16 +689,8 @@ impl HostsView {
         let mut clicked_header = None;
         let mut clicks = table::RowClicks::default();
         let mut menu_action = None;
-        let mut table = TableBuilder::new(ui)
-            .id_salt(("hosts", &self.table_salt))
-            .striped(true)
-            .resizable(true)
-            .sense(Sense::click())
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
         let columns = self.visible_columns();
-        for c in &columns {
-            table = table.column(Column::initial(c.initial_width()).at_least(30.0).clip(true));
-        }
+        let table = table::builder(ui, ("hosts", &self.table_salt), &columns);
         let hosts = self.hosts.data().map_or(&[][..], Vec::as_slice);
         let order = &self.order;
         let selected = &self.selected;

@@ -5,9 +5,6 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use egui::Sense;
-use egui_extras::{Column, TableBuilder};
-
 use crate::api::auth::now_epoch;
 use crate::api::types::{FrameState, Job, JobState};
 use crate::remote::Remote;
@@ -501,16 +498,8 @@ impl JobsView {
         let mut clicks = table::RowClicks::default();
         let mut menu_action = None;
         let mut opened = None;
-        let mut table = TableBuilder::new(ui)
-            .id_salt(("jobs", &self.table_salt))
-            .striped(true)
-            .resizable(true)
-            .sense(Sense::click())
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
         let columns = self.visible_columns();
-        for c in &columns {
-            table = table.column(Column::initial(c.initial_width()).at_least(30.0).clip(true));
-        }
+        let mut table = table::builder(ui, ("jobs", &self.table_salt), &columns);
         let jobs = self.jobs.data().map_or(&[][..], Vec::as_slice);
         // A job asked for (Go to job) is scrolled to once it is listed.
         if let Some(id) = &self.scroll_to

@@ -3,9 +3,6 @@
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
 
-use egui::Sense;
-use egui_extras::{Column, TableBuilder};
-
 use crate::api::types::{FrameState, Layer};
 use crate::remote::Remote;
 use crate::ui::detail::LayerOp;
@@ -257,17 +254,9 @@ impl LayersView {
         let mut clicked_header = None;
         let mut clicks = table::RowClicks::default();
         let mut op = None;
-        let mut table = TableBuilder::new(ui)
-            .id_salt(("layers", &self.table_salt))
-            .striped(true)
-            .resizable(true)
-            // Fill the detail panel, however few the rows (the panel keeps its size).
-            .auto_shrink([false, false])
-            .sense(Sense::click())
-            .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
-        for c in ALL {
-            table = table.column(Column::initial(c.initial_width()).at_least(30.0).clip(true));
-        }
+        // Fill the detail panel, however few the rows (the panel keeps its size).
+        let table =
+            table::builder(ui, ("layers", &self.table_salt), &ALL).auto_shrink([false, false]);
         let layers = self.layers.data().map_or(&[][..], Vec::as_slice);
         let order = &self.order;
         let selected = &self.selected;

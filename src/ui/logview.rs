@@ -494,3 +494,29 @@ impl LogViewer {
         });
     }
 }
+
+/// The open log, if any, in a resizable panel on the right of `ui` (half its width at first);
+/// closing the viewer empties `log`.
+pub fn side_panel(
+    ui: &mut egui::Ui,
+    id: impl egui::AsIdSalt,
+    log: &mut Option<LogViewer>,
+    rt: &tokio::runtime::Handle,
+    profile: &crate::profiles::Profile,
+) {
+    if log.is_none() {
+        return;
+    }
+    let width = ui.available_width();
+    egui::Panel::right(id)
+        .resizable(true)
+        .default_size(width * 0.5)
+        .min_size(240.0)
+        .show(ui, |ui| {
+            if let Some(viewer) = log.as_mut()
+                && !viewer.ui(ui, rt, &profile.log_editor)
+            {
+                *log = None;
+            }
+        });
+}

@@ -70,6 +70,29 @@ impl<C: TableColumn> Sort<C> {
     }
 }
 
+/// A sortable table as every view draws it: striped, resizable, rows that sense clicks,
+/// cells centred vertically, one clipped, resizable column per entry of `columns`.
+pub fn builder<'a, C: TableColumn>(
+    ui: &'a mut egui::Ui,
+    id_salt: impl egui::AsIdSalt,
+    columns: &[C],
+) -> egui_extras::TableBuilder<'a> {
+    let mut table = egui_extras::TableBuilder::new(ui)
+        .id_salt(id_salt)
+        .striped(true)
+        .resizable(true)
+        .sense(egui::Sense::click())
+        .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    for c in columns {
+        table = table.column(
+            egui_extras::Column::initial(c.initial_width())
+                .at_least(30.0)
+                .clip(true),
+        );
+    }
+    table
+}
+
 /// Draws the header cells; returns the column whose title was clicked.
 pub fn header<C: TableColumn>(
     header: &mut egui_extras::TableRow<'_, '_>,
