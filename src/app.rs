@@ -135,6 +135,7 @@ impl Session {
         config.request_timeout = Duration::from_secs(30);
         // The UI disables every action of a read-only profile; the client refuses them too.
         config.read_only = connection.profile.read_only;
+        config.ca_file.clone_from(&connection.profile.ca_file);
         let client = ApiClient::new(config)?;
         let show = (!connection.profile.default_show.is_empty())
             .then(|| connection.profile.default_show.clone());

@@ -17,6 +17,7 @@ pub mod api;
 pub mod app;
 pub mod bench;
 pub mod frames;
+pub mod fuzzing;
 pub mod logs;
 pub mod profiles;
 pub mod remote;

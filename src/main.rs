@@ -88,9 +88,12 @@ struct SimArgs {
     /// Advance the farm in real time: frames start, finish and die
     #[arg(long)]
     live: bool,
-    /// Random faults, e.g. latency=50-500,error=0.05,unauthorized=0.01,malformed=0.02,truncated=0.02,html=0.01,seed=7
+    /// Random faults, e.g. latency=50-500,error=0.05,unauthorized=0.01,malformed=0.02,truncated=0.02,html=0.01,reset=0.02,huge=0.01,huge_mb=50,seed=7
     #[arg(long)]
     faults: Option<String>,
+    /// Serve HTTPS with a certificate from a CA generated into DIR (ca.pem is the profile's CA file)
+    #[arg(long, value_name = "DIR")]
+    tls_dir: Option<std::path::PathBuf>,
     /// Write the frames' .rqlog files here (default: a temporary directory, for farms up to 200,000 frames)
     #[arg(long, value_name = "DIR", conflicts_with = "no_logs")]
     log_root: Option<std::path::PathBuf>,
@@ -363,6 +366,17 @@ async fn run_sim(args: SimArgs) -> Result<(), String> {
     );
     config.bind = SocketAddr::new(args.bind, args.port);
     config.live = args.live;
+    if let Some(dir) = &args.tls_dir {
+        let pki = cuedesk::sim::TestPki::new().map_err(|e| e.to_string())?;
+        config.tls = Some(
+            pki.write(dir)
+                .map_err(|e| format!("cannot write certificates to {}: {e}", dir.display()))?,
+        );
+        println!(
+            "HTTPS with a generated CA: set the profile's CA file to {}",
+            dir.join("ca.pem").display()
+        );
+    }
     config.tick = Duration::from_secs(1);
     let total_frames = args.jobs * args.frames_per_job + args.big_job_frames;
     config.logs = match (args.log_root, args.no_logs) {

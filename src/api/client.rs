@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::api::auth::{Credentials, TokenSource, now_epoch};
-use crate::api::error::{ApiError, AuthFailure, StatusBody, UnreachableKind, snippet};
+use crate::api::error::{ApiError, AuthFailure, StatusBody, TlsProblem, UnreachableKind, snippet};
 use crate::api::requests::{
     CommentsResponse, FrameResponse, FramesResponse, HostResponse, HostsResponse, JobResponse,
     JobsResponse, LayersResponse, ProcsResponse, ShowResponse, ShowsResponse,
@@ -58,6 +58,9 @@ pub struct ClientConfig {
     /// Only reading calls (`Get…`, `Find…`) are sent; any other is refused here with
     /// [`ApiError::ReadOnly`], whatever the UI does.
     pub read_only: bool,
+    /// Extra CA certificates (a PEM file) trusted besides the system's roots, for studios
+    /// that run their own certificate authority. Read on the first call, off the UI thread.
+    pub ca_file: Option<std::path::PathBuf>,
 }
 
 impl ClientConfig {
@@ -70,6 +73,7 @@ impl ClientConfig {
             request_timeout: Duration::from_secs(30),
             max_response_bytes: 256 * 1024 * 1024,
             read_only: false,
+            ca_file: None,
         }
     }
 }
@@ -91,7 +95,10 @@ pub struct ApiClient {
 
 #[derive(Debug)]
 struct Inner {
-    http: reqwest::Client,
+    /// Built on the first call (the CA file and the system's roots are read then).
+    http: tokio::sync::OnceCell<reqwest::Client>,
+    connect_timeout: Duration,
+    ca_file: Option<std::path::PathBuf>,
     base: String,
     auth: TokenSource,
     request_timeout: Duration,
@@ -133,18 +140,15 @@ pub fn parse_base_url(raw: &str) -> Result<String, ApiError> {
 }
 
 impl ApiClient {
-    /// A client for one gateway. Fails only on an unusable URL or TLS setup; nothing is sent yet.
+    /// A client for one gateway. Fails only on an unusable URL; nothing is read or sent yet
+    /// (cheap enough for the UI thread).
     pub fn new(config: ClientConfig) -> Result<Self, ApiError> {
         let base = parse_base_url(&config.base_url)?;
-        let http = reqwest::Client::builder()
-            .connect_timeout(config.connect_timeout)
-            .timeout(config.request_timeout)
-            .user_agent(concat!("CueDesk/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(|e| ApiError::Request(e.to_string()))?;
         Ok(Self {
             inner: Arc::new(Inner {
-                http,
+                http: tokio::sync::OnceCell::new(),
+                connect_timeout: config.connect_timeout,
+                ca_file: config.ca_file,
                 base,
                 auth: TokenSource::new(config.credentials),
                 request_timeout: config.request_timeout,
@@ -191,26 +195,56 @@ impl ApiClient {
         let mut reminted = false;
         loop {
             let (status, content_type, bytes) = self.send(endpoint, &body).await?;
-            if status == 401 {
-                let text = String::from_utf8_lossy(&bytes).into_owned();
-                let reason = AuthFailure::from_body(&text);
-                if reason == AuthFailure::Expired && self.inner.auth.can_remint() && !reminted {
-                    tracing::info!(endpoint, "token expired: minting a new one and retrying");
-                    self.inner.auth.invalidate();
-                    reminted = true;
-                    continue;
-                }
-                return Err(ApiError::Unauthorized {
-                    endpoint: endpoint.to_owned(),
-                    reason,
-                    body: snippet(text.trim_end().as_bytes(), 300),
-                });
+            if (200..300).contains(&status) {
+                return decode_body(endpoint, status, content_type, bytes).await;
             }
-            if !(200..300).contains(&status) {
-                return Err(error_from_status(endpoint, status, &content_type, &bytes));
+            let error = error_from_status(endpoint, status, &content_type, &bytes);
+            if let ApiError::Unauthorized {
+                reason: AuthFailure::Expired,
+                ..
+            } = error
+                && self.inner.auth.can_remint()
+                && !reminted
+            {
+                tracing::info!(endpoint, "token expired: minting a new one and retrying");
+                self.inner.auth.invalidate();
+                reminted = true;
+                continue;
             }
-            return decode_body(endpoint, status, content_type, bytes).await;
+            return Err(error);
         }
+    }
+
+    /// The HTTP client, built on first use: the system's roots plus the profile's CA file.
+    async fn http(&self) -> Result<&reqwest::Client, ApiError> {
+        let inner = &self.inner;
+        inner
+            .http
+            .get_or_try_init(|| async {
+                let mut builder = reqwest::Client::builder()
+                    .connect_timeout(inner.connect_timeout)
+                    .timeout(inner.request_timeout)
+                    .user_agent(concat!("CueDesk/", env!("CARGO_PKG_VERSION")));
+                if let Some(path) = &inner.ca_file {
+                    let ca_error = |detail: String| ApiError::CaFile {
+                        path: path.display().to_string(),
+                        detail,
+                    };
+                    let pem = tokio::fs::read(path)
+                        .await
+                        .map_err(|e| ca_error(e.to_string()))?;
+                    let certs = reqwest::Certificate::from_pem_bundle(&pem)
+                        .map_err(|e| ca_error(error_chain(&e)))?;
+                    if certs.is_empty() {
+                        return Err(ca_error("it holds no PEM certificate".into()));
+                    }
+                    builder = builder.tls_certs_merge(certs);
+                }
+                builder
+                    .build()
+                    .map_err(|e| ApiError::Request(error_chain(&e)))
+            })
+            .await
     }
 
     /// One HTTP exchange: returns status, content type and the whole body (capped).
@@ -221,8 +255,9 @@ impl ApiClient {
     ) -> Result<(u16, String, Vec<u8>), ApiError> {
         let inner = &self.inner;
         let url = format!("{}{endpoint}", inner.base);
-        let mut req = inner
-            .http
+        let mut req = self
+            .http()
+            .await?
             .post(&url)
             .header(CONTENT_TYPE, "application/json")
             .header("Grpc-Timeout", grpc_timeout(inner.request_timeout))
@@ -307,8 +342,12 @@ impl ApiClient {
         let url = self.inner.base.clone();
         let chain = error_chain(e);
         let lower = chain.to_ascii_lowercase();
-        let tls =
-            lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake");
+        let tls_problem = tls_problem(e);
+        let tls = tls_problem.is_some()
+            || lower.contains("certificate")
+            || lower.contains("tls")
+            || lower.contains("handshake");
+        let problem = tls_problem.unwrap_or(TlsProblem::Other);
         if e.is_timeout() {
             return ApiError::Timeout {
                 endpoint: endpoint.to_owned(),
@@ -317,7 +356,11 @@ impl ApiClient {
         }
         if e.is_connect() {
             if tls {
-                return ApiError::Tls { url, detail: chain };
+                return ApiError::Tls {
+                    url,
+                    problem,
+                    detail: chain,
+                };
             }
             let kind = if has_io_kind(e, std::io::ErrorKind::ConnectionRefused) {
                 UnreachableKind::Refused
@@ -336,7 +379,11 @@ impl ApiClient {
             };
         }
         if tls {
-            return ApiError::Tls { url, detail: chain };
+            return ApiError::Tls {
+                url,
+                problem,
+                detail: chain,
+            };
         }
         // Connected, then the connection closed before a response (restart, proxy, reset).
         ApiError::ConnectionLost {
@@ -993,7 +1040,30 @@ fn parse_body<T: DeserializeOwned>(
     })
 }
 
+/// What one answer means: the decoded message for a 2xx, else the error a user is shown.
+/// Synchronous and total (never panics, whatever the bytes): the fuzz targets drive it.
+pub fn interpret<T: DeserializeOwned>(
+    endpoint: &str,
+    status: u16,
+    content_type: &str,
+    bytes: &[u8],
+) -> Result<T, ApiError> {
+    if (200..300).contains(&status) {
+        parse_body(endpoint, status, content_type, bytes)
+    } else {
+        Err(error_from_status(endpoint, status, content_type, bytes))
+    }
+}
+
 fn error_from_status(endpoint: &str, status: u16, content_type: &str, bytes: &[u8]) -> ApiError {
+    if status == 401 {
+        let text = String::from_utf8_lossy(bytes);
+        return ApiError::Unauthorized {
+            endpoint: endpoint.to_owned(),
+            reason: AuthFailure::from_body(&text),
+            body: snippet(text.trim_end().as_bytes(), 300),
+        };
+    }
     match serde_json::from_slice::<StatusBody>(bytes) {
         Ok(body) if status == 404 => ApiError::NotFound {
             endpoint: endpoint.to_owned(),
@@ -1039,6 +1109,42 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+/// What rustls said about the server's certificate, found anywhere in the error's chain
+/// (inside an `io::Error` too, where tokio-rustls puts it).
+fn tls_problem(e: &(dyn std::error::Error + 'static)) -> Option<TlsProblem> {
+    use rustls::CertificateError as C;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(s) = source {
+        // io::Errors nest (hyper-util wraps tokio-rustls' own), and their `source()` skips the
+        // error they carry: unwrap them by hand.
+        let mut inner: &(dyn std::error::Error + 'static) = s;
+        while let Some(io) = inner.downcast_ref::<std::io::Error>()
+            && let Some(carried) = io.get_ref()
+        {
+            inner = carried;
+        }
+        if let Some(r) = inner.downcast_ref::<rustls::Error>() {
+            return Some(match r {
+                rustls::Error::InvalidCertificate(c) => match c {
+                    C::Expired | C::ExpiredContext { .. } => TlsProblem::Expired,
+                    C::NotValidYet | C::NotValidYetContext { .. } => TlsProblem::NotValidYet,
+                    C::NotValidForName | C::NotValidForNameContext { .. } => TlsProblem::WrongHost,
+                    // A bad signature: a CA of the same name, but not the one that signed it.
+                    C::UnknownIssuer | C::BadSignature => TlsProblem::UnknownCa,
+                    C::Revoked => TlsProblem::Revoked,
+                    _ => TlsProblem::Other,
+                },
+                rustls::Error::InvalidMessage(_) | rustls::Error::InappropriateMessage { .. } => {
+                    TlsProblem::NotTls
+                }
+                _ => TlsProblem::Other,
+            });
+        }
+        source = s.source();
+    }
+    None
 }
 
 fn has_io_kind(e: &(dyn std::error::Error + 'static), kind: std::io::ErrorKind) -> bool {

@@ -47,6 +47,55 @@ impl AuthFailure {
     }
 }
 
+/// What is wrong with the gateway's certificate (or TLS) when a secure connection fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TlsProblem {
+    /// Past its end date.
+    Expired,
+    /// Before its start date.
+    NotValidYet,
+    /// Issued for another host name than the URL's.
+    WrongHost,
+    /// Signed by an authority this computer does not trust.
+    UnknownCa,
+    /// Revoked by its authority.
+    Revoked,
+    /// The server does not speak TLS at that address.
+    NotTls,
+    /// Anything else (protocol versions, ciphers…).
+    Other,
+}
+
+fn tls_message(url: &str, problem: TlsProblem, detail: &str) -> String {
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| url.to_owned());
+    match problem {
+        TlsProblem::Expired => format!(
+            "The certificate of {host} has expired (or this computer's clock is wrong). Ask whoever runs the gateway to renew it; check the date and time here"
+        ),
+        TlsProblem::NotValidYet => format!(
+            "The certificate of {host} is not valid yet: this computer's clock is probably behind. Check the date and time"
+        ),
+        TlsProblem::WrongHost => format!(
+            "The certificate of the gateway is not issued for {host}. Use the host name it was issued for in the URL (often the full domain name)"
+        ),
+        TlsProblem::UnknownCa => format!(
+            "The certificate of {host} is signed by an authority this computer does not trust. If your studio runs its own certificate authority, set the profile's CA file to its certificate (PEM)"
+        ),
+        TlsProblem::Revoked => format!(
+            "The certificate of {host} has been revoked. Ask whoever runs the gateway for a new one"
+        ),
+        TlsProblem::NotTls => format!(
+            "{host} does not answer TLS at this address: the gateway probably serves plain HTTP. Try http:// instead of https://"
+        ),
+        TlsProblem::Other => format!(
+            "Secure connection to {url} failed: {detail}. Check http vs https and the profile's CA file"
+        ),
+    }
+}
+
 /// Why a connection could not be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum UnreachableKind {
@@ -98,7 +147,18 @@ pub enum ApiError {
     Tls {
         /// The gateway's base URL.
         url: String,
+        /// What was wrong with the certificate, as far as it is known.
+        problem: TlsProblem,
         /// The underlying error text.
+        detail: String,
+    },
+
+    /// The profile's CA file cannot be used.
+    #[error("CA file {path}: {detail}")]
+    CaFile {
+        /// The file configured.
+        path: String,
+        /// Why it is unusable.
         detail: String,
     },
 
@@ -210,8 +270,13 @@ impl ApiError {
             Self::ConnectionLost { .. } => {
                 "The connection to the gateway dropped before the answer arrived. Try again".into()
             }
-            Self::Tls { url, detail } => format!(
-                "Secure connection to {url} failed: {detail}. Check http vs https and the CA file"
+            Self::Tls {
+                url,
+                problem,
+                detail,
+            } => tls_message(url, *problem, detail),
+            Self::CaFile { path, detail } => format!(
+                "The profile's CA file {path} cannot be used: {detail}. Point it at the PEM certificate of your studio's certificate authority, or clear it"
             ),
             Self::Timeout { secs, .. } => {
                 format!("The gateway did not answer within {secs} s. It or Cuebot may be overloaded")
@@ -300,9 +365,11 @@ pub(crate) struct StatusBody {
 
 /// At most `max` characters of `bytes` as text, for error details.
 pub(crate) fn snippet(bytes: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(bytes);
+    // Only the head is decoded: a 50 MB body costs no more than a short one.
+    let head = &bytes[..bytes.len().min(max.saturating_mul(4))];
+    let text = String::from_utf8_lossy(head);
     let mut out: String = text.chars().take(max).collect();
-    if text.chars().count() > max {
+    if head.len() < bytes.len() || text.chars().count() > max {
         out.push('…');
     }
     out

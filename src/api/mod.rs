@@ -12,4 +12,4 @@ pub mod types;
 
 pub use auth::Credentials;
 pub use client::{ApiClient, ClientConfig, FramePager, KillReason};
-pub use error::{ApiError, AuthFailure, UnreachableKind};
+pub use error::{ApiError, AuthFailure, TlsProblem, UnreachableKind};

@@ -35,6 +35,14 @@ pub enum Fault {
         /// HTTP status of the page.
         status: u16,
     },
+    /// Reset the connection (TCP RST) instead of answering: a crashed gateway or proxy.
+    Reset,
+    /// Answer 200 with a JSON-looking body of this many bytes that never closes (streamed,
+    /// no length given): what a runaway proxy or a wrong URL can send.
+    Huge {
+        /// Size of the body.
+        bytes: u64,
+    },
 }
 
 impl Fault {
@@ -53,6 +61,20 @@ impl Fault {
             "Token validation error: token has invalid claims: token is expired".into(),
         )
     }
+
+    /// A short name for counting (`error`, `unauthorized`, `reset`…).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Latency(_) => "latency",
+            Self::Status { .. } => "error",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Malformed => "malformed",
+            Self::Truncated => "truncated",
+            Self::Html { .. } => "html",
+            Self::Reset => "reset",
+            Self::Huge { .. } => "huge",
+        }
+    }
 }
 
 /// Random fault rates (each a probability per request) for chaos runs.
@@ -70,15 +92,22 @@ pub struct RandomFaults {
     pub truncated: f64,
     /// HTML pages from a "proxy".
     pub html: f64,
+    /// Connection resets.
+    pub reset: f64,
+    /// Oversized bodies.
+    pub huge: f64,
+    /// Size of an oversized body, MB (default 50).
+    pub huge_mb: u64,
     /// Seed of the choices.
     pub seed: u64,
 }
 
 impl RandomFaults {
-    /// Parses `latency=50-500,error=0.05,unauthorized=0.01,malformed=0.02,truncated=0.02,html=0.01,seed=7`.
+    /// Parses `latency=50-500,error=0.05,unauthorized=0.01,malformed=0.02,truncated=0.02,html=0.01,reset=0.02,huge=0.01,huge_mb=50,seed=7`.
     pub fn parse(spec: &str) -> Result<Self, String> {
         let mut out = Self {
             seed: 1,
+            huge_mb: 50,
             ..Self::default()
         };
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -108,6 +137,13 @@ impl RandomFaults {
                 "malformed" => out.malformed = rate()?,
                 "truncated" => out.truncated = rate()?,
                 "html" => out.html = rate()?,
+                "reset" => out.reset = rate()?,
+                "huge" => out.huge = rate()?,
+                "huge_mb" => {
+                    out.huge_mb = value
+                        .parse()
+                        .map_err(|_| "huge_mb: a whole number of megabytes".to_owned())?
+                }
                 "seed" => {
                     out.seed = value
                         .parse()
@@ -115,7 +151,7 @@ impl RandomFaults {
                 }
                 other => {
                     return Err(format!(
-                        "unknown fault {other:?} (latency, error, unauthorized, malformed, truncated, html, seed)"
+                        "unknown fault {other:?} (latency, error, unauthorized, malformed, truncated, html, reset, huge, huge_mb, seed)"
                     ));
                 }
             }
@@ -129,6 +165,14 @@ struct Plan {
     queue: VecDeque<Fault>,
     random: Option<(RandomFaults, StdRng)>,
     injected: u64,
+    by_kind: std::collections::BTreeMap<&'static str, u64>,
+}
+
+impl Plan {
+    fn count(&mut self, fault: &Fault) {
+        self.injected += 1;
+        *self.by_kind.entry(fault.kind()).or_default() += 1;
+    }
 }
 
 /// The fault switchboard of one simulator; clones share it.
@@ -173,12 +217,17 @@ impl Faults {
         self.plan().injected
     }
 
+    /// Faults injected so far, by [`Fault::kind`] (random latencies are not counted).
+    pub fn injected_by_kind(&self) -> std::collections::BTreeMap<&'static str, u64> {
+        self.plan().by_kind.clone()
+    }
+
     /// The faults for the next request: a latency to add and a failure to answer with.
     pub(crate) fn next(&self) -> (Option<Duration>, Option<Fault>) {
         let mut plan = self.plan();
         // Each queued fault is for exactly one request.
         if let Some(f) = plan.queue.pop_front() {
-            plan.injected += 1;
+            plan.count(&f);
             return match f {
                 Fault::Latency(d) => (Some(d), None),
                 other => (None, Some(other)),
@@ -211,6 +260,13 @@ impl Faults {
                     (r.malformed, Fault::Malformed),
                     (r.truncated, Fault::Truncated),
                     (r.html, Fault::Html { status: 502 }),
+                    (r.reset, Fault::Reset),
+                    (
+                        r.huge,
+                        Fault::Huge {
+                            bytes: r.huge_mb.saturating_mul(1 << 20),
+                        },
+                    ),
                 ] {
                     edge += rate;
                     if roll < edge {
@@ -218,8 +274,8 @@ impl Faults {
                         break;
                     }
                 }
-                if fault.is_some() {
-                    plan.injected += 1;
+                if let Some(f) = &fault {
+                    plan.count(f);
                 }
             }
         }

@@ -281,6 +281,27 @@ fn parse_grpc_timeout(v: &str) -> Option<Duration> {
     })
 }
 
+/// 200 with `bytes` of a jobs list that never closes, streamed in 1 MiB chunks with no length.
+fn huge(bytes: u64) -> Response {
+    const CHUNK: usize = 1 << 20;
+    let row = br#"{"id":"00000000-pad","name":"padding","state":"PENDING"},"#;
+    let mut chunk = Vec::with_capacity(CHUNK + row.len());
+    chunk.extend_from_slice(br#"{"jobs":{"jobs":["#);
+    while chunk.len() < CHUNK {
+        chunk.extend_from_slice(row);
+    }
+    let chunk = Bytes::from(chunk);
+    let count = bytes.div_ceil(CHUNK as u64).max(1);
+    let stream =
+        futures_util::stream::iter((0..count).map(move |_| Ok::<_, std::io::Error>(chunk.clone())));
+    let mut resp = Response::new(Body::from_stream(stream));
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
 /// The axum handler for every path and method. Every answer carries the simulated clock in its
 /// `Date` header, as the real gateway's host clock would (Cuebot runs beside it).
 pub(crate) async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
@@ -337,6 +358,15 @@ async fn answer(st: &Arc<Shared>, req: Request) -> Response {
             );
         }
         Some(Fault::Html { status }) => return html_page(status),
+        Some(Fault::Huge { bytes }) => return huge(bytes),
+        Some(Fault::Reset) => {
+            if let Some(kill) = parts.extensions.get::<super::ConnectionKill>() {
+                kill.reset();
+                // The connection goes away with this handler in it.
+                std::future::pending::<()>().await;
+            }
+            return status_response(502, 14, "connection reset");
+        }
         Some(Fault::Latency(_)) => false,
     };
 

@@ -9,6 +9,7 @@ pub mod faults;
 pub mod gateway;
 pub mod jwt;
 pub mod logs;
+pub mod tls;
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ pub use farm::{Farm, FarmSpec, FrameAction, FrameLogFacts, LogEventKind, SimErro
 pub use faults::{Fault, Faults, RandomFaults};
 pub use gateway::{LoggedRequest, RequestLog};
 pub use logs::LogWriter;
+pub use tls::{CertFlaw, ServerIdentity, TestPki};
 
 use crate::api::auth::now_epoch;
 
@@ -54,6 +56,8 @@ pub struct SimConfig {
     pub tick: Duration,
     /// Where frame logs are written.
     pub logs: SimLogs,
+    /// Serve HTTPS with this certificate instead of plain HTTP.
+    pub tls: Option<ServerIdentity>,
 }
 
 /// Where the simulator writes its frames' `.rqlog` files.
@@ -96,6 +100,7 @@ impl SimConfig {
             live: false,
             tick: Duration::from_secs(1),
             logs: SimLogs::Off,
+            tls: None,
         }
     }
 }
@@ -110,6 +115,7 @@ pub fn random_secret() -> String {
 /// A running simulator. Dropping it stops the server.
 pub struct SimServer {
     addr: SocketAddr,
+    https: bool,
     secret: String,
     farm: Arc<Mutex<Farm>>,
     clock: SimClock,
@@ -178,11 +184,9 @@ impl SimServer {
         let app = axum::Router::new()
             .fallback(gateway::handle)
             .with_state(shared);
-        let mut tasks = vec![tokio::spawn(async move {
-            if let Err(e) = axum::serve(listener, app).await {
-                tracing::error!("simulated gateway stopped: {e}");
-            }
-        })];
+        let https = config.tls.is_some();
+        let acceptor = config.tls.as_ref().map(tls::acceptor).transpose()?;
+        let mut tasks = vec![tokio::spawn(serve(listener, app, acceptor))];
         if config.live {
             let farm = farm.clone();
             let clock = clock.clone();
@@ -205,6 +209,7 @@ impl SimServer {
         tracing::info!(%addr, "simulated gateway listening");
         Ok(Self {
             addr,
+            https,
             secret: config.secret,
             farm,
             clock,
@@ -216,9 +221,14 @@ impl SimServer {
         })
     }
 
-    /// The base URL, e.g. `http://127.0.0.1:41234`.
+    /// The base URL, e.g. `http://127.0.0.1:41234` (`https://localhost:…` when serving TLS:
+    /// the name its certificate is issued for).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        if self.https {
+            format!("https://localhost:{}", self.addr.port())
+        } else {
+            format!("http://{}", self.addr)
+        }
     }
 
     /// The address it listens on.
@@ -285,5 +295,91 @@ impl Drop for SimServer {
         for t in &self.tasks {
             t.abort();
         }
+    }
+}
+
+/// In every request's extensions: closes the connection the request came on with a TCP reset
+/// (an injected [`Fault::Reset`]).
+#[derive(Clone)]
+pub(crate) struct ConnectionKill(Arc<tokio::sync::Notify>);
+
+impl ConnectionKill {
+    /// Resets the connection instead of answering.
+    pub(crate) fn reset(&self) {
+        self.0.notify_one();
+    }
+}
+
+/// Accepts connections and serves `app` on each, over TLS when `tls` is set. Each connection
+/// carries a [`ConnectionKill`], so a fault can reset it as a crashed gateway or proxy would.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
+    loop {
+        let (tcp, _) = match listener.accept().await {
+            Ok(c) => c,
+            Err(e) => {
+                // Out of file descriptors and the like: wait, then go on accepting.
+                tracing::warn!("simulated gateway: accept failed: {e}");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let app = app.clone();
+        let tls = tls.clone();
+        tokio::spawn(async move {
+            let _ = tcp.set_nodelay(true);
+            // A second handle on the socket, to set SO_LINGER 0 (a reset) when it is killed.
+            let Ok(socket) = tcp.into_std().and_then(|s| Ok((s.try_clone()?, s))) else {
+                return;
+            };
+            let (handle, std_stream) = socket;
+            let Ok(tcp) = tokio::net::TcpStream::from_std(std_stream) else {
+                return;
+            };
+            let kill = Arc::new(tokio::sync::Notify::new());
+            let service = hyper_util::service::TowerToHyperService::new(
+                app.layer(axum::Extension(ConnectionKill(kill.clone()))),
+            );
+            let killed = match tls {
+                Some(acceptor) => match acceptor.accept(tcp).await {
+                    Ok(stream) => serve_connection(stream, service, &kill).await,
+                    Err(e) => {
+                        tracing::debug!("simulated gateway: TLS handshake failed: {e}");
+                        false
+                    }
+                },
+                None => serve_connection(tcp, service, &kill).await,
+            };
+            if killed {
+                let _ = socket2::SockRef::from(&handle).set_linger(Some(Duration::ZERO));
+            }
+        });
+    }
+}
+
+/// Serves HTTP/1.1 on one connection until it ends; `true` if it was killed.
+async fn serve_connection<I, S>(io: I, service: S, kill: &tokio::sync::Notify) -> bool
+where
+    I: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    S: hyper::service::Service<
+            hyper::Request<hyper::body::Incoming>,
+            Response = axum::response::Response,
+            Error = std::convert::Infallible,
+        > + Send,
+    S::Future: Send + 'static,
+{
+    let conn = hyper::server::conn::http1::Builder::new()
+        .serve_connection(hyper_util::rt::TokioIo::new(io), service);
+    tokio::select! {
+        r = conn => {
+            if let Err(e) = r {
+                tracing::debug!("simulated gateway: connection ended: {e}");
+            }
+            false
+        }
+        () = kill.notified() => true,
     }
 }

@@ -271,6 +271,21 @@ impl ConnectPanel {
                     problem("gateway_url"),
                     None,
                 );
+                let mut ca = self
+                    .form
+                    .ca_file
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default();
+                text_row(
+                    ui,
+                    "CA file",
+                    &mut ca,
+                    false,
+                    None,
+                    Some("for https with a studio CA: its certificate (PEM)"),
+                );
+                self.form.ca_file = (!ca.is_empty()).then(|| std::path::PathBuf::from(ca));
                 text_row(
                     ui,
                     "User",

@@ -130,7 +130,8 @@ fn llu_secs(f: &Frame, now: i64) -> Option<i64> {
 }
 
 impl FrameColumn {
-    fn compare(self, a: &Frame, b: &Frame, now: i64) -> Ordering {
+    /// Orders two frames by this column (`now` for running times).
+    pub fn compare(self, a: &Frame, b: &Frame, now: i64) -> Ordering {
         match self {
             Self::Order => a.dispatch_order.cmp(&b.dispatch_order),
             Self::Frame => a.number.cmp(&b.number),

@@ -48,7 +48,8 @@ impl ProcColumn {
         Self::LogPath,
     ];
 
-    fn compare(self, a: &Proc, b: &Proc) -> std::cmp::Ordering {
+    /// Orders two procs by this column.
+    pub fn compare(self, a: &Proc, b: &Proc) -> std::cmp::Ordering {
         match self {
             Self::Job => a.job_name.cmp(&b.job_name),
             Self::Frame => a.frame_name.cmp(&b.frame_name),

@@ -72,7 +72,8 @@ impl HostColumn {
         Self::Ping,
     ];
 
-    fn compare(self, a: &Host, b: &Host) -> Ordering {
+    /// Orders two hosts by this column.
+    pub fn compare(self, a: &Host, b: &Host) -> Ordering {
         match self {
             Self::Name => a.name.cmp(&b.name),
             Self::State => a.state.cmp(&b.state),
@@ -172,7 +173,7 @@ fn cores_used_fraction(h: &Host) -> f32 {
 
 /// Memory booked by frames, KB.
 pub fn memory_used(h: &Host) -> i64 {
-    (h.memory - h.idle_memory).max(0)
+    h.memory.saturating_sub(h.idle_memory).max(0)
 }
 
 fn memory_used_fraction(h: &Host) -> f64 {
@@ -333,8 +334,8 @@ impl ShownTotals {
         self.hosts += 1;
         self.cores_used += f64::from(cores_used(h));
         self.cores += f64::from(h.cores.max(0.0));
-        self.memory_used += memory_used(h);
-        self.memory += h.memory.max(0);
+        self.memory_used = self.memory_used.saturating_add(memory_used(h));
+        self.memory = self.memory.saturating_add(h.memory.max(0));
         self.gpus_used += f64::from((h.gpus - h.idle_gpus).max(0.0));
         self.gpus += f64::from(h.gpus.max(0.0));
     }

@@ -144,7 +144,8 @@ impl TableColumn for JobColumn {
 }
 
 impl JobColumn {
-    fn compare(self, a: &Job, b: &Job) -> Ordering {
+    /// Orders two jobs by this column.
+    pub fn compare(self, a: &Job, b: &Job) -> Ordering {
         let (sa, sb) = (&a.job_stats, &b.job_stats);
         let f = |x: f32, y: f32| x.total_cmp(&y);
         match self {

@@ -129,7 +129,8 @@ impl TableColumn for LayerColumn {
 }
 
 impl LayerColumn {
-    fn compare(self, a: &Layer, b: &Layer) -> Ordering {
+    /// Orders two layers by this column.
+    pub fn compare(self, a: &Layer, b: &Layer) -> Ordering {
         let (sa, sb) = (&a.layer_stats, &b.layer_stats);
         match self {
             Self::Name => a.name.cmp(&b.name),
