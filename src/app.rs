@@ -106,6 +106,8 @@ pub struct Session {
     pub jobs: JobsView,
     next_refresh: Instant,
     actions: Vec<PendingAction>,
+    /// Finished actions, for the action history.
+    history_out: Vec<crate::history::HistoryEntry>,
     dialog: Option<ActionDialog>,
     /// The view shown; only its data is polled.
     pub view: MainView,
@@ -178,6 +180,7 @@ impl Session {
             jobs,
             next_refresh: Instant::now(),
             actions: Vec::new(),
+            history_out: Vec::new(),
             dialog: None,
             view,
             hosts,
@@ -260,6 +263,16 @@ impl Session {
         }
     }
 
+    /// The history line of an action sent now with this profile.
+    fn history_entry(&self, action: &str, targets: Vec<String>) -> crate::history::HistoryEntry {
+        crate::history::HistoryEntry::sent(
+            &self.profile.name,
+            self.client.base_url(),
+            action,
+            targets,
+        )
+    }
+
     /// Asks what must be asked (a dialog), or sends the action at once.
     fn start_action(
         &mut self,
@@ -285,12 +298,15 @@ impl Session {
         jobs: Vec<Job>,
     ) {
         let action = request.action();
+        let names = jobs.iter().map(|j| j.name.clone()).collect();
         let promise = spawn(
             rt,
             ctx,
             request.run(self.client.clone(), self.profile.username.clone(), jobs),
         );
-        self.actions.push(PendingAction::job(action, promise));
+        let mut pending = PendingAction::job(action, promise);
+        pending.entry = self.history_entry(pending.label, names);
+        self.actions.push(pending);
     }
 
     /// Asks what must be asked (reboot, comment), or sends the host action at once.
@@ -323,7 +339,12 @@ impl Session {
             hosts.clone(),
         );
         let promise = spawn(rt, ctx, run);
-        self.actions.push(request.pending(&hosts, promise));
+        let mut pending = request.pending(&hosts, promise);
+        pending.entry = self.history_entry(
+            pending.label,
+            hosts.iter().map(|h| h.name.clone()).collect(),
+        );
+        self.actions.push(pending);
     }
 
     /// Looks the job up by name, then shows it in the jobs view.
@@ -386,6 +407,8 @@ pub struct CueDeskApp {
     started: Option<Instant>,
     /// The About dialog is shown.
     about_open: bool,
+    /// Every action sent, kept beside the profiles.
+    history: crate::ui::history::HistoryView,
 }
 
 impl CueDeskApp {
@@ -415,6 +438,13 @@ impl CueDeskApp {
         setup: ProfileSetup,
         connection: Option<Connection>,
     ) -> Self {
+        let history = crate::ui::history::HistoryView::new(
+            &rt,
+            setup
+                .store
+                .as_ref()
+                .map(|s| crate::history::path_beside(s.path())),
+        );
         let mut app = Self {
             rt,
             session: None,
@@ -434,6 +464,7 @@ impl CueDeskApp {
             _demo: None,
             started: None,
             about_open: false,
+            history,
         };
         let env_first = setup.open.is_none() && app.env_profile.is_some();
         if let Some(c) = connection {
@@ -811,7 +842,11 @@ impl CueDeskApp {
             let Some(outcome) = a.promise.ready_mut().map(std::mem::take) else {
                 return true;
             };
-            finished.push(a.text(&outcome));
+            let (text, error) = a.text(&outcome);
+            session
+                .history_out
+                .push(std::mem::take(&mut a.entry).finished(&text, !error));
+            finished.push((text, error));
             false
         });
         if !finished.is_empty() {
@@ -855,6 +890,7 @@ impl CueDeskApp {
                     let next = d.logic(&self.rt, ctx, &session.client, interval);
                     ctx.request_repaint_after(next.saturating_duration_since(now));
                     detail_outcomes = d.take_outcomes();
+                    session.history_out.extend(d.take_history());
                 }
             }
             MainView::Hosts => {
@@ -862,6 +898,13 @@ impl CueDeskApp {
                     let next = d.logic(&self.rt, ctx, &session.client, interval);
                     ctx.request_repaint_after(next.saturating_duration_since(now));
                 }
+            }
+        }
+        let done = std::mem::take(&mut session.history_out);
+        self.history.record(&self.rt, done);
+        for problem in self.history.poll() {
+            if !self.notices.contains(&problem) {
+                self.notices.push(problem);
             }
         }
         for (text, error) in detail_outcomes {
@@ -881,6 +924,7 @@ impl CueDeskApp {
         let rt = self.rt.clone();
         let mut show_change = None;
         let mut about = false;
+        let mut history_open = self.history.open;
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 ui.strong("CueDesk");
@@ -930,7 +974,7 @@ impl CueDeskApp {
                 ui.separator();
                 let Some(session) = self.session.as_mut() else {
                     ui.label("not connected");
-                    right_side_ui(ui, &mut about);
+                    right_side_ui(ui, &mut about, &mut history_open);
                     return;
                 };
                 for (view, label, hover) in [
@@ -963,7 +1007,7 @@ impl CueDeskApp {
                         session.refresh(&rt, ui.ctx(), true);
                     }
                     refresh_state_ui(ui, &session.hosts.hosts);
-                    right_side_ui(ui, &mut about);
+                    right_side_ui(ui, &mut about, &mut history_open);
                     return;
                 }
                 let mut chosen = session.show.clone();
@@ -997,12 +1041,13 @@ impl CueDeskApp {
                     session.refresh(&rt, ui.ctx(), true);
                 }
                 refresh_state_ui(ui, &session.jobs.jobs);
-                right_side_ui(ui, &mut about);
+                right_side_ui(ui, &mut about, &mut history_open);
             });
         });
         if about {
             self.about_open = true;
         }
+        self.history.open = history_open;
         // Each profile remembers its show.
         if let Some((name, show)) = show_change
             && let Some(p) = self.profiles.profiles.iter_mut().find(|p| p.name == name)
@@ -1398,11 +1443,20 @@ impl CueDeskApp {
 }
 
 /// The right end of the top bar: About, and the theme.
-fn right_side_ui(ui: &mut egui::Ui, about: &mut bool) {
+fn right_side_ui(ui: &mut egui::Ui, about: &mut bool, history: &mut bool) {
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
         theme_switch_ui(ui);
         if ui.button("About").clicked() {
             *about = true;
+        }
+        if ui
+            .button("History")
+            .on_hover_text(
+                "Every action sent to a farm: when, with which profile, on what, and how it went",
+            )
+            .clicked()
+        {
+            *history = !*history;
         }
     });
 }
@@ -1501,6 +1555,9 @@ impl eframe::App for CueDeskApp {
         });
         self.toasts_ui(&ui.ctx().clone());
         self.about_ui(&ui.ctx().clone());
+        let profile = self.session.as_ref().map(|s| s.profile.name.clone());
+        self.history
+            .window_ui(&ui.ctx().clone(), profile.as_deref());
         if let Some(started) = self.started.take() {
             tracing::info!(
                 "first frame drawn {} ms after start",

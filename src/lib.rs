@@ -18,6 +18,7 @@ pub mod app;
 pub mod bench;
 pub mod frames;
 pub mod fuzzing;
+pub mod history;
 pub mod logs;
 pub mod profiles;
 pub mod remote;

@@ -140,7 +140,7 @@ impl Default for Profile {
             gateway_url: String::new(),
             username: default_username(),
             auth: AuthMode::Secret,
-            token_lifetime_secs: 3600,
+            token_lifetime_secs: 15 * 60,
             refresh_interval_secs: 10,
             default_show: String::new(),
             path_mappings: Vec::new(),

@@ -168,7 +168,22 @@ async fn a_locked_host_reads_locked_after_the_refresh() {
     open_hosts(&mut h, hosts.len());
     choose(&mut h, &host);
     assert!(h.query_by_label("LOCKED").is_none());
-    h.get_by_label("Lock").click();
+    // Locking asks first, naming the host; nothing is sent before the answer.
+    h.get_by_label("Lock…").click();
+    step_until(&mut h, "the confirmation", |h| {
+        h.query_by_label("Lock 1 host").is_some()
+    });
+    assert!(
+        h.query_by_label_contains(&format!("{}  (", host.name))
+            .is_some()
+    );
+    assert!(
+        !sim.requests()
+            .iter()
+            .any(|r| r.path == "/host.HostInterface/Lock")
+    );
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Lock").click();
     step_until(&mut h, "the outcome", |h| {
         h.query_by_label("Locked 1 host").is_some()
     });
@@ -270,7 +285,7 @@ async fn a_read_only_profile_cannot_touch_hosts() {
     let mut h = harness(&t, p);
     open_hosts(&mut h, hosts.len());
     choose(&mut h, &hosts[0]);
-    for label in ["Lock", "Unlock", "Reboot when idle…", "Comment…"] {
+    for label in ["Lock…", "Unlock", "Reboot when idle…", "Comment…"] {
         assert!(
             h.get_by_label(label).accesskit_node().is_disabled(),
             "{label} is enabled"

@@ -245,6 +245,18 @@ async fn kill_asks_for_a_reason_and_the_job_leaves_the_list() {
         body.contains(r#""username":"jdoe""#) && body.contains(r#""reason":"wrong camera""#),
         "{body}"
     );
+    // The kill is in the action history: profile, action, the job, the outcome.
+    h.get_by_label("History").click();
+    step_until(&mut h, "the history", |h| {
+        h.query_by_label("Action history").is_some()
+    });
+    h.get_by_label("1 of 1 actions (this run only: profiles are not saved)");
+    // The profile's name is also in the top bar; the action is also a toolbar button.
+    assert!(h.query_all_by_label("Studio").count() >= 2);
+    assert!(h.query_all_by_label("Kill").count() >= 1);
+    // The job has left the jobs list: the one row naming it is the history's.
+    h.get_by_label(&target.name);
+    assert!(h.query_all_by_label("Killed 1 job").count() >= 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

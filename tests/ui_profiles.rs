@@ -485,3 +485,66 @@ async fn a_site_profile_is_listed_read_only_and_only_the_secret_is_saved() {
     assert!(s.store().load().file.profiles.is_empty());
     assert!(!std::fs::read_to_string(&site).unwrap().contains("secret"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_action_history_is_kept_beside_the_profiles_across_restarts() {
+    let t = Target::new().await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    s.saved(vec![studio(&t)], "Studio", "Studio", &t.secret);
+    let job = first_job(&t).await;
+    {
+        let mut h = s.harness();
+        step_until(&mut h, "the jobs", |h| h.query_by_label(&job).is_some());
+        h.get_by_label(&job).click();
+        step_until(&mut h, "the selection", |h| {
+            h.query_by_label_contains("1 selected").is_some()
+        });
+        h.get_by_label("Pause").click();
+        step_until(&mut h, "a confirmation or the outcome", |h| {
+            h.query_by_label("Act on other users' jobs").is_some()
+                || h.query_by_label("Paused 1 job").is_some()
+        });
+        if h.query_by_label("Act on other users' jobs").is_some() {
+            h.get_by_label("Act on other users' jobs").click();
+            h.step();
+            h.get_all_by_label("Pause").last().unwrap().click();
+        }
+        step_until(&mut h, "the outcome", |h| {
+            h.query_by_label("Paused 1 job").is_some()
+        });
+    }
+    let path = s.dir.path().join("history.jsonl");
+    step_until_file(&path, &job);
+    let line = std::fs::read_to_string(&path).unwrap();
+    let entry: serde_json::Value = serde_json::from_str(line.trim()).unwrap();
+    assert_eq!(entry["profile"], "Studio");
+    assert_eq!(entry["action"], "Pause");
+    assert_eq!(entry["targets"][0], job.as_str());
+    assert_eq!(entry["ok"], true);
+    assert_eq!(entry["outcome"], "Paused 1 job");
+    assert!(!line.contains(&t.secret));
+
+    // After a restart the window lists it.
+    let mut h = s.harness();
+    step_until(&mut h, "the jobs", |h| h.query_by_label(&job).is_some());
+    h.get_by_label("History").click();
+    step_until(&mut h, "the history", |h| {
+        h.query_by_label_contains("1 of 1 actions, kept in")
+            .is_some()
+    });
+    h.get_by_label("Paused 1 job");
+}
+
+/// Waits for the history file to name `what` (it is written off the UI thread).
+fn step_until_file(path: &std::path::Path, what: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !std::fs::read_to_string(path).is_ok_and(|t| t.contains(what)) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} never named {what}",
+            path.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}

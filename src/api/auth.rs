@@ -1,7 +1,8 @@
 //! JWTs for the gateway: minted from a shared secret, or a pre-issued token used as is.
 //!
 //! The gateway accepts any HMAC-signed token whose `exp` (if present) is in the future; it reads
-//! no claim. We mint `{sub, iat, exp}` with HS256, as CueWeb and the gateway's README do.
+//! no claim. We mint the least it needs: `{sub, exp}` with HS256 (the README's example; `sub`
+//! names the user in the gateway's logs), living 15 minutes by default and renewed before then.
 
 use std::sync::Mutex;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -11,8 +12,8 @@ use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::api::error::ApiError;
 
-/// The default lifetime of a minted token.
-pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(3600);
+/// The default lifetime of a minted token: short, since a new one costs nothing.
+pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 /// How a profile authenticates. `Debug` never shows the secret or the token.
 #[derive(Clone)]
@@ -56,7 +57,7 @@ impl std::fmt::Debug for Credentials {
 }
 
 impl Credentials {
-    /// Secret mode with the default one-hour lifetime.
+    /// Secret mode with the default lifetime ([`DEFAULT_TOKEN_LIFETIME`]).
     pub fn secret(username: impl Into<String>, secret: impl Into<String>) -> Self {
         Self::Secret {
             username: username.into(),
@@ -90,17 +91,18 @@ pub fn now_epoch() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
-/// Mints an HS256 token `{sub, iat, exp}`.
+/// Mints an HS256 token `{sub, exp}` valid from `now` (epoch s, by the gateway's clock when
+/// known) for `lifetime`.
 pub fn mint_token(
     username: &str,
     secret: &SecretString,
-    iat: i64,
+    now: i64,
     lifetime: Duration,
 ) -> Result<String, ApiError> {
     let claims = Claims {
         sub: username.to_owned(),
-        iat: Some(iat),
-        exp: Some(iat.saturating_add(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX))),
+        iat: None,
+        exp: Some(now.saturating_add(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX))),
     };
     jsonwebtoken::encode(
         &Header::new(Algorithm::HS256),
@@ -227,19 +229,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn minted_token_has_sub_iat_exp_and_is_reused_until_near_expiry() {
+    fn minted_token_has_only_sub_and_a_short_exp_and_is_reused_until_near_expiry() {
         let src = TokenSource::new(Credentials::secret("jdoe", "s3cret"));
         let t1 = src.bearer_at(1_000_000).unwrap().unwrap();
         let claims: serde_json::Value =
             jsonwebtoken::dangerous::insecure_decode_claims(t1.expose_secret()).unwrap();
-        assert_eq!(
-            claims,
-            serde_json::json!({"sub":"jdoe","iat":1_000_000,"exp":1_003_600})
-        );
+        // The minimum the gateway needs: who (for its logs) and until when; 15 minutes.
+        assert_eq!(claims, serde_json::json!({"sub":"jdoe","exp":1_000_900}));
+        let header = jsonwebtoken::decode_header(t1.expose_secret()).unwrap();
+        assert_eq!(header.alg, Algorithm::HS256);
         let t2 = src.bearer_at(1_000_100).unwrap().unwrap();
         assert_eq!(t1.expose_secret(), t2.expose_secret());
-        // Within the renewal margin a new token is minted.
-        let t3 = src.bearer_at(1_003_590).unwrap().unwrap();
+        // Within the renewal margin (a tenth of the lifetime, at most a minute) a new one is minted.
+        let t3 = src.bearer_at(1_000_850).unwrap().unwrap();
         assert_ne!(t1.expose_secret(), t3.expose_secret());
     }
 

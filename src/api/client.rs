@@ -262,7 +262,9 @@ impl ApiClient {
             .header(CONTENT_TYPE, "application/json")
             .header("Grpc-Timeout", grpc_timeout(inner.request_timeout))
             .body(body.to_vec());
-        if let Some(token) = inner.auth.bearer()? {
+        // Minted on the gateway's clock once it is known: a workstation clock that is off by
+        // more than a token's life would otherwise send tokens already expired (or not yet born).
+        if let Some(token) = inner.auth.bearer_at(self.estimated_server_now())? {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
                 .map_err(|_| {
                     ApiError::Token("the token contains characters not allowed in a header".into())

@@ -174,6 +174,8 @@ pub struct PendingAction {
     pub note: Option<String>,
     /// The outcome, when it arrives.
     pub promise: Promise<ActionOutcome>,
+    /// Its line in the action history, completed with the outcome.
+    pub entry: crate::history::HistoryEntry,
 }
 
 impl PendingAction {
@@ -185,6 +187,7 @@ impl PendingAction {
             noun: "job",
             note: None,
             promise,
+            entry: crate::history::HistoryEntry::default(),
         }
     }
 

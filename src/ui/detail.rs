@@ -323,8 +323,9 @@ pub struct JobDetail {
     job_fresh_at: Option<Instant>,
     next_refresh: Instant,
     dialog: Option<Box<FrameDialog>>,
-    actions: Vec<Promise<(String, bool)>>,
+    actions: Vec<(crate::history::HistoryEntry, Promise<(String, bool)>)>,
     outcomes: Vec<(String, bool)>,
+    history: Vec<crate::history::HistoryEntry>,
 }
 
 impl JobDetail {
@@ -351,6 +352,7 @@ impl JobDetail {
             dialog: None,
             actions: Vec::new(),
             outcomes: Vec::new(),
+            history: Vec::new(),
         }
     }
 
@@ -429,9 +431,12 @@ impl JobDetail {
         let waker = waker(ctx);
         self.frames.sync.poll(rt, client, &waker);
         let mut acted = false;
-        self.actions.retain_mut(|p| match p.ready_mut() {
+        self.actions.retain_mut(|(entry, p)| match p.ready_mut() {
             Some(o) => {
-                self.outcomes.push(std::mem::take(o));
+                let (text, error) = std::mem::take(o);
+                self.history
+                    .push(std::mem::take(entry).finished(&text, !error));
+                self.outcomes.push((text, error));
                 acted = true;
                 false
             }
@@ -456,6 +461,11 @@ impl JobDetail {
         std::mem::take(&mut self.outcomes)
     }
 
+    /// Finished actions, for the action history.
+    pub fn take_history(&mut self) -> Vec<crate::history::HistoryEntry> {
+        std::mem::take(&mut self.history)
+    }
+
     fn start(
         &mut self,
         rt: &tokio::runtime::Handle,
@@ -471,7 +481,7 @@ impl JobDetail {
             return;
         }
         match FrameDialog::start(request, &self.job.user, &profile.username) {
-            Ok(request) => self.send(rt, ctx, client, request, None, &profile.username),
+            Ok(request) => self.send(rt, ctx, client, request, None, profile),
             Err(dialog) => self.dialog = Some(dialog),
         }
     }
@@ -483,14 +493,22 @@ impl JobDetail {
         client: &ApiClient,
         request: FrameRequest,
         reason: Option<String>,
-        username: &str,
+        profile: &Profile,
     ) {
+        let mut targets = vec![format!("{}: {}", self.job.name, request.what)];
+        targets.extend(request.names.iter().cloned());
+        let entry = crate::history::HistoryEntry::sent(
+            &profile.name,
+            client.base_url(),
+            request.op.short(),
+            targets,
+        );
         let kill = reason.map(|reason| KillReason {
-            username: username.to_owned(),
+            username: profile.username.clone(),
             reason,
         });
         self.actions
-            .push(spawn(rt, ctx, request.run(client.clone(), kill)));
+            .push((entry, spawn(rt, ctx, request.run(client.clone(), kill))));
     }
 
     fn open_log(
@@ -584,7 +602,7 @@ impl JobDetail {
                 FrameDialogOutcome::Cancelled => self.dialog = None,
                 FrameDialogOutcome::Confirmed(request, reason) => {
                     self.dialog = None;
-                    self.send(rt, ui.ctx(), client, *request, reason, &profile.username);
+                    self.send(rt, ui.ctx(), client, *request, reason, profile);
                 }
             }
         }

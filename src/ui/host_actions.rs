@@ -1,5 +1,5 @@
-//! Host actions and the dialog in front of them: lock and unlock go at once, reboot-when-idle
-//! confirms and names its hosts, a comment asks for its text.
+//! Host actions and the dialog in front of them: lock and reboot-when-idle confirm and name
+//! their hosts (busy or idle), a comment asks for its text, unlock goes at once.
 
 use futures_util::StreamExt as _;
 
@@ -35,7 +35,7 @@ impl HostAction {
     /// Button text; `…` where a dialog follows.
     pub fn label(self) -> &'static str {
         match self {
-            Self::Lock => "Lock",
+            Self::Lock => "Lock…",
             Self::Unlock => "Unlock",
             Self::RebootWhenIdle => "Reboot when idle…",
             Self::Comment => "Comment…",
@@ -144,6 +144,7 @@ impl HostRequest {
             noun: "host",
             note,
             promise,
+            entry: crate::history::HistoryEntry::default(),
         }
     }
 }
@@ -164,9 +165,8 @@ impl HostDialog {
     /// The dialog for `action` on `hosts`, or the request itself when nothing needs asking.
     pub fn start(action: HostAction, hosts: Vec<Host>) -> Result<HostRequest, Self> {
         match action {
-            HostAction::Lock => Ok(HostRequest::Lock),
             HostAction::Unlock => Ok(HostRequest::Unlock),
-            HostAction::RebootWhenIdle | HostAction::Comment => Err(Self {
+            HostAction::Lock | HostAction::RebootWhenIdle | HostAction::Comment => Err(Self {
                 action,
                 hosts,
                 subject: String::new(),
@@ -206,7 +206,11 @@ impl HostDialog {
                     format!("Reboot {} when idle", crate::text::plural(n, "host"))
                 }
                 HostAction::Comment => format!("Comment on {}", crate::text::plural(n, "host")),
-                other => format!("{} {}", other.label(), crate::text::plural(n, "host")),
+                other => format!(
+                    "{} {}",
+                    other.label().trim_end_matches('…'),
+                    crate::text::plural(n, "host")
+                ),
             };
             ui.heading(title);
             egui::ScrollArea::vertical()
@@ -231,7 +235,13 @@ impl HostDialog {
                 HostAction::Comment => {
                     crate::ui::comments::fields_ui(ui, &mut self.subject, &mut self.message);
                 }
-                HostAction::Lock | HostAction::Unlock => {}
+                HostAction::Lock => {
+                    ui.label(
+                        "No new frames are booked on these hosts until they are unlocked; \
+                         running frames finish.",
+                    );
+                }
+                HostAction::Unlock => {}
             }
             let request = self.request();
             if let Err(why) = request {
@@ -276,12 +286,14 @@ mod tests {
     }
 
     #[test]
-    fn lock_goes_at_once_reboot_and_comments_ask() {
+    fn unlock_goes_at_once_lock_reboot_and_comments_ask() {
         let hosts = vec![host("render0001", LockState::Open)];
         assert_eq!(
-            HostDialog::start(HostAction::Lock, hosts.clone()).unwrap(),
-            HostRequest::Lock
+            HostDialog::start(HostAction::Unlock, hosts.clone()).unwrap(),
+            HostRequest::Unlock
         );
+        let lock = HostDialog::start(HostAction::Lock, hosts.clone()).unwrap_err();
+        assert_eq!(lock.request().unwrap(), HostRequest::Lock);
         let reboot = HostDialog::start(HostAction::RebootWhenIdle, hosts.clone()).unwrap_err();
         assert_eq!(reboot.request().unwrap(), HostRequest::RebootWhenIdle);
         let mut comment = HostDialog::start(HostAction::Comment, hosts).unwrap_err();

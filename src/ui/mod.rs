@@ -5,6 +5,7 @@ pub mod comments;
 pub mod connect;
 pub mod detail;
 pub mod frames;
+pub mod history;
 pub mod host_actions;
 pub mod host_detail;
 pub mod hosts;
