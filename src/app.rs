@@ -96,7 +96,7 @@ impl MainView {
 pub struct Session {
     profile: Profile,
     client: ApiClient,
-    shows: Remote<Vec<Show>>,
+    pub shows: Remote<Vec<Show>>,
     show: Option<String>,
     /// Ask the gateway for finished jobs too.
     include_finished: bool,
@@ -134,7 +134,9 @@ impl Session {
             connection.profile.gateway_url.clone(),
             connection.credentials,
         );
-        config.request_timeout = Duration::from_secs(30);
+        config.request_timeout =
+            Duration::from_secs(connection.profile.request_timeout_secs.clamp(2, 600));
+        config.max_response_bytes = connection.profile.max_response_mb.clamp(1, 16 * 1024) << 20;
         // The UI disables every action of a read-only profile; the client refuses them too.
         config.read_only = connection.profile.read_only;
         config.ca_file.clone_from(&connection.profile.ca_file);

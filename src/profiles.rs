@@ -120,6 +120,11 @@ pub struct Profile {
     pub log_editor: String,
     /// Extra CA certificate (PEM) for an https gateway.
     pub ca_file: Option<PathBuf>,
+    /// Time allowed for one call, seconds.
+    pub request_timeout_secs: u64,
+    /// Answers larger than this (MB) are refused: a wrong URL or a runaway proxy cannot fill
+    /// the memory. Generous: a job of 100,000 frames is about 60 MB.
+    pub max_response_mb: u64,
     /// No mutating call is sent with this profile.
     pub read_only: bool,
     /// The jobs table as it was last left.
@@ -146,6 +151,8 @@ impl Default for Profile {
             path_mappings: Vec::new(),
             log_editor: String::new(),
             ca_file: None,
+            request_timeout_secs: 30,
+            max_response_mb: 256,
             read_only: false,
             jobs_view: JobsViewState::default(),
             hosts_view: HostsViewState::default(),

@@ -205,16 +205,16 @@ async fn cuebot_down_gateway_errors_and_bad_bodies() {
     sim.faults().push(Fault::Truncated);
     let e = c.get_jobs(&JobSearchCriteria::default()).await.unwrap_err();
     match &e {
-        ApiError::BadResponse {
-            status: 200,
-            reason,
-            ..
-        } => assert!(
-            reason.contains("closed before the whole answer"),
-            "{reason}"
+        ApiError::ConnectionLost { detail, .. } => assert!(
+            detail.contains("HTTP 200: the connection closed after"),
+            "{detail}"
         ),
         other => panic!("expected a cut-off answer, got {other:?}"),
     }
+    assert!(
+        e.user_message()
+            .contains("dropped before the answer arrived")
+    );
     assert!(e.is_transient());
 
     sim.faults().push(Fault::Html { status: 502 });

@@ -324,14 +324,14 @@ impl ApiClient {
                     });
                 }
                 Err(e) => {
-                    return Err(ApiError::BadResponse {
+                    // Headers came, then the connection went (gateway restart, reset, proxy).
+                    return Err(ApiError::ConnectionLost {
                         endpoint: endpoint.to_owned(),
-                        status,
-                        reason: format!(
-                            "the connection closed before the whole answer arrived ({})",
+                        detail: format!(
+                            "HTTP {status}: the connection closed after {} bytes of the answer ({})",
+                            bytes.len(),
                             error_chain(&e)
                         ),
-                        snippet: snippet(&bytes, 200),
                     });
                 }
             }

@@ -323,8 +323,8 @@ impl ApiError {
                 "The server did not answer like an OpenCue gateway (HTTP {status}, {reason}). Is the URL pointing at a proxy or web page?"
             ),
             Self::TooLarge { limit_bytes, .. } => format!(
-                "The answer was larger than {} MB; narrow the search or raise the limit",
-                limit_bytes / 1_000_000
+                "The answer was larger than {} MB and was dropped: check the gateway URL, narrow the search, or raise \"Largest answer\" in the profile",
+                limit_bytes >> 20
             ),
             Self::Token(reason) => format!("Cannot make a token: {reason}"),
             Self::DeltaTooOld { .. } => "Frame updates are stale; reloading all frames".into(),

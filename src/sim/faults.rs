@@ -65,7 +65,7 @@ impl Fault {
     /// A short name for counting (`error`, `unauthorized`, `reset`…).
     pub fn kind(&self) -> &'static str {
         match self {
-            Self::Latency(_) => "latency",
+            Self::Latency(_) => "slow",
             Self::Status { .. } => "error",
             Self::Unauthorized(_) => "unauthorized",
             Self::Malformed => "malformed",
@@ -96,6 +96,10 @@ pub struct RandomFaults {
     pub reset: f64,
     /// Oversized bodies.
     pub huge: f64,
+    /// Answers held for [`RandomFaults::slow_ms`] (past a client's timeout).
+    pub slow: f64,
+    /// How long a slow answer is held, ms (default 35,000: past the default 30 s timeout).
+    pub slow_ms: u64,
     /// Size of an oversized body, MB (default 50).
     pub huge_mb: u64,
     /// Seed of the choices.
@@ -103,11 +107,12 @@ pub struct RandomFaults {
 }
 
 impl RandomFaults {
-    /// Parses `latency=50-500,error=0.05,unauthorized=0.01,malformed=0.02,truncated=0.02,html=0.01,reset=0.02,huge=0.01,huge_mb=50,seed=7`.
+    /// Parses `latency=50-500,error=0.05,unauthorized=0.01,malformed=0.02,truncated=0.02,html=0.01,reset=0.02,huge=0.01,huge_mb=50,slow=0.02,slow_ms=35000,seed=7`.
     pub fn parse(spec: &str) -> Result<Self, String> {
         let mut out = Self {
             seed: 1,
             huge_mb: 50,
+            slow_ms: 35_000,
             ..Self::default()
         };
         for item in spec.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -138,6 +143,12 @@ impl RandomFaults {
                 "truncated" => out.truncated = rate()?,
                 "html" => out.html = rate()?,
                 "reset" => out.reset = rate()?,
+                "slow" => out.slow = rate()?,
+                "slow_ms" => {
+                    out.slow_ms = value
+                        .parse()
+                        .map_err(|_| "slow_ms: milliseconds".to_owned())?
+                }
                 "huge" => out.huge = rate()?,
                 "huge_mb" => {
                     out.huge_mb = value
@@ -151,7 +162,7 @@ impl RandomFaults {
                 }
                 other => {
                     return Err(format!(
-                        "unknown fault {other:?} (latency, error, unauthorized, malformed, truncated, html, reset, huge, huge_mb, seed)"
+                        "unknown fault {other:?} (latency, error, unauthorized, malformed, truncated, html, reset, huge, huge_mb, slow, slow_ms, seed)"
                     ));
                 }
             }
@@ -235,11 +246,16 @@ impl Faults {
         }
         let mut latency = None;
         let mut fault = None;
+        let mut slow = false;
         {
             if let Some((r, rng)) = plan.random.as_mut() {
                 let (lo, hi) = r.latency_ms;
                 if hi > 0 {
                     latency = Some(Duration::from_millis(rng.random_range(lo..=hi)));
+                }
+                if r.slow > 0.0 && rng.random_bool(r.slow.clamp(0.0, 1.0)) {
+                    latency = Some(Duration::from_millis(r.slow_ms));
+                    slow = true;
                 }
                 let roll: f64 = rng.random();
                 let mut edge = 0.0;
@@ -276,6 +292,9 @@ impl Faults {
                 }
                 if let Some(f) = &fault {
                     plan.count(f);
+                }
+                if slow {
+                    plan.count(&Fault::Latency(latency.unwrap_or_default()));
                 }
             }
         }

@@ -333,6 +333,25 @@ impl ConnectPanel {
                         .suffix(" s"),
                 );
                 ui.end_row();
+                ui.label("Give up after");
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::DragValue::new(&mut self.form.request_timeout_secs)
+                            .range(2..=600)
+                            .suffix(" s"),
+                    )
+                    .on_hover_text("How long one call to the gateway may take");
+                    ui.label("Largest answer");
+                    ui.add(
+                        egui::DragValue::new(&mut self.form.max_response_mb)
+                            .range(1..=16 * 1024)
+                            .suffix(" MB"),
+                    )
+                    .on_hover_text(
+                        "Bigger answers are refused (a wrong URL or a proxy gone wrong); a job of 100,000 frames is about 60 MB",
+                    );
+                });
+                ui.end_row();
                 ui.label("");
                 ui.checkbox(&mut self.form.read_only, "Read-only (no changes are sent)");
                 ui.end_row();
