@@ -1433,11 +1433,18 @@ impl CueDeskApp {
             .show(ctx, |ui| {
                 for t in &self.toasts {
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.set_max_width(480.0);
+                        let mut text = egui::RichText::new(&t.text);
                         if t.error {
-                            ui.colored_label(theme::error(ui), &t.text);
-                        } else {
-                            ui.label(&t.text);
+                            text = text.color(theme::error(ui));
                         }
+                        // Short outcomes on one line; long errors wrap at the toast's width.
+                        let wrap = if t.text.chars().count() <= 60 {
+                            egui::TextWrapMode::Extend
+                        } else {
+                            egui::TextWrapMode::Wrap
+                        };
+                        ui.add(egui::Label::new(text).wrap_mode(wrap));
                     });
                 }
             });

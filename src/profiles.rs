@@ -380,15 +380,27 @@ impl ProfileStore {
             }
         };
         match toml::from_str::<ProfilesFile>(&text) {
-            Ok(file) if file.schema_version > SCHEMA_VERSION => Loaded {
-                warning: Some(format!(
-                    "{} was written by a newer CueDesk (schema {}); it is used read-only and not changed",
-                    self.path.display(),
-                    file.schema_version
-                )),
-                file,
-                writable: false,
-            },
+            Ok(file) if file.schema_version > SCHEMA_VERSION => {
+                // Never written by this version; a copy is kept aside all the same.
+                let aside = self
+                    .path
+                    .with_extension(format!("toml.schema-{}", file.schema_version));
+                let copied = aside.exists() || std::fs::copy(&self.path, &aside).is_ok();
+                Loaded {
+                    warning: Some(format!(
+                        "{} was written by a newer CueDesk (schema {}); it is used read-only and not changed{}",
+                        self.path.display(),
+                        file.schema_version,
+                        if copied {
+                            format!(" (a copy is kept as {})", aside.display())
+                        } else {
+                            String::new()
+                        }
+                    )),
+                    file,
+                    writable: false,
+                }
+            }
             Ok(file) => Loaded {
                 file,
                 warning: None,
@@ -586,7 +598,35 @@ mod tests {
         let loaded = store.load();
         assert!(!loaded.writable);
         assert_eq!(loaded.file.profiles[0].name, "future");
-        assert!(loaded.warning.unwrap().contains("newer CueDesk"));
+        let warning = loaded.warning.unwrap();
+        assert!(warning.contains("newer CueDesk"), "{warning}");
+        assert!(warning.contains("profiles.toml.schema-9"), "{warning}");
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("profiles.toml.schema-9")).unwrap(),
+            std::fs::read_to_string(store.path()).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_crash_mid_write_leaves_the_old_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(dir.path().join("profiles.toml"));
+        store.save(&sample()).unwrap();
+        // What a crash between writing and renaming leaves: a half-written temporary file.
+        std::fs::write(
+            dir.path().join(".tmpX1y2Z3"),
+            "schema_version = 1
+[[profi",
+        )
+        .unwrap();
+        let loaded = store.load();
+        assert_eq!(loaded.file, sample());
+        assert!(loaded.warning.is_none() && loaded.writable);
+        // And the next save goes through as usual.
+        let mut changed = sample();
+        changed.profiles[0].default_show = "other_show".into();
+        store.save(&changed).unwrap();
+        assert_eq!(store.load().file, changed);
     }
 
     #[test]

@@ -236,10 +236,13 @@ impl HostDialog {
                     crate::ui::comments::fields_ui(ui, &mut self.subject, &mut self.message);
                 }
                 HostAction::Lock => {
-                    ui.label(
+                    ui.label(if n == 1 {
+                        "No new frames are booked on this host until it is unlocked; \
+                         its running frames finish."
+                    } else {
                         "No new frames are booked on these hosts until they are unlocked; \
-                         running frames finish.",
-                    );
+                         their running frames finish."
+                    });
                 }
                 HostAction::Unlock => {}
             }
