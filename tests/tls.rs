@@ -79,32 +79,30 @@ async fn without_the_ca_file_the_unknown_authority_is_named() {
     assert!(sim.requests().is_empty(), "nothing reached the gateway");
 }
 
+/// The error of a call to a gateway serving a `flaw`ed certificate from `pki`, with
+/// `trusted`'s CA as the profile's CA file.
+async fn failure(pki: &TestPki, flaw: CertFlaw, trusted: &TestPki) -> ApiError {
+    let sim = https_sim(pki, flaw).await;
+    let ca = ca_file(trusted);
+    client(&sim.url(), Some(ca.path()))
+        .get_shows()
+        .await
+        .unwrap_err()
+}
+
 #[tokio::test]
 async fn an_expired_certificate_is_named() {
     let pki = TestPki::new().unwrap();
-    let sim = https_sim(&pki, CertFlaw::Expired).await;
-    let ca = ca_file(&pki);
-    let e = client(&sim.url(), Some(ca.path()))
-        .get_shows()
-        .await
-        .unwrap_err();
+    let e = failure(&pki, CertFlaw::Expired, &pki).await;
     assert_eq!(tls_problem(&e), TlsProblem::Expired);
-    assert!(
-        e.user_message().contains("has expired"),
-        "{}",
-        e.user_message()
-    );
+    let msg = e.user_message();
+    assert!(msg.contains("has expired"), "{msg}");
 }
 
 #[tokio::test]
 async fn a_certificate_for_another_host_is_named() {
     let pki = TestPki::new().unwrap();
-    let sim = https_sim(&pki, CertFlaw::WrongHost).await;
-    let ca = ca_file(&pki);
-    let e = client(&sim.url(), Some(ca.path()))
-        .get_shows()
-        .await
-        .unwrap_err();
+    let e = failure(&pki, CertFlaw::WrongHost, &pki).await;
     assert_eq!(tls_problem(&e), TlsProblem::WrongHost);
     let msg = e.user_message();
     assert!(msg.contains("not issued for localhost"), "{msg}");
@@ -113,12 +111,7 @@ async fn a_certificate_for_another_host_is_named() {
 #[tokio::test]
 async fn a_self_signed_certificate_is_not_trusted_even_with_a_ca_file() {
     let pki = TestPki::new().unwrap();
-    let sim = https_sim(&pki, CertFlaw::UnknownCa).await;
-    let ca = ca_file(&pki);
-    let e = client(&sim.url(), Some(ca.path()))
-        .get_shows()
-        .await
-        .unwrap_err();
+    let e = failure(&pki, CertFlaw::UnknownCa, &pki).await;
     assert_eq!(tls_problem(&e), TlsProblem::UnknownCa);
 }
 
@@ -126,12 +119,7 @@ async fn a_self_signed_certificate_is_not_trusted_even_with_a_ca_file() {
 async fn another_studios_ca_does_not_vouch_for_this_gateway() {
     let pki = TestPki::new().unwrap();
     let other = TestPki::new().unwrap();
-    let sim = https_sim(&pki, CertFlaw::None).await;
-    let ca = ca_file(&other);
-    let e = client(&sim.url(), Some(ca.path()))
-        .get_shows()
-        .await
-        .unwrap_err();
+    let e = failure(&pki, CertFlaw::None, &other).await;
     assert_eq!(tls_problem(&e), TlsProblem::UnknownCa);
 }
 

@@ -48,6 +48,13 @@ pub struct ConnectPanel {
     mappings: String,
 }
 
+impl Drop for ConnectPanel {
+    /// The typed secret is a plain `String` while egui edits it: wiped when the panel goes.
+    fn drop(&mut self) {
+        zeroize::Zeroize::zeroize(&mut self.secret);
+    }
+}
+
 impl Default for ConnectPanel {
     fn default() -> Self {
         Self::new_profile(&ProfilesFile::default())
