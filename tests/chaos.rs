@@ -22,7 +22,13 @@ use cuedesk::sim::{Fault, RandomFaults};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
-const CYCLES: usize = 45;
+/// Cycles of the random phase; `CUEDESK_CHAOS_CYCLES` runs a longer one.
+fn cycles() -> usize {
+    std::env::var("CUEDESK_CHAOS_CYCLES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(45)
+}
 
 /// 5% of answers held past the 2 s timeout, the rest within 300 ms; one in four requests
 /// meets a fault.
@@ -161,7 +167,8 @@ async fn the_app_survives_a_hostile_gateway_keeps_its_data_and_recovers() {
         .set_random(Some(RandomFaults::parse(FAULTS).unwrap()));
     let mut shown: BTreeMap<String, usize> = BTreeMap::new();
     let mut failed_refreshes = 0;
-    for cycle in 0..CYCLES {
+    let cycles = cycles();
+    for cycle in 0..cycles {
         let hosts_view = cycle % 3 == 2;
         h.get_by_label(if hosts_view { "Hosts" } else { "Jobs" })
             .click();
@@ -262,8 +269,8 @@ async fn the_app_survives_a_hostile_gateway_keeps_its_data_and_recovers() {
     assert!(h.query_by_label("refresh failed").is_none());
 
     eprintln!(
-        "chaos: {CYCLES} cycles, {} requests, {total} faults injected {injected:?}; \
-         {failed_refreshes} view refreshes failed and said so, all {CYCLES} cycles survived \
+        "chaos: {cycles} cycles, {} requests, {total} faults injected {injected:?}; \
+         {failed_refreshes} view refreshes failed and said so, all {cycles} cycles survived \
          with their rows kept; messages shown: {shown:#?}",
         sim.requests().len()
     );
