@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use poll_promise::Promise;
 
 use crate::api::types::{Host, Job, Show};
-use crate::api::{ApiClient, ApiError, ClientConfig, Credentials};
+use crate::api::{ApiClient, ApiError, Credentials};
 use std::sync::Arc;
 
 use secrecy::SecretString;
@@ -130,17 +130,7 @@ pub struct Session {
 
 impl Session {
     fn new(connection: Connection) -> Result<Self, ApiError> {
-        let mut config = ClientConfig::new(
-            connection.profile.gateway_url.clone(),
-            connection.credentials,
-        );
-        config.request_timeout =
-            Duration::from_secs(connection.profile.request_timeout_secs.clamp(2, 600));
-        config.max_response_bytes = connection.profile.max_response_mb.clamp(1, 16 * 1024) << 20;
-        // The UI disables every action of a read-only profile; the client refuses them too.
-        config.read_only = connection.profile.read_only;
-        config.ca_file.clone_from(&connection.profile.ca_file);
-        let client = ApiClient::new(config)?;
+        let client = ApiClient::new(connection.profile.client_config(connection.credentials))?;
         let show = (!connection.profile.default_show.is_empty())
             .then(|| connection.profile.default_show.clone());
         let mut jobs =
@@ -803,7 +793,12 @@ impl CueDeskApp {
     fn logic(&mut self, ctx: &egui::Context) {
         self.poll_profile_work();
         self.remember_view(ctx);
-        if self.opening.is_some() || !self.saving.is_empty() {
+        for problem in self.history.poll() {
+            if !self.notices.contains(&problem) {
+                self.notices.push(problem);
+            }
+        }
+        if self.opening.is_some() || !self.saving.is_empty() || self.history.is_busy() {
             // Keyring and file work report back through promises: look again shortly.
             ctx.request_repaint_after(Duration::from_millis(50));
         }
@@ -904,11 +899,6 @@ impl CueDeskApp {
         }
         let done = std::mem::take(&mut session.history_out);
         self.history.record(&self.rt, done);
-        for problem in self.history.poll() {
-            if !self.notices.contains(&problem) {
-                self.notices.push(problem);
-            }
-        }
         for (text, error) in detail_outcomes {
             self.toast(text, error);
         }

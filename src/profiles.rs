@@ -145,7 +145,7 @@ impl Default for Profile {
             gateway_url: String::new(),
             username: default_username(),
             auth: AuthMode::Secret,
-            token_lifetime_secs: 15 * 60,
+            token_lifetime_secs: crate::api::auth::DEFAULT_TOKEN_LIFETIME.as_secs(),
             refresh_interval_secs: 10,
             default_show: String::new(),
             path_mappings: Vec::new(),
@@ -180,6 +180,19 @@ impl Profile {
             },
             AuthMode::Token => crate::api::Credentials::Token { token: secret },
         }
+    }
+
+    /// How to reach this profile's gateway with `credentials`: its URL, CA file, timeout,
+    /// size cap and read-only flag. The one place a session and "Test connection" get it.
+    pub fn client_config(&self, credentials: crate::api::Credentials) -> crate::api::ClientConfig {
+        let mut config = crate::api::ClientConfig::new(self.gateway_url.clone(), credentials);
+        config.request_timeout =
+            std::time::Duration::from_secs(self.request_timeout_secs.clamp(2, 600));
+        config.max_response_bytes = self.max_response_mb.clamp(1, 16 * 1024) << 20;
+        // The UI disables every action of a read-only profile; the client refuses them too.
+        config.read_only = self.read_only;
+        config.ca_file.clone_from(&self.ca_file);
+        config
     }
 
     /// What is wrong with this profile, field by field, for the connection panel.

@@ -12,9 +12,9 @@
 mod common;
 
 use std::collections::BTreeMap;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::Target;
+use common::{Target, step_until};
 use cuedesk::api::Credentials;
 use cuedesk::app::{Connection, CueDeskApp};
 use cuedesk::profiles::Profile;
@@ -41,23 +41,9 @@ fn harness(connection: Connection) -> Harness<'static, CueDeskApp> {
         .build_eframe(move |_cc| CueDeskApp::new(rt, Some(connection)))
 }
 
-/// Steps until `done`, for at most `secs` (a stuck refresh is a failure of its own).
-fn step_for(
-    h: &mut Harness<'_, CueDeskApp>,
-    what: &str,
-    secs: u64,
-    done: impl Fn(&CueDeskApp) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(secs);
-    loop {
-        h.step();
-        if done(h.state()) {
-            h.step();
-            return;
-        }
-        assert!(Instant::now() < deadline, "stuck waiting for {what}");
-        std::thread::sleep(Duration::from_millis(5));
-    }
+/// Steps until `done` holds for the app's state (a stuck refresh fails the test).
+fn step_for(h: &mut Harness<'_, CueDeskApp>, what: &str, done: impl Fn(&CueDeskApp) -> bool) {
+    step_until(h, what, |h| done(h.state()));
 }
 
 fn busy(app: &CueDeskApp) -> bool {
@@ -130,9 +116,7 @@ async fn the_app_survives_a_hostile_gateway_keeps_its_data_and_recovers() {
     });
 
     // Good data first: the jobs, one job's frames, the hosts.
-    step_for(&mut h, "the jobs", 30, |a| {
-        seen_jobs(a).rows > 0 && !busy(a)
-    });
+    step_for(&mut h, "the jobs", |a| seen_jobs(a).rows > 0 && !busy(a));
     let jobs = seen_jobs(h.state()).rows;
     let first = h
         .state()
@@ -146,7 +130,7 @@ async fn the_app_survives_a_hostile_gateway_keeps_its_data_and_recovers() {
         .name
         .clone();
     h.get_by_label(&first).click();
-    step_for(&mut h, "the frames", 30, |a| {
+    step_for(&mut h, "the frames", |a| {
         a.session
             .as_ref()
             .unwrap()
@@ -157,9 +141,7 @@ async fn the_app_survives_a_hostile_gateway_keeps_its_data_and_recovers() {
     });
     let frames = seen_frames(h.state()).rows;
     h.get_by_label("Hosts").click();
-    step_for(&mut h, "the hosts", 30, |a| {
-        seen_hosts(a).rows > 0 && !busy(a)
-    });
+    step_for(&mut h, "the hosts", |a| seen_hosts(a).rows > 0 && !busy(a));
     let hosts = seen_hosts(h.state()).rows;
     assert!(jobs > 0 && frames > 0 && hosts > 0);
 
@@ -175,7 +157,7 @@ async fn the_app_survives_a_hostile_gateway_keeps_its_data_and_recovers() {
         h.step();
         h.get_by_label("Refresh").click();
         h.step();
-        step_for(&mut h, "the refresh", 30, |a| !busy(a));
+        step_for(&mut h, "the refresh", |a| !busy(a));
         let views = if hosts_view {
             vec![("hosts", seen_hosts(h.state()), hosts)]
         } else {
@@ -226,7 +208,7 @@ async fn the_app_survives_a_hostile_gateway_keeps_its_data_and_recovers() {
         sim.faults().push_n(&fault, 4);
         h.get_by_label("Refresh").click();
         h.step();
-        step_for(&mut h, "the refresh", 30, |a| !busy(a));
+        step_for(&mut h, "the refresh", |a| !busy(a));
         assert!(
             h.query_all_by_label_contains(words).next().is_some(),
             "{fault:?}: {words:?} not on screen"
@@ -251,7 +233,7 @@ async fn the_app_survives_a_hostile_gateway_keeps_its_data_and_recovers() {
         h.step();
         h.get_by_label("Refresh").click();
         h.step();
-        step_for(&mut h, "the recovery", 30, |a| !busy(a));
+        step_for(&mut h, "the recovery", |a| !busy(a));
     }
     let app = h.state();
     for (view, seen) in [

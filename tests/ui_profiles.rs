@@ -216,6 +216,34 @@ async fn test_connection_names_a_wrong_secret_and_a_wrong_port() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn test_connection_to_https_uses_the_ca_file_typed_in_the_form() {
+    let pki = cuedesk::sim::TestPki::new().unwrap();
+    let mut config = cuedesk::sim::SimConfig::new("tls-ui-secret-0123456789", common::test_farm());
+    config.tls = Some(pki.server(cuedesk::sim::CertFlaw::None).unwrap());
+    let t = Target::with_config(config).await;
+    let Some(_) = t.sim() else { return };
+    let s = Setup::new();
+    let ca = s.dir.path().join("studio-ca.pem");
+    std::fs::write(&ca, pki.ca_pem()).unwrap();
+    let mut h = s.harness();
+    h.step();
+    fill(&mut h, "Gateway URL", &t.url);
+    fill(&mut h, "User", "jdoe");
+    fill(&mut h, "Secret", &t.secret);
+    h.get_by_label("Test connection").click();
+    step_until(&mut h, "the unknown authority", |h| {
+        h.query_by_label_contains("signed by an authority this computer does not trust")
+            .is_some()
+    });
+    fill(&mut h, "CA file", ca.to_str().unwrap());
+    h.get_by_label("Test connection").click();
+    step_until(&mut h, "the test over TLS", |h| {
+        h.query_by_label_contains("Connected: the gateway answers")
+            .is_some()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_opens_the_last_profile_with_its_stored_secret() {
     let t = Target::new().await;
     let Some(_) = t.sim() else { return };

@@ -4,7 +4,7 @@
 use poll_promise::Promise;
 use secrecy::SecretString;
 
-use crate::api::{ApiClient, ApiError, ClientConfig};
+use crate::api::{ApiClient, ApiError};
 use crate::profiles::{AuthMode, Profile, ProfilesFile};
 use crate::ui::theme;
 
@@ -115,6 +115,17 @@ impl ConnectPanel {
     /// The profile being edited, by its saved name.
     pub fn editing(&self) -> Option<&str> {
         self.editing.as_deref()
+    }
+
+    /// "Secret" or "Token", and the hint when one is stored and nothing is typed.
+    fn secret_label_and_hint(&self) -> (&'static str, Option<&'static str>) {
+        let label = match self.form.auth {
+            AuthMode::Secret => "Secret",
+            AuthMode::Token => "Token",
+        };
+        let hint =
+            (self.has_stored_secret && self.secret.is_empty()).then_some("Stored; type to replace");
+        (label, hint)
     }
 
     fn typed_secret(&self) -> Option<SecretString> {
@@ -307,12 +318,7 @@ impl ConnectPanel {
                     ui.radio_value(&mut self.form.auth, AuthMode::Token, "Token");
                 });
                 ui.end_row();
-                let secret_label = match self.form.auth {
-                    AuthMode::Secret => "Secret",
-                    AuthMode::Token => "Token",
-                };
-                let hint = (self.has_stored_secret && self.secret.is_empty())
-                    .then_some("Stored; type to replace");
+                let (secret_label, hint) = self.secret_label_and_hint();
                 text_row(
                     ui,
                     secret_label,
@@ -410,10 +416,8 @@ impl ConnectPanel {
                 .clicked()
                 && let Some(secret) = secret
             {
-                let client = ApiClient::new(ClientConfig::new(
-                    self.form.gateway_url.clone(),
-                    self.form.credentials(secret),
-                ));
+                // Exactly as a session would connect: CA file, timeout and cap included.
+                let client = ApiClient::new(self.form.client_config(self.form.credentials(secret)));
                 let ctx = ui.ctx().clone();
                 self.test_result = None;
                 self.test = Some(crate::remote::spawn(rt, &ctx, async move {
@@ -462,6 +466,7 @@ impl ConnectPanel {
         let mut command = None;
         ui.heading("Site profile");
         ui.weak("Set up by your studio for everyone: read-only. Duplicate it to change it.");
+        let (secret_label, hint) = self.secret_label_and_hint();
         let p = &self.form;
         egui::Grid::new("site_profile")
             .num_columns(2)
@@ -477,7 +482,16 @@ impl ConnectPanel {
                     ("Gateway URL", p.gateway_url.clone()),
                     ("User", p.username.clone()),
                     ("Sign in with", auth.to_owned()),
+                    (
+                        "CA file",
+                        p.ca_file.as_ref().map_or_else(
+                            || "system roots only".to_owned(),
+                            |f| f.display().to_string(),
+                        ),
+                    ),
                     ("Refresh every", format!("{} s", p.refresh_interval_secs)),
+                    ("Give up after", format!("{} s", p.request_timeout_secs)),
+                    ("Largest answer", format!("{} MB", p.max_response_mb)),
                     (
                         "Read-only",
                         if p.read_only { "yes" } else { "no" }.to_owned(),
@@ -488,12 +502,6 @@ impl ConnectPanel {
                     ui.label(v);
                     ui.end_row();
                 }
-                let secret_label = match self.form.auth {
-                    AuthMode::Secret => "Secret",
-                    AuthMode::Token => "Token",
-                };
-                let hint = (self.has_stored_secret && self.secret.is_empty())
-                    .then_some("Stored; type to replace");
                 let missing = (!self.has_stored_secret && self.secret.is_empty())
                     .then(|| format!("Enter your {}", secret_label.to_lowercase()));
                 text_row(ui, secret_label, &mut self.secret, true, missing, hint);
