@@ -8,13 +8,13 @@
 //! - it came back full (Cuebot sends at most 100 changed frames),
 //! - it names a frame we do not have, or the job's frame count changed (the job changed shape).
 //!
-//! Each refresh reports what it cost in requests. Free of egui: the caller passes a waker.
+//! Each refresh reports what it cost in requests. Pages arrive over a bounded channel and are
+//! applied within a time budget per frame, so a 100,000-frame job never stalls the window.
 
 use std::collections::HashMap;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use tokio::sync::mpsc;
+use crate::tasks::{Inbox, Received, TaskFailed, Tasks};
 
 use crate::api::requests::FrameSearchCriteria;
 use crate::api::types::{Frame, FrameState, UpdatedFrame};
@@ -29,8 +29,10 @@ pub const DELTA_CAP: usize = 100;
 /// without it. A gateway whose clock is far from ours would hang on it.
 const BASELINE_WAIT: Duration = Duration::from_secs(3);
 
-/// Wakes the UI when a message is waiting.
-pub type Waker = Arc<dyn Fn() + Send + Sync>;
+/// Pages that may wait in the channel before the load waits for the window to take them.
+const PAGES_IN_FLIGHT: usize = 4;
+/// At most this long is spent applying pages in one frame; the rest waits for the next frame.
+const FRAME_BUDGET: Duration = Duration::from_millis(5);
 
 /// A job's frames by id, in the gateway's order.
 #[derive(Debug, Clone, Default)]
@@ -180,14 +182,20 @@ enum Running {
     Idle,
     /// A full load; `fresh` collects the pages of a reload so the old rows stay until it is done.
     Full {
-        rx: mpsc::UnboundedReceiver<Msg>,
+        rx: Inbox<Msg>,
         fresh: Option<FrameTable>,
         reason: Option<String>,
         extra_requests: u32,
     },
     Delta {
-        rx: mpsc::UnboundedReceiver<Msg>,
+        rx: Inbox<Msg>,
     },
+}
+
+impl From<TaskFailed> for Msg {
+    fn from(e: TaskFailed) -> Self {
+        Self::Failed(e.into())
+    }
 }
 
 /// Keeps a job's [`FrameTable`] current: first load, deltas, reloads.
@@ -282,7 +290,7 @@ impl FrameSync {
 
     /// Brings the table up to date: a delta when one can be trusted, else a full (re)load.
     /// Does nothing while a refresh runs.
-    pub fn refresh(&mut self, rt: &tokio::runtime::Handle, client: &ApiClient, wake: &Waker) {
+    pub fn refresh(&mut self, tasks: &Tasks, client: &ApiClient) {
         if self.is_busy() {
             return;
         }
@@ -290,27 +298,23 @@ impl FrameSync {
             .expected
             .is_some_and(|n| self.loaded && n != self.table.len());
         match self.baseline {
-            _ if !self.loaded => self.start_full(rt, client, wake, None, 0),
+            _ if !self.loaded => self.start_full(tasks, client, None, 0),
             _ if shape_changed => self.start_full(
-                rt,
+                tasks,
                 client,
-                wake,
                 Some("the job's frame count changed".into()),
                 0,
             ),
             None => self.start_full(
-                rt,
+                tasks,
                 client,
-                wake,
                 Some("the gateway gave no update time".into()),
                 0,
             ),
             Some(last_check) => {
-                let (tx, rx) = mpsc::unbounded_channel();
                 let client = client.clone();
                 let job_id = self.job_id.clone();
-                let wake = wake.clone();
-                rt.spawn(async move {
+                let rx = tasks.stream("updating the frames", 1, |out| async move {
                     let msg = match client.get_updated_frames(&job_id, last_check, &[]).await {
                         Ok(r) => Msg::Delta {
                             updates: r.updated_frames.updated_frames,
@@ -318,8 +322,7 @@ impl FrameSync {
                         },
                         Err(e) => Msg::Failed(e),
                     };
-                    let _ = tx.send(msg);
-                    wake();
+                    out.send(msg).await;
                 });
                 self.running = Running::Delta { rx };
             }
@@ -328,17 +331,14 @@ impl FrameSync {
 
     fn start_full(
         &mut self,
-        rt: &tokio::runtime::Handle,
+        tasks: &Tasks,
         client: &ApiClient,
-        wake: &Waker,
         reason: Option<String>,
         extra_requests: u32,
     ) {
-        let (tx, rx) = mpsc::unbounded_channel();
         let client = client.clone();
         let job_id = self.job_id.clone();
-        let wake = wake.clone();
-        rt.spawn(async move {
+        let rx = tasks.stream("loading the frames", PAGES_IN_FLIGHT, |out| async move {
             // The baseline for the next delta, taken before the first page so that no change
             // made during the load is missed.
             let baseline = tokio::time::timeout(
@@ -357,26 +357,24 @@ impl FrameSync {
             loop {
                 match pager.next_page().await {
                     Ok(Some(page)) => {
-                        if tx.send(Msg::Page(page)).is_err() {
+                        if !out.send(Msg::Page(page)).await {
                             return; // the view was closed
                         }
-                        wake();
                     }
                     Ok(None) => break,
                     Err(e) => {
-                        let _ = tx.send(Msg::Failed(e));
-                        wake();
+                        out.send(Msg::Failed(e)).await;
                         return;
                     }
                 }
             }
             let pages = u32::try_from(pager.pages_fetched()).unwrap_or(0);
-            let _ = tx.send(Msg::Loaded {
+            out.send(Msg::Loaded {
                 baseline,
                 pages,
                 requests: pages + 1,
-            });
-            wake();
+            })
+            .await;
         });
         let fresh = self.loaded.then(FrameTable::default);
         self.running = Running::Full {
@@ -387,17 +385,23 @@ impl FrameSync {
         };
     }
 
-    /// Takes what arrived. Returns true when the table changed. May start a reload when a delta
+    /// Takes what arrived, for about 5 ms at most (what is left waits for the next frame, which
+    /// is asked for). Returns true when the table changed. May start a reload when a delta
     /// cannot be used.
-    pub fn poll(&mut self, rt: &tokio::runtime::Handle, client: &ApiClient, wake: &Waker) -> bool {
+    pub fn poll(&mut self, tasks: &Tasks, client: &ApiClient) -> bool {
         let mut changed = false;
+        let started = Instant::now();
         loop {
+            if started.elapsed() > FRAME_BUDGET {
+                tasks.wake();
+                return changed;
+            }
             let msg = match &mut self.running {
                 Running::Idle => return changed,
-                Running::Full { rx, .. } | Running::Delta { rx } => match rx.try_recv() {
-                    Ok(m) => m,
-                    Err(mpsc::error::TryRecvError::Empty) => return changed,
-                    Err(mpsc::error::TryRecvError::Disconnected) => {
+                Running::Full { rx, .. } | Running::Delta { rx } => match rx.take() {
+                    Received::Message(m) => m,
+                    Received::Empty => return changed,
+                    Received::Closed => {
                         self.running = Running::Idle;
                         return changed;
                     }
@@ -460,7 +464,7 @@ impl FrameSync {
                             .map(|_| "a frame appeared that was not loaded".to_owned())
                     };
                     if let Some(reason) = why {
-                        self.start_full(rt, client, wake, Some(reason), 1);
+                        self.start_full(tasks, client, Some(reason), 1);
                         continue;
                     }
                     changed |= !updates.is_empty();
@@ -480,7 +484,7 @@ impl FrameSync {
                     if was_delta {
                         // The delta could not be had: everything, from scratch, instead.
                         let reason = format!("the update call failed: {}", e.user_message());
-                        self.start_full(rt, client, wake, Some(reason), 1);
+                        self.start_full(tasks, client, Some(reason), 1);
                         continue;
                     }
                     tracing::warn!("loading frames failed: {e}");

@@ -159,7 +159,7 @@ pub fn updated_frames(data: &[u8]) {
 pub fn comments(data: &[u8]) {
     if let Some(r) = decode::<CommentsResponse>(data) {
         for c in r.comments.comments {
-            let _ = crate::ui::frames::local_time(c.timestamp);
+            let _ = crate::ui::widgets::local_time(c.timestamp);
         }
     }
 }

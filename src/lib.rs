@@ -16,6 +16,7 @@ pub const VERSION: &str = concat!(
 pub mod api;
 pub mod app;
 pub mod bench;
+pub mod command;
 pub mod frames;
 pub mod fuzzing;
 pub mod history;
@@ -24,5 +25,7 @@ pub mod profiles;
 pub mod remote;
 pub mod secrets;
 pub mod sim;
+pub mod tasks;
 pub mod text;
+pub mod tracker;
 pub mod ui;

@@ -1,88 +1,14 @@
 //! Data that comes from the gateway: the last good value, the request in flight, the last error.
+//! Requests are started through [`crate::tasks::Tasks`]; this only holds what they bring.
 //!
 //! The previous data stays on screen while a refresh runs and after a refresh fails; a response
 //! that arrives after [`Remote::reset`] (profile or show switched) is dropped with its promise.
 
-use std::future::Future;
 use std::time::Instant;
 
 use poll_promise::Promise;
 
 use crate::api::ApiError;
-
-/// Runs `fut` on the runtime; the promise resolves with its output and the UI is woken.
-pub fn spawn<T, F>(rt: &tokio::runtime::Handle, ctx: &egui::Context, fut: F) -> Promise<T>
-where
-    T: Send + 'static,
-    F: Future<Output = T> + Send + 'static,
-{
-    let (sender, promise) = Promise::new();
-    let ctx = ctx.clone();
-    rt.spawn(async move {
-        sender.send(fut.await);
-        ctx.request_repaint();
-    });
-    promise
-}
-
-/// Runs blocking work (keyring, files, logs) on the runtime's blocking pool; a panic in it
-/// comes back as an error.
-pub fn blocking<T, F>(rt: &tokio::runtime::Handle, f: F) -> Promise<Result<T, String>>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, String> + Send + 'static,
-{
-    run_blocking(rt, None, f)
-}
-
-/// [`blocking`], and the UI is woken when it is done.
-pub fn blocking_wake<T, F>(
-    rt: &tokio::runtime::Handle,
-    ctx: &egui::Context,
-    f: F,
-) -> Promise<Result<T, String>>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, String> + Send + 'static,
-{
-    run_blocking(rt, Some(ctx.clone()), f)
-}
-
-fn run_blocking<T, F>(
-    rt: &tokio::runtime::Handle,
-    ctx: Option<egui::Context>,
-    f: F,
-) -> Promise<Result<T, String>>
-where
-    T: Send + 'static,
-    F: FnOnce() -> Result<T, String> + Send + 'static,
-{
-    let (sender, promise) = Promise::new();
-    let handle = rt.spawn_blocking(f);
-    rt.spawn(async move {
-        sender.send(
-            handle
-                .await
-                .unwrap_or_else(|e| Err(format!("background task failed: {e}"))),
-        );
-        if let Some(ctx) = ctx {
-            ctx.request_repaint();
-        }
-    });
-    promise
-}
-
-/// The value of a finished promise in `slot` (emptying it); `None` while it runs or when empty.
-pub fn take_ready<T: Send + 'static>(slot: &mut Option<Promise<T>>) -> Option<T> {
-    let promise = slot.take()?;
-    match promise.try_take() {
-        Ok(v) => Some(v),
-        Err(p) => {
-            *slot = Some(p);
-            None
-        }
-    }
-}
 
 /// A remote value with its loading state.
 pub struct Remote<T: Send + 'static> {

@@ -311,6 +311,7 @@ async fn a_dropped_connection_is_connection_lost() {
     // A loopback server that accepts and hangs up without answering (a gateway restarting).
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    #[allow(clippy::disallowed_methods)] // A fake server in the test, not app work.
     tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
             drop(socket);

@@ -12,8 +12,9 @@ use std::time::Duration;
 use common::Target;
 use cuedesk::api::requests::FrameSearchCriteria;
 use cuedesk::api::types::{Frame, FrameState};
-use cuedesk::frames::{FrameSync, PAGE_SIZE, RefreshKind, Waker};
+use cuedesk::frames::{FrameSync, PAGE_SIZE, RefreshKind};
 use cuedesk::sim::FarmSpec;
+use cuedesk::tasks::Tasks;
 use tokio::sync::Notify;
 
 /// What the frames table shows of a frame (GetUpdatedFrames carries exactly these).
@@ -35,10 +36,9 @@ fn shown(f: &Frame) -> impl PartialEq + std::fmt::Debug {
 
 /// Polls `sync` until its refresh is done; woken by the refresh's own tasks, never by a timer.
 async fn settle(sync: &mut FrameSync, client: &cuedesk::api::ApiClient, notify: &Arc<Notify>) {
-    let rt = tokio::runtime::Handle::current();
-    let waker = waker_for(notify);
+    let tasks = tasks_for(notify);
     loop {
-        sync.poll(&rt, client, &waker);
+        sync.poll(&tasks, client);
         if !sync.is_busy() {
             return;
         }
@@ -59,9 +59,13 @@ async fn big_job(client: &cuedesk::api::ApiClient, frames: i32) -> cuedesk::api:
         .unwrap()
 }
 
-fn waker_for(notify: &Arc<Notify>) -> Waker {
+/// Tasks on the test's runtime that notify `notify` when a result is ready.
+fn tasks_for(notify: &Arc<Notify>) -> Tasks {
     let n = notify.clone();
-    Arc::new(move || n.notify_one())
+    Tasks::with_waker(
+        tokio::runtime::Handle::current(),
+        Arc::new(move || n.notify_one()),
+    )
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -76,10 +80,9 @@ async fn paging_returns_every_frame_of_a_20000_frame_job_exactly_once() {
     let big = big_job(&client, 20_000).await;
     sim.clear_requests();
 
-    let rt = tokio::runtime::Handle::current();
     let notify = Arc::new(Notify::new());
     let mut sync = FrameSync::new(&big.id);
-    sync.refresh(&rt, &client, &waker_for(&notify));
+    sync.refresh(&tasks_for(&notify), &client);
     settle(&mut sync, &client, &notify).await;
 
     let ids: HashSet<&str> = sync
@@ -139,11 +142,9 @@ async fn deltas_produce_the_same_table_as_a_full_reload() {
     let job = common::job_with(&client, FrameState::Running)
         .await
         .unwrap();
-    let rt = tokio::runtime::Handle::current();
     let notify = Arc::new(Notify::new());
-    let waker = waker_for(&notify);
     let mut sync = FrameSync::new(&job.id);
-    sync.refresh(&rt, &client, &waker);
+    sync.refresh(&tasks_for(&notify), &client);
     settle(&mut sync, &client, &notify).await;
     assert!(matches!(
         sync.report().unwrap().kind,
@@ -163,7 +164,7 @@ async fn deltas_produce_the_same_table_as_a_full_reload() {
             let _ = client.retry_job_frames(&job.id, &dead).await;
         }
         sim.clear_requests();
-        sync.refresh(&rt, &client, &waker);
+        sync.refresh(&tasks_for(&notify), &client);
         settle(&mut sync, &client, &notify).await;
         let report = sync.report().unwrap().clone();
         let RefreshKind::Delta { changed } = report.kind else {
@@ -201,11 +202,9 @@ async fn a_stale_or_full_delta_falls_back_to_a_full_reload() {
     config.request_timeout = Duration::from_secs(3);
     let client = cuedesk::api::ApiClient::new(config).unwrap();
     let big = big_job(&client, 3000).await;
-    let rt = tokio::runtime::Handle::current();
     let notify = Arc::new(Notify::new());
-    let waker = waker_for(&notify);
     let mut sync = FrameSync::new(&big.id);
-    sync.refresh(&rt, &client, &waker);
+    sync.refresh(&tasks_for(&notify), &client);
     settle(&mut sync, &client, &notify).await;
 
     // More than Cuebot's 100 changed frames: the delta cannot be complete.
@@ -219,7 +218,7 @@ async fn a_stale_or_full_delta_falls_back_to_a_full_reload() {
         )
         .await
         .unwrap();
-    sync.refresh(&rt, &client, &waker);
+    sync.refresh(&tasks_for(&notify), &client);
     settle(&mut sync, &client, &notify).await;
     let report = sync.report().unwrap().clone();
     assert!(
@@ -243,7 +242,7 @@ async fn a_stale_or_full_delta_falls_back_to_a_full_reload() {
     // answer. The call carries a deadline, fails, and everything is reloaded...
     sim.shift_clock(70);
     sim.clear_requests();
-    sync.refresh(&rt, &client, &waker);
+    sync.refresh(&tasks_for(&notify), &client);
     settle(&mut sync, &client, &notify).await;
     let report = sync.report().unwrap().clone();
     assert!(
@@ -255,7 +254,7 @@ async fn a_stale_or_full_delta_falls_back_to_a_full_reload() {
     assert_eq!(first.grpc_timeout.as_deref(), Some("2000m"));
     // ...with a baseline by the gateway's clock (its Date header), so deltas work again.
     sim.advance(5);
-    sync.refresh(&rt, &client, &waker);
+    sync.refresh(&tasks_for(&notify), &client);
     settle(&mut sync, &client, &notify).await;
     assert!(
         matches!(sync.report().unwrap().kind, RefreshKind::Delta { .. }),

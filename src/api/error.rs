@@ -243,6 +243,11 @@ pub enum ApiError {
     #[error("request failed: {0}")]
     Request(String),
 
+    /// The task carrying the call failed inside CueDesk (a bug: it panicked), worded for the
+    /// user.
+    #[error("{0}")]
+    Internal(String),
+
     /// A call that changes the farm, refused by a read-only client before anything was sent.
     #[error("{endpoint}: not sent, the profile is read-only")]
     ReadOnly {
@@ -329,6 +334,7 @@ impl ApiError {
             Self::Token(reason) => format!("Cannot make a token: {reason}"),
             Self::DeltaTooOld { .. } => "Frame updates are stale; reloading all frames".into(),
             Self::Request(reason) => format!("The request could not be sent: {reason}"),
+            Self::Internal(text) => text.clone(),
             Self::ReadOnly { endpoint } => format!(
                 "Not sent: this profile is read-only ({}). Untick Read-only in the profile to act on the farm",
                 endpoint.rsplit('/').next().unwrap_or(endpoint)

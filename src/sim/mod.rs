@@ -4,6 +4,9 @@
 //! JSON, Cuebot's traps), so the client, the app's `--demo` mode and the tests run without
 //! OpenCue. Free of egui.
 
+// The simulator is a server: it spawns its connections and its farm clock; it has no UI.
+#![allow(clippy::disallowed_methods)]
+
 pub mod farm;
 pub mod faults;
 pub mod gateway;

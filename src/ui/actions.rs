@@ -2,11 +2,10 @@
 //! their targets, kill asks for a reason, and acting on other users' jobs needs an explicit
 //! tick, as CueGUI asks.
 
-use poll_promise::Promise;
-
 use crate::api::requests::FrameSearchCriteria;
 use crate::api::types::{FrameState, Job};
 use crate::api::{ApiClient, ApiError, KillReason};
+use crate::tracker::Outcome;
 use crate::ui::theme;
 
 /// What the user can do to selected jobs.
@@ -78,12 +77,19 @@ impl JobAction {
         }
     }
 
-    /// True when a dialog must come first, whoever owns the jobs.
-    fn always_asks(self) -> bool {
-        matches!(
-            self,
-            Self::Kill | Self::SetPriority | Self::SetMinCores | Self::SetMaxCores | Self::EatDead
-        )
+    /// The request to send without asking, for the user's own jobs; `None` when a dialog must
+    /// come first whoever owns the jobs (it asks for a value, a reason, or a confirmation).
+    fn without_asking(self) -> Option<ActionRequest> {
+        match self {
+            Self::Pause => Some(ActionRequest::Pause),
+            Self::Resume => Some(ActionRequest::Resume),
+            Self::RetryDead => Some(ActionRequest::RetryDead),
+            Self::Kill
+            | Self::SetPriority
+            | Self::SetMinCores
+            | Self::SetMaxCores
+            | Self::EatDead => None,
+        }
     }
 }
 
@@ -162,8 +168,9 @@ impl ActionRequest {
 /// What an action did to each target: its name and the outcome.
 pub type ActionOutcome = Vec<(String, Result<(), ApiError>)>;
 
-/// An action on the way, and how to report it.
-pub struct PendingAction {
+/// How to report an action's outcome: "Paused 2 jobs", "Lock failed for render0004: …".
+#[derive(Debug, Clone)]
+pub struct Report {
     /// What the action is called (a failure names it): "Kill", "Lock".
     pub label: &'static str,
     /// What it did, for success: "Killed", "Locked".
@@ -172,27 +179,21 @@ pub struct PendingAction {
     pub noun: &'static str,
     /// Said after a success, e.g. that NIMBY locks stay.
     pub note: Option<String>,
-    /// The outcome, when it arrives.
-    pub promise: Promise<ActionOutcome>,
-    /// Its line in the action history, completed with the outcome.
-    pub entry: crate::history::HistoryEntry,
 }
 
-impl PendingAction {
-    /// A job action on its way.
-    pub fn job(action: JobAction, promise: Promise<ActionOutcome>) -> Self {
+impl Report {
+    /// The report of a job action.
+    pub fn job(action: JobAction) -> Self {
         Self {
             label: action.label().trim_end_matches('…'),
             verb: action.verb(),
             noun: "job",
             note: None,
-            promise,
-            entry: crate::history::HistoryEntry::default(),
         }
     }
 
     /// The sentence for the outcome: what was done, or the first failure.
-    pub fn text(&self, outcome: &[(String, Result<(), ApiError>)]) -> (String, bool) {
+    pub fn outcome(&self, outcome: &[(String, Result<(), ApiError>)]) -> Outcome {
         let failed: Vec<_> = outcome
             .iter()
             .filter_map(|(n, r)| r.as_ref().err().map(|e| (n, e)))
@@ -204,14 +205,11 @@ impl PendingAction {
                 } else {
                     String::new()
                 };
-                (
-                    format!(
-                        "{} failed for {name}{more}: {}",
-                        self.label,
-                        e.user_message()
-                    ),
-                    true,
-                )
+                Outcome::failed(format!(
+                    "{} failed for {name}{more}: {}",
+                    self.label,
+                    e.user_message()
+                ))
             }
             None => {
                 let done = format!(
@@ -219,12 +217,38 @@ impl PendingAction {
                     self.verb,
                     crate::text::plural(outcome.len(), self.noun)
                 );
-                let text = match &self.note {
+                Outcome::done(match &self.note {
                     Some(note) => format!("{done}; {note}"),
                     None => done,
-                };
-                (text, false)
+                })
             }
+        }
+    }
+}
+
+/// How an action starts: sent at once, or a dialog asks first.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Start<R, D> {
+    /// Nothing needs asking: send this.
+    Send(R),
+    /// Ask first.
+    Ask(D),
+}
+
+impl<R, D> Start<R, D> {
+    /// The request, when nothing needs asking.
+    pub fn send(self) -> Option<R> {
+        match self {
+            Self::Send(r) => Some(r),
+            Self::Ask(_) => None,
+        }
+    }
+
+    /// The dialog, when it must ask.
+    pub fn ask(self) -> Option<D> {
+        match self {
+            Self::Ask(d) => Some(d),
+            Self::Send(_) => None,
         }
     }
 }
@@ -255,18 +279,16 @@ pub enum DialogOutcome<R = ActionRequest, T = Job> {
 impl ActionDialog {
     /// The dialog for `action` on `jobs`, or the request itself when nothing needs asking
     /// (pause, resume or retry of the user's own jobs).
-    pub fn start(action: JobAction, jobs: Vec<Job>, username: &str) -> Result<ActionRequest, Self> {
+    pub fn start(action: JobAction, jobs: Vec<Job>, username: &str) -> Start<ActionRequest, Self> {
         let others: Vec<String> = jobs
             .iter()
             .filter(|j| j.user != username)
             .map(|j| j.name.clone())
             .collect();
-        if others.is_empty() && !action.always_asks() {
-            return Ok(match action {
-                JobAction::Pause => ActionRequest::Pause,
-                JobAction::Resume => ActionRequest::Resume,
-                _ => ActionRequest::RetryDead,
-            });
+        if others.is_empty()
+            && let Some(request) = action.without_asking()
+        {
+            return Start::Send(request);
         }
         let value = match (action, jobs.first()) {
             (JobAction::SetPriority, Some(j)) => j.priority.to_string(),
@@ -274,7 +296,7 @@ impl ActionDialog {
             (JobAction::SetMaxCores, Some(j)) => j.max_cores.to_string(),
             _ => String::new(),
         };
-        Err(Self {
+        Start::Ask(Self {
             action,
             jobs,
             others,
@@ -414,11 +436,14 @@ mod tests {
     #[test]
     fn own_jobs_pause_without_asking_other_users_jobs_ask() {
         assert_eq!(
-            ActionDialog::start(JobAction::Pause, vec![job("jdoe")], "jdoe").unwrap(),
+            ActionDialog::start(JobAction::Pause, vec![job("jdoe")], "jdoe")
+                .send()
+                .unwrap(),
             ActionRequest::Pause
         );
         let d = ActionDialog::start(JobAction::Pause, vec![job("jdoe"), job("asmith")], "jdoe")
-            .unwrap_err();
+            .ask()
+            .unwrap();
         assert!(d.request().is_err());
         let mut d = d;
         d.others_confirmed = true;
@@ -426,8 +451,19 @@ mod tests {
     }
 
     #[test]
+    fn an_action_sent_without_asking_is_that_action() {
+        for action in JobAction::ALL {
+            if let Some(request) = action.without_asking() {
+                assert_eq!(request.action(), action);
+            }
+        }
+    }
+
+    #[test]
     fn confirming_acts_on_the_jobs_the_dialog_named() {
-        let mut d = ActionDialog::start(JobAction::Kill, vec![job("jdoe")], "jdoe").unwrap_err();
+        let mut d = ActionDialog::start(JobAction::Kill, vec![job("jdoe")], "jdoe")
+            .ask()
+            .unwrap();
         assert_eq!(d.confirm(), None, "no reason yet");
         d.reason = "wrong camera".into();
         match d.confirm() {
@@ -444,15 +480,18 @@ mod tests {
 
     #[test]
     fn kill_needs_a_reason_and_values_are_checked() {
-        let mut d = ActionDialog::start(JobAction::Kill, vec![job("jdoe")], "jdoe").unwrap_err();
+        let mut d = ActionDialog::start(JobAction::Kill, vec![job("jdoe")], "jdoe")
+            .ask()
+            .unwrap();
         assert!(d.request().is_err());
         d.reason = "wrong camera".into();
         assert_eq!(
             d.request().unwrap(),
             ActionRequest::Kill("wrong camera".into())
         );
-        let mut p =
-            ActionDialog::start(JobAction::SetPriority, vec![job("jdoe")], "jdoe").unwrap_err();
+        let mut p = ActionDialog::start(JobAction::SetPriority, vec![job("jdoe")], "jdoe")
+            .ask()
+            .unwrap();
         assert_eq!(
             p.request().unwrap(),
             ActionRequest::SetPriority(100),

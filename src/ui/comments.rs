@@ -1,12 +1,12 @@
 //! Comments on a job or a host: the list, newest first, and a form to add one. The same pane
 //! serves the job detail and the host detail.
 
-use poll_promise::Promise;
-
+use crate::api::ApiClient;
 use crate::api::types::Comment;
-use crate::api::{ApiClient, ApiError};
-use crate::profiles::Profile;
-use crate::remote::{Remote, spawn, take_ready};
+use crate::command::{Command, CommandSender};
+use crate::remote::Remote;
+use crate::tasks::Tasks;
+use crate::tracker::Outcome;
 use crate::ui::theme;
 
 /// What the comments are on.
@@ -19,7 +19,8 @@ pub enum CommentTarget {
 }
 
 impl CommentTarget {
-    fn noun(&self) -> &'static str {
+    /// "job" or "host".
+    pub fn noun(&self) -> &'static str {
         match self {
             Self::Job(_) => "job",
             Self::Host(_) => "host",
@@ -47,38 +48,42 @@ pub fn fields_ui(ui: &mut egui::Ui, subject: &mut String, message: &mut String) 
 /// The comments of one job or host.
 pub struct CommentsPane {
     target: CommentTarget,
+    /// The job's or host's name.
+    name: String,
     /// The comments as last fetched.
     pub comments: Remote<Vec<Comment>>,
     subject: String,
     message: String,
-    send: Option<Promise<Result<(), ApiError>>>,
+    /// A comment is on its way (through the action tracker).
+    sending: bool,
     error: Option<String>,
 }
 
 impl CommentsPane {
     /// The pane of `target`, loaded on its first refresh.
-    pub fn new(target: CommentTarget) -> Self {
+    pub fn new(target: CommentTarget, name: &str) -> Self {
         Self {
             target,
+            name: name.to_owned(),
             comments: Remote::default(),
             subject: String::new(),
             message: String::new(),
-            send: None,
+            sending: false,
             error: None,
         }
     }
 
+    /// What the comments are on.
+    pub fn target(&self) -> &CommentTarget {
+        &self.target
+    }
+
     /// Fetches the comments (one request in flight at most).
-    pub fn refresh(
-        &mut self,
-        rt: &tokio::runtime::Handle,
-        ctx: &egui::Context,
-        client: &ApiClient,
-    ) {
+    pub fn refresh(&mut self, tasks: &Tasks, client: &ApiClient) {
         let c = client.clone();
         let target = self.target.clone();
         self.comments.request(|| {
-            spawn(rt, ctx, async move {
+            tasks.spawn("loading the comments", async move {
                 match target {
                     CommentTarget::Job(id) => c.get_job_comments(&id).await,
                     CommentTarget::Host(id) => c.get_host_comments(&id).await,
@@ -87,19 +92,16 @@ impl CommentsPane {
         });
     }
 
-    /// Takes finished responses; a comment just added is fetched back at once.
-    pub fn poll(&mut self, rt: &tokio::runtime::Handle, ctx: &egui::Context, client: &ApiClient) {
-        self.comments.poll();
-        if let Some(done) = take_ready(&mut self.send) {
-            match done {
-                Ok(()) => {
-                    self.subject.clear();
-                    self.message.clear();
-                    self.error = None;
-                    self.refresh(rt, ctx, client);
-                }
-                Err(e) => self.error = Some(e.user_message()),
-            }
+    /// The comment sent from this pane came back: the form is cleared when it was added (and
+    /// the list is fetched again by the caller), kept with the reason when it failed.
+    pub fn finished(&mut self, outcome: &Outcome) {
+        self.sending = false;
+        if outcome.failed {
+            self.error = Some(outcome.text.clone());
+        } else {
+            self.subject.clear();
+            self.message.clear();
+            self.error = None;
         }
     }
 
@@ -112,39 +114,26 @@ impl CommentsPane {
     }
 
     /// The form and the list.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        rt: &tokio::runtime::Handle,
-        client: &ApiClient,
-        profile: &Profile,
-    ) {
+    pub fn ui(&mut self, ui: &mut egui::Ui, read_only: bool, commands: &CommandSender) {
         fields_ui(ui, &mut self.subject, &mut self.message);
         ui.horizontal(|ui| {
             let ready = !self.subject.trim().is_empty() || !self.message.trim().is_empty();
-            let sending = self.send.is_some();
+            let sending = self.sending;
             if ui
                 .add_enabled(
-                    ready && !sending && !profile.read_only,
+                    ready && !sending && !read_only,
                     egui::Button::new("Add comment"),
                 )
                 .clicked()
             {
-                let c = client.clone();
-                let target = self.target.clone();
-                let user = profile.username.clone();
-                let subject = self.subject.trim().to_owned();
-                let message = self.message.trim().to_owned();
-                self.send = Some(spawn(rt, ui.ctx(), async move {
-                    match target {
-                        CommentTarget::Job(id) => {
-                            c.add_job_comment(&id, &user, &subject, &message).await
-                        }
-                        CommentTarget::Host(id) => {
-                            c.add_host_comment(&id, &user, &subject, &message).await
-                        }
-                    }
-                }));
+                self.sending = true;
+                self.error = None;
+                commands.send(Command::AddComment {
+                    target: self.target.clone(),
+                    name: self.name.clone(),
+                    subject: self.subject.trim().to_owned(),
+                    message: self.message.trim().to_owned(),
+                });
             }
             if sending {
                 ui.spinner();
@@ -176,7 +165,7 @@ impl CommentsPane {
                         ui.weak(format!(
                             "{} | {}",
                             c.user,
-                            crate::ui::frames::local_time(c.timestamp)
+                            crate::ui::widgets::local_time(c.timestamp)
                         ));
                     });
                     ui.label(&c.message);

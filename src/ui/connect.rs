@@ -4,7 +4,7 @@
 use poll_promise::Promise;
 use secrecy::SecretString;
 
-use crate::api::{ApiClient, ApiError};
+use crate::api::ApiError;
 use crate::profiles::{AuthMode, Profile, ProfilesFile};
 use crate::ui::theme;
 
@@ -32,6 +32,13 @@ pub enum PanelCommand {
     Connect(String),
     /// Close the panel (back to the current session).
     Close,
+    /// Try the form's settings: a client exactly as a session would build it lists the shows.
+    Test {
+        /// The form as typed.
+        profile: Box<Profile>,
+        /// The typed secret, else the stored one.
+        secret: SecretString,
+    },
 }
 
 /// The state of the connection panel.
@@ -52,6 +59,13 @@ impl Drop for ConnectPanel {
     /// The typed secret is a plain `String` while egui edits it: wiped when the panel goes.
     fn drop(&mut self) {
         zeroize::Zeroize::zeroize(&mut self.secret);
+    }
+}
+
+impl ConnectPanel {
+    /// The test the panel asked for is on its way: its result shows under the buttons.
+    pub fn testing(&mut self, test: Promise<Result<usize, ApiError>>) {
+        self.test = Some(test);
     }
 }
 
@@ -164,7 +178,6 @@ impl ConnectPanel {
         &mut self,
         ui: &mut egui::Ui,
         profiles: &ProfilesFile,
-        rt: &tokio::runtime::Handle,
         stored_secret: Option<&SecretString>,
         env_profile: Option<&Profile>,
         can_close: bool,
@@ -239,7 +252,7 @@ impl ConnectPanel {
                 *self = Self::new_profile(profiles);
             }
             let ui = &mut cols[1];
-            if let Some(c) = self.form_ui(ui, profiles, rt, stored_secret) {
+            if let Some(c) = self.form_ui(ui, profiles, stored_secret) {
                 command = Some(c);
             }
         });
@@ -250,7 +263,6 @@ impl ConnectPanel {
         &mut self,
         ui: &mut egui::Ui,
         profiles: &ProfilesFile,
-        rt: &tokio::runtime::Handle,
         stored_secret: Option<&SecretString>,
     ) -> Option<PanelCommand> {
         if self.form.site {
@@ -416,13 +428,11 @@ impl ConnectPanel {
                 .clicked()
                 && let Some(secret) = secret
             {
-                // Exactly as a session would connect: CA file, timeout and cap included.
-                let client = ApiClient::new(self.form.client_config(self.form.credentials(secret)));
-                let ctx = ui.ctx().clone();
                 self.test_result = None;
-                self.test = Some(crate::remote::spawn(rt, &ctx, async move {
-                    Ok(client?.get_active_shows().await?.len())
-                }));
+                command = Some(PanelCommand::Test {
+                    profile: Box::new(self.form.clone()),
+                    secret,
+                });
             }
             if ui.add_enabled(valid, egui::Button::new("Save")).clicked() {
                 command = Some(self.save_command(false));

@@ -201,7 +201,7 @@ pub enum FrameCommand {
     /// Open this frame's log.
     OpenLog(String),
     /// Retry, eat or kill the selection.
-    Act(crate::ui::detail::FrameOp),
+    Act(crate::ui::frame_actions::FrameOp),
     /// Copy this frame's log path.
     CopyLogPath(String),
 }
@@ -450,7 +450,7 @@ impl FramesView {
                             ui.close();
                         }
                         ui.separator();
-                        for op in crate::ui::detail::FrameOp::ALL {
+                        for op in crate::ui::frame_actions::FrameOp::ALL {
                             if ui
                                 .add_enabled(!read_only, egui::Button::new(op.label()))
                                 .clicked()
@@ -468,20 +468,6 @@ impl FramesView {
         clicks.apply(&mut self.selected);
         command
     }
-}
-
-/// Epoch seconds as local `MM-DD HH:MM:SS`.
-pub fn local_time(epoch: i32) -> String {
-    if epoch <= 0 {
-        return String::new();
-    }
-    jiff::Timestamp::from_second(i64::from(epoch))
-        .map(|t| {
-            t.to_zoned(jiff::tz::TimeZone::system())
-                .strftime("%m-%d %H:%M:%S")
-                .to_string()
-        })
-        .unwrap_or_default()
 }
 
 fn cell_ui(ui: &mut egui::Ui, c: FrameColumn, f: &Frame, now: i64) {
@@ -510,10 +496,10 @@ fn cell_ui(ui: &mut egui::Ui, c: FrameColumn, f: &Frame, now: i64) {
             }
         }
         FrameColumn::Start => {
-            ui.label(local_time(f.start_time));
+            ui.label(widgets::local_time(f.start_time));
         }
         FrameColumn::Stop => {
-            ui.label(local_time(f.stop_time));
+            ui.label(widgets::local_time(f.stop_time));
         }
         FrameColumn::Runtime => {
             if f.start_time > 0 {

@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use poll_promise::Promise;
 
 use crate::history::{HistoryEntry, KEEP, Loaded};
-use crate::remote::blocking;
+use crate::tasks::Tasks;
 use crate::ui::theme;
 
 /// The history, its file, and its window.
@@ -25,9 +25,9 @@ pub struct HistoryView {
 
 impl HistoryView {
     /// The history kept in `path` (read now, in the background), or in memory only.
-    pub fn new(rt: &tokio::runtime::Handle, path: Option<PathBuf>) -> Self {
+    pub fn new(tasks: &Tasks, path: Option<PathBuf>) -> Self {
         let loading = path.clone().map(|p| {
-            blocking(rt, move || {
+            tasks.blocking("reading the action history", move || {
                 crate::history::load(&p, KEEP)
                     .map_err(|e| format!("Cannot read the action history {}: {e}", p.display()))
             })
@@ -45,7 +45,7 @@ impl HistoryView {
     }
 
     /// Adds finished actions and appends them to the file.
-    pub fn record(&mut self, rt: &tokio::runtime::Handle, entries: Vec<HistoryEntry>) {
+    pub fn record(&mut self, tasks: &Tasks, entries: Vec<HistoryEntry>) {
         if entries.is_empty() {
             return;
         }
@@ -61,10 +61,12 @@ impl HistoryView {
         }
         if let Some(path) = self.path.clone() {
             let batch = entries.clone();
-            self.writes.push(blocking(rt, move || {
-                crate::history::append(&path, &batch)
-                    .map_err(|e| format!("Cannot write the action history {}: {e}", path.display()))
-            }));
+            self.writes
+                .push(tasks.blocking("writing the action history", move || {
+                    crate::history::append(&path, &batch).map_err(|e| {
+                        format!("Cannot write the action history {}: {e}", path.display())
+                    })
+                }));
         }
         self.entries.extend(entries);
         let excess = self.entries.len().saturating_sub(KEEP);
@@ -197,7 +199,7 @@ fn table_ui(ui: &mut egui::Ui, shown: &[&HistoryEntry]) {
             body.rows(row_h, shown.len(), |mut row| {
                 let e = shown[row.index()];
                 row.col(|ui| {
-                    ui.label(local_time(e.time));
+                    ui.label(crate::ui::widgets::local_date_time(e.time));
                 });
                 row.col(|ui| {
                     ui.label(&e.profile).on_hover_text(&e.gateway);
@@ -220,18 +222,6 @@ fn table_ui(ui: &mut egui::Ui, shown: &[&HistoryEntry]) {
         });
 }
 
-/// `2026-11-28 14:03:07` in the local time zone.
-fn local_time(epoch: i64) -> String {
-    jiff::Timestamp::from_second(epoch).map_or_else(
-        |_| epoch.to_string(),
-        |t| {
-            t.to_zoned(jiff::tz::TimeZone::system())
-                .strftime("%Y-%m-%d %H:%M:%S")
-                .to_string()
-        },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,9 +241,10 @@ mod tests {
     #[test]
     fn filters_by_profile_failures_and_text_newest_first() {
         let rt = tokio::runtime::Runtime::new().unwrap();
-        let mut v = HistoryView::new(rt.handle(), None);
+        let tasks = Tasks::new(rt.handle().clone());
+        let mut v = HistoryView::new(&tasks, None);
         v.record(
-            rt.handle(),
+            &tasks,
             vec![
                 e("A", "Kill", true),
                 e("B", "Eat", false),

@@ -5,7 +5,7 @@ use futures_util::StreamExt as _;
 
 use crate::api::ApiClient;
 use crate::api::types::{Host, LockState};
-use crate::ui::actions::{ActionOutcome, PendingAction};
+use crate::ui::actions::{ActionOutcome, Report, Start};
 
 /// Requests sent at once when acting on many hosts (the gateway takes one host per call).
 const CONCURRENT_CALLS: usize = 8;
@@ -116,12 +116,8 @@ impl HostRequest {
             .await
     }
 
-    /// The outcome report for this request on `hosts`.
-    pub fn pending(
-        &self,
-        hosts: &[Host],
-        promise: poll_promise::Promise<ActionOutcome>,
-    ) -> PendingAction {
+    /// How to report this request's outcome on `hosts`.
+    pub fn report(&self, hosts: &[Host]) -> Report {
         let action = self.action();
         let nimby = hosts
             .iter()
@@ -138,13 +134,11 @@ impl HostRequest {
                 crate::text::plural(nimby, "host")
             )
         });
-        PendingAction {
+        Report {
             label: action.label().trim_end_matches('…'),
             verb: action.verb(),
             noun: "host",
             note,
-            promise,
-            entry: crate::history::HistoryEntry::default(),
         }
     }
 }
@@ -163,15 +157,17 @@ pub type HostDialogOutcome = crate::ui::actions::DialogOutcome<HostRequest, Host
 
 impl HostDialog {
     /// The dialog for `action` on `hosts`, or the request itself when nothing needs asking.
-    pub fn start(action: HostAction, hosts: Vec<Host>) -> Result<HostRequest, Self> {
+    pub fn start(action: HostAction, hosts: Vec<Host>) -> Start<HostRequest, Self> {
         match action {
-            HostAction::Unlock => Ok(HostRequest::Unlock),
-            HostAction::Lock | HostAction::RebootWhenIdle | HostAction::Comment => Err(Self {
-                action,
-                hosts,
-                subject: String::new(),
-                message: String::new(),
-            }),
+            HostAction::Unlock => Start::Send(HostRequest::Unlock),
+            HostAction::Lock | HostAction::RebootWhenIdle | HostAction::Comment => {
+                Start::Ask(Self {
+                    action,
+                    hosts,
+                    subject: String::new(),
+                    message: String::new(),
+                })
+            }
         }
     }
 
@@ -278,6 +274,7 @@ impl HostDialog {
 mod tests {
     use super::*;
     use crate::api::ApiError;
+    use crate::tracker::Outcome;
 
     fn host(name: &str, lock: LockState) -> Host {
         Host {
@@ -292,14 +289,20 @@ mod tests {
     fn unlock_goes_at_once_lock_reboot_and_comments_ask() {
         let hosts = vec![host("render0001", LockState::Open)];
         assert_eq!(
-            HostDialog::start(HostAction::Unlock, hosts.clone()).unwrap(),
+            HostDialog::start(HostAction::Unlock, hosts.clone())
+                .send()
+                .unwrap(),
             HostRequest::Unlock
         );
-        let lock = HostDialog::start(HostAction::Lock, hosts.clone()).unwrap_err();
+        let lock = HostDialog::start(HostAction::Lock, hosts.clone())
+            .ask()
+            .unwrap();
         assert_eq!(lock.request().unwrap(), HostRequest::Lock);
-        let reboot = HostDialog::start(HostAction::RebootWhenIdle, hosts.clone()).unwrap_err();
+        let reboot = HostDialog::start(HostAction::RebootWhenIdle, hosts.clone())
+            .ask()
+            .unwrap();
         assert_eq!(reboot.request().unwrap(), HostRequest::RebootWhenIdle);
-        let mut comment = HostDialog::start(HostAction::Comment, hosts).unwrap_err();
+        let mut comment = HostDialog::start(HostAction::Comment, hosts).ask().unwrap();
         assert!(comment.request().is_err(), "an empty comment is not sent");
         comment.subject = " fan noise ".into();
         assert_eq!(
@@ -317,18 +320,14 @@ mod tests {
             host("ws0001", LockState::NimbyLocked),
             host("render0002", LockState::Locked),
         ];
-        let (_tx, promise) = poll_promise::Promise::new();
-        let pending = HostRequest::Unlock.pending(&hosts, promise);
+        let report = HostRequest::Unlock.report(&hosts);
         let ok = vec![
             ("ws0001".to_owned(), Ok(())),
             ("render0002".to_owned(), Ok(())),
         ];
         assert_eq!(
-            pending.text(&ok),
-            (
-                "Unlocked 2 hosts; 1 host stays NIMBY-locked by its user".to_owned(),
-                false
-            )
+            report.outcome(&ok),
+            Outcome::done("Unlocked 2 hosts; 1 host stays NIMBY-locked by its user")
         );
         let failed = vec![
             ("ws0001".to_owned(), Ok(())),
@@ -340,8 +339,12 @@ mod tests {
                 }),
             ),
         ];
-        let (text, error) = pending.text(&failed);
-        assert!(error);
-        assert!(text.starts_with("Unlock failed for render0002: "), "{text}");
+        let outcome = report.outcome(&failed);
+        assert!(outcome.failed);
+        assert!(
+            outcome.text.starts_with("Unlock failed for render0002: "),
+            "{}",
+            outcome.text
+        );
     }
 }

@@ -7,8 +7,10 @@ use std::time::{Duration, Instant};
 use crate::api::ApiClient;
 use crate::api::auth::now_epoch;
 use crate::api::types::{Host, Proc};
+use crate::command::{Command, CommandSender};
 use crate::profiles::Profile;
-use crate::remote::{Remote, spawn};
+use crate::remote::Remote;
+use crate::tasks::Tasks;
 use crate::ui::comments::{CommentTarget, CommentsPane};
 use crate::ui::logview::LogViewer;
 use crate::ui::table::{self, Sort, TableColumn};
@@ -115,15 +117,6 @@ pub enum HostTab {
     Comments,
 }
 
-/// What the user asked of the host detail that the window must do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HostDetailCommand {
-    /// Show this job (by name) in the jobs view.
-    GoToJob(String),
-    /// Close the detail.
-    Close,
-}
-
 /// One host, shown below the hosts table.
 pub struct HostDetail {
     /// The host as last known.
@@ -142,6 +135,8 @@ pub struct HostDetail {
     pub log: Option<LogViewer>,
     /// Distinguishes this table's stored column widths (one set per profile).
     pub table_salt: String,
+    /// The tab was just switched: its data is fetched at the next logic pass.
+    tab_opened: bool,
     next_refresh: Instant,
 }
 
@@ -153,49 +148,45 @@ impl HostDetail {
             procs: Remote::default(),
             sort,
             selected: None,
-            comments: CommentsPane::new(CommentTarget::Host(host.id.clone())),
+            comments: CommentsPane::new(CommentTarget::Host(host.id.clone()), &host.name),
             tab: HostTab::Procs,
             log: None,
             table_salt: salt.to_owned(),
+            tab_opened: false,
             next_refresh: Instant::now(),
         }
     }
 
     /// Starts a refresh of the procs and, when shown or never loaded, the comments.
-    pub fn refresh(
-        &mut self,
-        rt: &tokio::runtime::Handle,
-        ctx: &egui::Context,
-        client: &ApiClient,
-        interval: Duration,
-    ) {
+    pub fn refresh(&mut self, tasks: &Tasks, client: &ApiClient, interval: Duration) {
         let c = client.clone();
         let id = self.host.id.clone();
-        self.procs
-            .request(|| spawn(rt, ctx, async move { c.get_host_procs(&id).await }));
+        self.procs.request(|| {
+            tasks.spawn(
+                "loading the procs",
+                async move { c.get_host_procs(&id).await },
+            )
+        });
         if self.tab == HostTab::Comments || self.comments.comments.data().is_none() {
-            self.comments.refresh(rt, ctx, client);
+            self.comments.refresh(tasks, client);
         }
         self.next_refresh = Instant::now() + interval;
     }
 
     /// Takes finished responses; refreshes when due. Returns when it next wants to run.
-    pub fn logic(
-        &mut self,
-        rt: &tokio::runtime::Handle,
-        ctx: &egui::Context,
-        client: &ApiClient,
-        interval: Duration,
-    ) -> Instant {
+    pub fn logic(&mut self, tasks: &Tasks, client: &ApiClient, interval: Duration) -> Instant {
         self.procs.poll();
-        self.comments.poll(rt, ctx, client);
+        self.comments.comments.poll();
+        if std::mem::take(&mut self.tab_opened) && self.tab == HostTab::Comments {
+            self.comments.refresh(tasks, client);
+        }
         if Instant::now() >= self.next_refresh {
-            self.refresh(rt, ctx, client, interval);
+            self.refresh(tasks, client, interval);
         }
         self.next_refresh
     }
 
-    /// Refreshes at the next frame (the user asked: F5, Refresh).
+    /// Refreshes at the next frame (the user asked: F5, Refresh; or a comment was added).
     pub fn refresh_soon(&mut self) {
         self.next_refresh = Instant::now();
     }
@@ -220,13 +211,8 @@ impl HostDetail {
         self.procs.data()?.iter().find(|p| &p.id == id)
     }
 
-    fn open_log(
-        &mut self,
-        rt: &tokio::runtime::Handle,
-        ctx: &egui::Context,
-        proc_id: &str,
-        profile: &Profile,
-    ) {
+    /// Opens the log of one of its procs beside the procs.
+    pub fn open_log(&mut self, tasks: &Tasks, proc_id: &str, profile: &Profile) {
         let Some(p) = self
             .procs
             .data()
@@ -236,24 +222,17 @@ impl HostDetail {
         };
         let name = format!("{} ({})", p.frame_name, p.job_name);
         self.log = Some(LogViewer::open_path(
-            rt,
-            ctx,
+            tasks,
             (&p.id, &name),
             p.log_path.clone(),
-            &profile.path_mappings,
+            profile,
             true,
         ));
+        self.selected = Some(proc_id.to_owned());
     }
 
-    /// Shows the detail; returns what the window must do.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        rt: &tokio::runtime::Handle,
-        client: &ApiClient,
-        profile: &Profile,
-    ) -> Option<HostDetailCommand> {
-        let mut command = None;
+    /// Shows the detail.
+    pub fn ui(&mut self, ui: &mut egui::Ui, read_only: bool, commands: &CommandSender) {
         ui.horizontal_wrapped(|ui| {
             let h = &self.host;
             // One label: the host's name alone is the hosts table's.
@@ -273,7 +252,7 @@ impl HostDetail {
             ));
             ui.separator();
             if ui.button("Close host").clicked() {
-                command = Some(HostDetailCommand::Close);
+                commands.send(Command::CloseHost);
             }
         });
         ui.horizontal(|ui| {
@@ -287,9 +266,7 @@ impl HostDetail {
             ] {
                 if ui.selectable_label(self.tab == tab, label).clicked() && self.tab != tab {
                     self.tab = tab;
-                    if tab == HostTab::Comments {
-                        self.comments.refresh(rt, ui.ctx(), client);
-                    }
+                    self.tab_opened = true;
                 }
             }
             if self.procs.is_loading() {
@@ -300,31 +277,14 @@ impl HostDetail {
             ui.colored_label(theme::error(ui), e.user_message());
         }
         ui.separator();
-        crate::ui::logview::side_panel(
-            ui,
-            ("host_log_panel", &self.host.id),
-            &mut self.log,
-            rt,
-            profile,
-        );
+        crate::ui::logview::side_panel(ui, ("host_log_panel", &self.host.id), &mut self.log);
         match self.tab {
-            HostTab::Procs => {
-                if let Some(c) = self.procs_ui(ui, rt, profile) {
-                    command = Some(c);
-                }
-            }
-            HostTab::Comments => self.comments.ui(ui, rt, client, profile),
+            HostTab::Procs => self.procs_ui(ui, commands),
+            HostTab::Comments => self.comments.ui(ui, read_only, commands),
         }
-        command
     }
 
-    fn procs_ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        rt: &tokio::runtime::Handle,
-        profile: &Profile,
-    ) -> Option<HostDetailCommand> {
-        let mut command = None;
+    fn procs_ui(&mut self, ui: &mut egui::Ui, commands: &CommandSender) {
         let mut open_log = None;
         let chosen = self.selected_proc().cloned();
         ui.horizontal_wrapped(|ui| {
@@ -344,7 +304,7 @@ impl HostDetail {
                 .clicked()
                 && let Some(p) = &chosen
             {
-                command = Some(HostDetailCommand::GoToJob(p.job_name.clone()));
+                commands.send(Command::GoToJob(p.job_name.clone()));
             }
             let n = self.procs.data().map_or(0, Vec::len);
             ui.weak(format!("{} on this host", crate::text::plural(n, "proc")));
@@ -357,7 +317,6 @@ impl HostDetail {
         ui.style_mut().interaction.selectable_labels = false;
         let mut clicked_header = None;
         let mut clicked = None;
-        let mut menu = None;
         let procs = self.sorted_procs();
         let selected = self.selected.as_ref();
         egui::ScrollArea::horizontal()
@@ -389,13 +348,11 @@ impl HostDetail {
                                     ui.close();
                                 }
                                 if ui.button("Go to job").clicked() {
-                                    menu = Some(HostDetailCommand::GoToJob(p.job_name.clone()));
+                                    commands.send(Command::GoToJob(p.job_name.clone()));
                                     ui.close();
                                 }
                                 if ui.button("Copy log path").clicked() {
-                                    let path =
-                                        crate::logs::map_path(&p.log_path, &profile.path_mappings);
-                                    ui.ctx().copy_text(path.display().to_string());
+                                    commands.send(Command::CopyLogPath(p.log_path.clone()));
                                     ui.close();
                                 }
                             });
@@ -410,9 +367,8 @@ impl HostDetail {
         }
         if let Some(id) = open_log {
             self.selected = Some(id.clone());
-            self.open_log(rt, ui.ctx(), &id, profile);
+            commands.send(Command::OpenProcLog(id));
         }
-        menu.or(command)
     }
 }
 

@@ -836,7 +836,7 @@ fn cell_ui(ui: &mut egui::Ui, column: HostColumn, h: &Host, now: i64) {
                     "{} ago",
                     widgets::duration(now - i64::from(h.boot_time))
                 ))
-                .on_hover_text(crate::ui::frames::local_time(h.boot_time));
+                .on_hover_text(crate::ui::widgets::local_time(h.boot_time));
             }
         }
         HostColumn::Ping => {
@@ -916,10 +916,8 @@ mod tests {
 
     fn loaded(hosts: Vec<Host>) -> HostsView {
         let mut v = HostsView::default();
-        let (tx, promise) = poll_promise::Promise::new();
-        tx.send(Ok(hosts));
-        v.hosts.request(|| promise);
-        v.poll();
+        v.hosts.set(hosts);
+        v.update_order();
         v
     }
 

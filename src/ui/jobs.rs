@@ -634,10 +634,7 @@ mod tests {
 
     fn loaded(jobs: Vec<Job>) -> JobsView {
         let mut v = JobsView::default();
-        let (tx, promise) = poll_promise::Promise::new();
-        tx.send(Ok(jobs));
-        v.jobs.request(|| promise);
-        v.jobs.poll();
+        v.jobs.set(jobs);
         v
     }
 

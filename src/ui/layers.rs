@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crate::api::types::{FrameState, Layer};
 use crate::remote::Remote;
-use crate::ui::detail::LayerOp;
+use crate::ui::frame_actions::LayerOp;
 use crate::ui::table::{self, Sort, TableColumn};
 use crate::ui::widgets;
 

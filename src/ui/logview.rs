@@ -12,8 +12,7 @@ use std::time::{Duration, Instant};
 use poll_promise::Promise;
 
 use crate::logs::{self, Appended, Attempt, LineKind, LoadedLog, LogError, LogText};
-use crate::profiles::PathMapping;
-use crate::remote::{blocking_wake, take_ready};
+use crate::tasks::{Tasks, take_ready};
 use crate::ui::theme;
 
 /// How often follow mode looks for new output.
@@ -67,40 +66,35 @@ pub struct LogViewer {
     /// A short note on the last button (path copied), or why the editor did not start.
     notice: Option<Result<String, String>>,
     editor: Option<Work<()>>,
+    /// The profile's editor command ("Open in editor"); empty: the system's default.
+    editor_command: String,
+    tasks: Tasks,
 }
 
 impl LogViewer {
     /// Starts reading the log of a frame (nothing blocks here).
     pub fn open(
-        rt: &tokio::runtime::Handle,
-        ctx: &egui::Context,
+        tasks: &Tasks,
         frame: &crate::api::types::Frame,
         job: &crate::api::types::Job,
-        mappings: &[PathMapping],
+        profile: &crate::profiles::Profile,
     ) -> Self {
         let reported = logs::frame_log_path(&job.log_dir, &job.name, &frame.name);
         let running = frame.state == crate::api::types::FrameState::Running;
-        Self::open_path(
-            rt,
-            ctx,
-            (&frame.id, &frame.name),
-            reported,
-            mappings,
-            running,
-        )
+        Self::open_path(tasks, (&frame.id, &frame.name), reported, profile, running)
     }
 
     /// Starts reading the log at `reported` (a path as the farm reports it, e.g. a proc's
-    /// `logPath`), mapped for this machine; `id` and `name` name the frame; `follow` tails it.
+    /// `logPath`), mapped for this machine by the profile; `id` and `name` name the frame;
+    /// `follow` tails it.
     pub fn open_path(
-        rt: &tokio::runtime::Handle,
-        ctx: &egui::Context,
+        tasks: &Tasks,
         (id, name): (&str, &str),
         reported: String,
-        mappings: &[PathMapping],
+        profile: &crate::profiles::Profile,
         follow: bool,
     ) -> Self {
-        let path = logs::map_path(&reported, mappings);
+        let path = logs::map_path(&reported, &profile.path_mappings);
         let mut v = Self {
             frame_id: id.to_owned(),
             frame_name: name.to_owned(),
@@ -126,8 +120,10 @@ impl LogViewer {
             scroll_to: None,
             notice: None,
             editor: None,
+            editor_command: profile.log_editor.clone(),
+            tasks: tasks.clone(),
         };
-        v.reload(rt, ctx);
+        v.reload();
         v
     }
 
@@ -141,14 +137,14 @@ impl LogViewer {
     }
 
     /// Reads the attempt list and the shown attempt again.
-    pub fn reload(&mut self, rt: &tokio::runtime::Handle, ctx: &egui::Context) {
+    pub fn reload(&mut self) {
         let path = self.path.clone();
-        self.attempts_work = Some(blocking_wake(rt, ctx, move || {
+        self.attempts_work = Some(self.tasks.blocking("listing the log's attempts", move || {
             logs::attempts(&path).or_else(|_| Ok(Vec::new()))
         }));
         let shown = self.shown_path();
         let reported = self.reported.clone();
-        self.loading = Some(blocking_wake(rt, ctx, move || {
+        self.loading = Some(self.tasks.blocking("reading a log", move || {
             Ok(logs::load(&shown, &reported, logs::MAX_LOG_BYTES))
         }));
         self.tail = None;
@@ -174,7 +170,7 @@ impl LogViewer {
         self.loading.is_some()
     }
 
-    fn poll(&mut self, rt: &tokio::runtime::Handle, ctx: &egui::Context) {
+    fn poll(&mut self, ctx: &egui::Context) {
         if let Some(Ok(list)) = self.attempts_work.as_ref().and_then(Promise::ready) {
             self.attempts.clone_from(list);
             self.attempts_work = None;
@@ -216,7 +212,7 @@ impl LogViewer {
                     }
                 }
                 Ok(Appended::Nothing) => {}
-                Ok(Appended::Replaced) => self.reload(rt, ctx),
+                Ok(Appended::Replaced) => self.reload(),
                 Err(e) => self.error = Some(e),
             }
         }
@@ -225,17 +221,17 @@ impl LogViewer {
             if self.tail.is_none() && self.loading.is_none() && Instant::now() >= self.next_tail {
                 let path = self.path.clone();
                 let from = self.read_to;
-                self.tail = Some(blocking_wake(rt, ctx, move || {
+                self.tail = Some(self.tasks.blocking("following a log", move || {
                     Ok(logs::read_appended(&path, from, TAIL_CHUNK))
                 }));
                 self.next_tail = Instant::now() + FOLLOW_EVERY;
             }
             ctx.request_repaint_after(self.next_tail.saturating_duration_since(Instant::now()));
         }
-        self.poll_search(rt, ctx);
+        self.poll_search();
     }
 
-    fn poll_search(&mut self, rt: &tokio::runtime::Handle, ctx: &egui::Context) {
+    fn poll_search(&mut self) {
         if let Some(s) = &self.search
             && let Some(result) = s.result.ready()
         {
@@ -284,7 +280,9 @@ impl LogViewer {
             query,
             regex,
             len: text.len_bytes(),
-            result: blocking_wake(rt, ctx, move || Ok(text.search(&q, regex))),
+            result: self
+                .tasks
+                .blocking("searching a log", move || Ok(text.search(&q, regex))),
         });
     }
 
@@ -302,13 +300,8 @@ impl LogViewer {
     }
 
     /// Shows the viewer. Returns false when the user closed it.
-    pub fn ui(
-        &mut self,
-        ui: &mut egui::Ui,
-        rt: &tokio::runtime::Handle,
-        editor_command: &str,
-    ) -> bool {
-        self.poll(rt, ui.ctx());
+    pub fn ui(&mut self, ui: &mut egui::Ui) -> bool {
+        self.poll(ui.ctx());
         let mut open = true;
         ui.horizontal_wrapped(|ui| {
             ui.strong(format!("Log of {}", self.frame_name));
@@ -329,7 +322,7 @@ impl LogViewer {
                 if chosen != self.attempt {
                     self.attempt = chosen;
                     self.follow = false;
-                    self.reload(rt, ui.ctx());
+                    self.reload();
                 }
             }
             if ui
@@ -344,7 +337,7 @@ impl LogViewer {
                 self.scroll_to = Some(usize::MAX);
             }
             if ui.button("Reload").clicked() {
-                self.reload(rt, ui.ctx());
+                self.reload();
             }
             if ui.button("Copy path").clicked() {
                 ui.ctx().copy_text(self.shown_path().display().to_string());
@@ -352,19 +345,19 @@ impl LogViewer {
             }
             if ui
                 .button("Open in editor")
-                .on_hover_text(if editor_command.is_empty() {
+                .on_hover_text(if self.editor_command.is_empty() {
                     "Open with the system's default application (set an editor command in the profile)"
                 } else {
-                    editor_command
+                    &self.editor_command
                 })
                 .clicked()
             {
                 let line = self.matches.get(self.current).copied().unwrap_or(0);
                 let path = self.shown_path();
-                let command = editor_command.to_owned();
+                let command = self.editor_command.clone();
                 // Starting a program can block (a slow share, a busy desktop): off the UI thread.
                 self.notice = None;
-                self.editor = Some(blocking_wake(rt, ui.ctx(), move || {
+                self.editor = Some(self.tasks.blocking("starting the editor", move || {
                     logs::open_external(&command, &path, line)
                 }));
             }
@@ -497,13 +490,7 @@ impl LogViewer {
 
 /// The open log, if any, in a resizable panel on the right of `ui` (half its width at first);
 /// closing the viewer empties `log`.
-pub fn side_panel(
-    ui: &mut egui::Ui,
-    id: impl egui::AsIdSalt,
-    log: &mut Option<LogViewer>,
-    rt: &tokio::runtime::Handle,
-    profile: &crate::profiles::Profile,
-) {
+pub fn side_panel(ui: &mut egui::Ui, id: impl egui::AsIdSalt, log: &mut Option<LogViewer>) {
     if log.is_none() {
         return;
     }
@@ -514,7 +501,7 @@ pub fn side_panel(
         .min_size(240.0)
         .show(ui, |ui| {
             if let Some(viewer) = log.as_mut()
-                && !viewer.ui(ui, rt, &profile.log_editor)
+                && !viewer.ui(ui)
             {
                 *log = None;
             }

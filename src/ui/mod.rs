@@ -4,6 +4,8 @@ pub mod actions;
 pub mod comments;
 pub mod connect;
 pub mod detail;
+pub mod dialog;
+pub mod frame_actions;
 pub mod frames;
 pub mod history;
 pub mod host_actions;

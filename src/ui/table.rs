@@ -255,3 +255,29 @@ pub fn count(ui: &mut egui::Ui, n: i32) {
         ui.weak("0");
     }
 }
+
+/// The keys every table's toolbar answers to (F5 is the window's).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct TableKeys {
+    /// Ctrl+A: select every row shown.
+    pub select_all: bool,
+    /// Esc: select nothing.
+    pub clear: bool,
+    /// Delete: the table's destructive action (kill), which asks first.
+    pub delete: bool,
+}
+
+impl TableKeys {
+    /// Takes the keys pressed this frame, unless a text field has the keyboard or a dialog is
+    /// open.
+    pub fn read(ui: &egui::Ui) -> Self {
+        if ui.ctx().egui_wants_keyboard_input() || crate::ui::widgets::modal_open(ui.ctx()) {
+            return Self::default();
+        }
+        ui.input_mut(|i| Self {
+            select_all: i.consume_key(egui::Modifiers::COMMAND, egui::Key::A),
+            clear: i.consume_key(egui::Modifiers::NONE, egui::Key::Escape),
+            delete: i.consume_key(egui::Modifiers::NONE, egui::Key::Delete),
+        })
+    }
+}

@@ -1,6 +1,8 @@
 //! The only place that defines colours: frame states as CueGUI shows them, so users read them
 //! at a glance, the same in progress bars, state cells and chips.
 
+#![allow(clippy::disallowed_methods)] // The one place colours are defined.
+
 use egui::Color32;
 
 use crate::api::types::{FrameState, HardwareState, LockState};

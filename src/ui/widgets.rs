@@ -131,6 +131,40 @@ pub fn state_chip(ui: &mut Ui, state: &FrameState) {
     ui.label(state.as_str());
 }
 
+/// Epoch seconds as local `MM-DD HH:MM:SS` (empty for no time).
+pub fn local_time(epoch: i32) -> String {
+    if epoch <= 0 {
+        return String::new();
+    }
+    local(i64::from(epoch), "%m-%d %H:%M:%S").unwrap_or_default()
+}
+
+/// Epoch seconds as local `2026-11-28 14:03:07` (the number itself when out of range).
+pub fn local_date_time(epoch: i64) -> String {
+    local(epoch, "%Y-%m-%d %H:%M:%S").unwrap_or_else(|| epoch.to_string())
+}
+
+fn local(epoch: i64, format: &str) -> Option<String> {
+    jiff::Timestamp::from_second(epoch).ok().map(|t| {
+        t.to_zoned(jiff::tz::TimeZone::system())
+            .strftime(format)
+            .to_string()
+    })
+}
+
+/// True while a modal dialog is shown (as of the previous frame): keys then belong to it.
+pub fn modal_open(ctx: &egui::Context) -> bool {
+    ctx.memory(|m| m.top_modal_layer().is_some())
+}
+
+/// "Loading jobs…" with a spinner, shown while a table has nothing yet.
+pub fn loading_ui(ui: &mut egui::Ui, text: &str) {
+    ui.horizontal(|ui| {
+        ui.spinner();
+        ui.label(text);
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,302 @@
+//! The CueDesk window: a session per gateway connection, the top bar (profile, view, show,
+//! refresh state), the jobs and hosts views, a status bar, and toasts for the outcome of
+//! actions.
+//!
+//! Nothing here waits on I/O. Each frame runs in three steps:
+//! 1. `logic`: take finished work (keyring, files, answers, actions) and send the refreshes
+//!    that are due ([`session::Session::run_refreshes`], the one refresh scheduler);
+//! 2. `ui`: draw; views push [`Command`]s instead of acting;
+//! 3. [`command_handling`]: apply the commands, starting tasks through [`Tasks`].
+
+mod chrome;
+mod command_handling;
+mod pages;
+mod profiles;
+mod session;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use secrecy::SecretString;
+
+use crate::api::Credentials;
+use crate::command::CommandSender;
+use crate::profiles::{Loaded, Profile, ProfileStore, ProfilesFile};
+use crate::secrets::{CredentialStore, FallbackStore, MemoryStore};
+use crate::tasks::Tasks;
+use crate::ui::connect::ConnectPanel;
+
+pub use profiles::Profiles;
+pub use session::{MainView, Session};
+
+/// A gateway to connect to: the profile and its credentials (kept in memory only).
+pub struct Connection {
+    /// Name, URL, user, refresh interval…
+    pub profile: Profile,
+    /// Secret or token.
+    pub credentials: Credentials,
+}
+
+/// The window icon, embedded in the binary.
+pub fn icon() -> egui::IconData {
+    eframe::icon_data::from_png_bytes(include_bytes!("../../assets/icon-256.png"))
+        .unwrap_or_default()
+}
+
+/// Saved profiles and where secrets live.
+pub struct ProfileSetup {
+    /// What loading `profiles.toml` found.
+    pub loaded: Loaded,
+    /// Where to save profiles (`None`: not saved).
+    pub store: Option<ProfileStore>,
+    /// The keyring (or a test store).
+    pub creds: Arc<dyn CredentialStore>,
+    /// A profile to open instead of the last used one (`--profile`).
+    pub open: Option<String>,
+    /// The profile made from `OPENCUE_REST_GATEWAY_URL` and `JWT_SECRET`/`JWT_TOKEN`, with its
+    /// secret: listed, opened at start unless `open` says otherwise, never saved by itself.
+    pub env: Option<(Profile, SecretString)>,
+}
+
+/// A short outcome in the corner of the window.
+struct Toast {
+    text: String,
+    error: bool,
+    shown_at: Instant,
+}
+
+const TOAST_SECS: u64 = 8;
+
+/// The application.
+pub struct CueDeskApp {
+    tasks: Tasks,
+    /// What the views asked for this frame.
+    commands: CommandSender,
+    /// The connected gateway, if any.
+    pub session: Option<Session>,
+    notices: Vec<String>,
+    toasts: Vec<Toast>,
+    profiles: Profiles,
+    /// Keeps the built-in demo gateway running as long as the window is open.
+    _demo: Option<crate::sim::SimServer>,
+    /// When the program started, until the first frame is drawn and logged.
+    started: Option<Instant>,
+    /// The About dialog is shown.
+    about_open: bool,
+    /// Every action sent, kept beside the profiles.
+    history: crate::ui::history::HistoryView,
+}
+
+impl CueDeskApp {
+    /// An app that connects to `connection` (if given) at once, without saved profiles.
+    pub fn new(rt: tokio::runtime::Handle, connection: Option<Connection>) -> Self {
+        Self::with_profiles(
+            rt,
+            ProfileSetup {
+                loaded: Loaded {
+                    file: ProfilesFile::default(),
+                    warning: None,
+                    writable: false,
+                },
+                store: None,
+                creds: Arc::new(MemoryStore::default()),
+                open: None,
+                env: None,
+            },
+            connection,
+        )
+    }
+
+    /// An app with saved profiles: connects to `connection` if given, else opens `setup.open`
+    /// or the last used profile, else shows the connection panel.
+    pub fn with_profiles(
+        rt: tokio::runtime::Handle,
+        setup: ProfileSetup,
+        connection: Option<Connection>,
+    ) -> Self {
+        let tasks = Tasks::new(rt);
+        let history = crate::ui::history::HistoryView::new(
+            &tasks,
+            setup
+                .store
+                .as_ref()
+                .map(|s| crate::history::path_beside(s.path())),
+        );
+        let mut app = Self {
+            commands: CommandSender::default(),
+            session: None,
+            notices: setup.loaded.warning.into_iter().collect(),
+            toasts: Vec::new(),
+            profiles: Profiles::new(
+                setup.loaded.file,
+                setup.store,
+                setup.loaded.writable,
+                Arc::new(FallbackStore::new(setup.creds)),
+                setup.env,
+            ),
+            _demo: None,
+            started: None,
+            about_open: false,
+            history,
+            tasks,
+        };
+        let env_first = setup.open.is_none() && app.profiles.env_profile.is_some();
+        if let Some(c) = connection {
+            app.connect(c);
+        } else if env_first {
+            if let Some(c) = app.profiles.env_connection() {
+                app.connect(c);
+            }
+        } else if let Some(name) = setup
+            .open
+            .or_else(|| app.profiles.file.last_profile.clone())
+        {
+            match app.profiles.file.get(&name).cloned() {
+                Some(profile) => app.profiles.open(&app.tasks, profile, true),
+                None => {
+                    app.notices
+                        .push(format!("There is no profile named {name:?}"));
+                    app.profiles.panel = Some(ConnectPanel::new_profile(&app.profiles.file));
+                }
+            }
+        } else {
+            app.profiles.panel = Some(ConnectPanel::new_profile(&app.profiles.file));
+        }
+        app
+    }
+
+    /// Logs how long after `started` the first frame was drawn.
+    pub fn timed_from(mut self, started: Instant) -> Self {
+        self.started = Some(started);
+        self
+    }
+
+    /// Keeps the demo gateway alive with the window.
+    pub fn with_demo(mut self, sim: crate::sim::SimServer) -> Self {
+        self._demo = Some(sim);
+        self
+    }
+
+    /// Connects to another gateway; the previous session and its requests are dropped.
+    pub fn connect(&mut self, connection: Connection) {
+        match Session::new(connection) {
+            Ok(s) => self.session = Some(s),
+            Err(e) => self.notices.push(e.user_message()),
+        }
+    }
+
+    fn toast(&mut self, text: String, error: bool) {
+        self.toasts.push(Toast {
+            text,
+            error,
+            shown_at: Instant::now(),
+        });
+    }
+
+    fn notice(&mut self, text: String) {
+        if !self.notices.contains(&text) {
+            self.notices.push(text);
+        }
+    }
+
+    /// Takes finished work and sends the refreshes that are due. No UI here.
+    fn logic(&mut self, ctx: &egui::Context) {
+        self.tasks.attach(ctx);
+        self.run_commands(ctx);
+        if let Some(c) = self.profiles.poll(&mut self.notices) {
+            self.connect(c);
+        }
+        if let Some(session) = &self.session {
+            self.profiles.remember_view(&self.tasks, ctx, session);
+        }
+        for problem in self.history.poll() {
+            self.notice(problem);
+        }
+        if self.session.is_none() && self.profiles.panel.is_none() && !self.profiles.is_opening() {
+            self.profiles.panel = Some(ConnectPanel::new_profile(&self.profiles.file));
+        }
+        self.toasts
+            .retain(|t| t.shown_at.elapsed() < Duration::from_secs(TOAST_SECS));
+        if !self.toasts.is_empty() {
+            ctx.request_repaint_after(Duration::from_secs(1));
+        }
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let mut told = Vec::new();
+        for finished in session.actions.poll() {
+            session.action_finished(&finished);
+            told.push((finished.outcome.text.clone(), finished.outcome.failed));
+            self.history.record(&self.tasks, vec![finished.entry]);
+        }
+        told.extend(session.poll_jump());
+        session.minimized = ctx.input(|i| i.viewport().minimized.unwrap_or(false));
+        if ctx.input(|i| i.key_pressed(egui::Key::F5)) {
+            session.refresh_now(true);
+        }
+        // Wake up for the next refresh; nothing repaints in between when idle.
+        let next = session.run_refreshes(&self.tasks);
+        ctx.request_repaint_after(next.saturating_duration_since(Instant::now()));
+        for (text, error) in told {
+            self.toast(text, error);
+        }
+    }
+}
+
+impl eframe::App for CueDeskApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        CueDeskApp::logic(self, ctx);
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.top_bar(ui);
+        self.status_bar(ui);
+        match self.session.as_ref().map(|s| s.view) {
+            Some(MainView::Hosts) => self.host_detail_ui(ui),
+            _ => self.detail_ui(ui),
+        }
+        egui::CentralPanel::default_margins().show(ui, |ui| {
+            self.notices_ui(ui);
+            if self.profiles.panel.is_some() {
+                self.panel_ui(ui);
+            } else if self
+                .session
+                .as_ref()
+                .is_some_and(|s| s.view == MainView::Hosts)
+            {
+                self.hosts_ui(ui);
+            } else {
+                self.jobs_ui(ui);
+            }
+        });
+        let ctx = ui.ctx().clone();
+        if let Some(session) = self.session.as_mut()
+            && let Some(dialog) = session.dialog.as_mut()
+            && !dialog.ui(&ctx, &self.commands)
+        {
+            session.dialog = None;
+        }
+        self.toasts_ui(&ctx);
+        self.about_ui(&ctx);
+        let profile = self.session.as_ref().map(|s| s.profile.name.clone());
+        self.history.window_ui(&ctx, profile.as_deref());
+        // What was clicked is carried out now, not a frame later.
+        self.run_commands(&ctx);
+        if let Some(started) = self.started.take() {
+            tracing::info!(
+                "first frame drawn {} ms after start",
+                started.elapsed().as_millis()
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_embedded_icon_decodes() {
+        let icon = super::icon();
+        assert_eq!((icon.width, icon.height), (256, 256));
+        assert_eq!(icon.rgba.len(), 256 * 256 * 4);
+    }
+}

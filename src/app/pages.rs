@@ -1,0 +1,266 @@
+//! The central pages: the jobs view with the open jobs below it, the hosts view with the
+//! chosen host below it, and the profiles panel. They draw and push commands; nothing here
+//! talks to the gateway.
+
+use crate::api::ApiError;
+use crate::command::Command;
+use crate::ui::actions::JobAction;
+use crate::ui::host_actions::HostAction;
+use crate::ui::table::TableKeys;
+use crate::ui::{theme, widgets};
+
+use super::{CueDeskApp, Session};
+
+/// The failure of the view's last refresh, with Retry, above its table.
+fn failure_ui(
+    ui: &mut egui::Ui,
+    message: Option<String>,
+    commands: &crate::command::CommandSender,
+) {
+    if let Some(message) = message {
+        ui.horizontal(|ui| {
+            ui.colored_label(theme::error(ui), message);
+            if ui.button("Retry").clicked() {
+                commands.send(Command::Refresh);
+            }
+        });
+    }
+}
+
+/// Keys act on the table unless a text field has the keyboard, a dialog is open, or the
+/// pointer is on the panel below (Delete there must not kill the jobs).
+fn table_keys(ui: &egui::Ui, session: &Session) -> TableKeys {
+    let over_detail = session
+        .detail_rect
+        .is_some_and(|r| ui.ctx().pointer_hover_pos().is_some_and(|p| r.contains(p)));
+    if session.dialog.is_some() || over_detail {
+        return TableKeys::default();
+    }
+    TableKeys::read(ui)
+}
+
+impl CueDeskApp {
+    pub(super) fn jobs_ui(&mut self, ui: &mut egui::Ui) {
+        let commands = &self.commands;
+        let Some(session) = self.session.as_mut() else {
+            ui.heading("Not connected");
+            ui.label("Run cuedesk --demo for the built-in demo farm, or cuedesk --gateway URL with JWT_SECRET or JWT_TOKEN set");
+            return;
+        };
+        let failure = session
+            .jobs
+            .jobs
+            .error()
+            .or(session.shows.error())
+            .map(ApiError::user_message);
+        failure_ui(ui, failure, commands);
+        let keys = table_keys(ui, session);
+        if keys.select_all {
+            session.jobs.selected = session.jobs.visible().map(|j| j.id.clone()).collect();
+        }
+        if keys.clear {
+            session.jobs.selected.clear();
+        }
+        if keys.delete {
+            commands.send(Command::JobAction(
+                JobAction::Kill,
+                session.jobs.selected_jobs(),
+            ));
+        }
+        // The count is enough for the toolbar; the jobs are cloned only when an action starts.
+        let selected = session.jobs.selected_count();
+        let read_only = session.profile.read_only;
+        // Wraps on narrow windows rather than running off the edge.
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Filter");
+            ui.add(
+                egui::TextEdit::singleline(&mut session.jobs.filter.text)
+                    .hint_text("job name")
+                    .desired_width(180.0),
+            );
+            let mut mine = session.jobs.filter.user.is_some();
+            if ui.checkbox(&mut mine, "My jobs").changed() {
+                session.jobs.filter.user = mine.then(|| session.profile.username.clone());
+            }
+            ui.checkbox(&mut session.jobs.filter.regex, "Regex");
+            egui::ComboBox::new("state_filter", "State filter")
+                .selected_text(session.jobs.filter.state.label())
+                .show_ui(ui, |ui| {
+                    for f in crate::ui::jobs::StateFilter::ALL {
+                        ui.selectable_value(&mut session.jobs.filter.state, f, f.label());
+                    }
+                });
+            let mut finished = session.include_finished;
+            if ui.checkbox(&mut finished, "Include finished").changed() {
+                commands.send(Command::IncludeFinished(finished));
+            }
+            crate::ui::table::columns_menu(ui, &mut session.jobs.hidden);
+            ui.separator();
+            for action in JobAction::ALL {
+                let enabled = selected > 0 && !read_only;
+                let hover = if read_only {
+                    "This profile is read-only"
+                } else {
+                    "Select jobs first"
+                };
+                let mut button = ui
+                    .add_enabled(enabled, egui::Button::new(action.label()))
+                    .on_disabled_hover_text(hover);
+                if let Some(key) = action.shortcut() {
+                    button = button.on_hover_text(key);
+                }
+                if button.clicked() {
+                    commands.send(Command::JobAction(action, session.jobs.selected_jobs()));
+                }
+            }
+            let shown = session.jobs.visible().count();
+            let total = session.jobs.jobs.data().map_or(0, Vec::len);
+            ui.weak(format!("{shown} of {total} jobs, {selected} selected"));
+        });
+        if let Some(e) = session.jobs.filter_error() {
+            ui.colored_label(theme::error(ui), e);
+        }
+        if session.jobs.jobs.data().is_none() && session.jobs.jobs.is_loading() {
+            widgets::loading_ui(ui, "Loading jobs…");
+        }
+        if let Some(action) = session.jobs.table_ui(ui, read_only) {
+            commands.send(Command::JobAction(action, session.jobs.selected_jobs()));
+        }
+        // A job selected alone is shown in the detail view; a double-click keeps it open.
+        if let Some(id) = session.jobs.opened.take()
+            && let Some(job) = session.jobs.visible().find(|j| j.id == id).cloned()
+        {
+            commands.send(Command::OpenJob { job, pin: true });
+        } else if session.jobs.selected.len() == 1
+            && session.jobs.selected.first() != session.previewed.as_ref()
+            && let Some(job) = session
+                .jobs
+                .selected
+                .first()
+                .and_then(|id| session.jobs.visible().find(|j| &j.id == id))
+                .cloned()
+        {
+            session.previewed = Some(job.id.clone());
+            commands.send(Command::OpenJob { job, pin: false });
+        }
+    }
+
+    pub(super) fn hosts_ui(&mut self, ui: &mut egui::Ui) {
+        let commands = &self.commands;
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        failure_ui(
+            ui,
+            session.hosts.hosts.error().map(ApiError::user_message),
+            commands,
+        );
+        let keys = table_keys(ui, session);
+        if keys.select_all {
+            session.hosts.selected = session.hosts.visible().map(|h| h.id.clone()).collect();
+        }
+        if keys.clear {
+            session.hosts.selected.clear();
+        }
+        session.hosts.filter_ui(ui);
+        session.hosts.update_order();
+        session.hosts.summary_ui(ui);
+        let selected = session.hosts.selected_count();
+        let read_only = session.profile.read_only;
+        let mut chosen = None;
+        ui.horizontal_wrapped(|ui| {
+            let actions = HostAction::ALL.map(|a| (a, a.label(), a.hover()));
+            chosen = crate::ui::table::action_buttons(ui, &actions, selected, read_only, "hosts");
+            let shown = session.hosts.shown().hosts;
+            let total = session.hosts.farm().hosts;
+            ui.weak(format!("{shown} of {total} hosts, {selected} selected"));
+        });
+        if session.hosts.hosts.data().is_none() && session.hosts.hosts.is_loading() {
+            widgets::loading_ui(ui, "Loading hosts…");
+        }
+        if let Some(action) = session.hosts.table_ui(ui, read_only) {
+            chosen = Some(action);
+        }
+        if let Some(action) = chosen {
+            commands.send(Command::HostAction(action, session.hosts.selected_hosts()));
+        }
+        // A host clicked alone is shown below the table.
+        if let Some(id) = session.hosts.focused.take()
+            && session.host_detail.as_ref().is_none_or(|d| d.host.id != id)
+        {
+            commands.send(Command::OpenHost(id));
+        }
+    }
+
+    /// The chosen host, below the hosts table.
+    pub(super) fn host_detail_ui(&mut self, ui: &mut egui::Ui) {
+        let commands = &self.commands;
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        let read_only = session.profile.read_only;
+        let Some(detail) = session
+            .host_detail
+            .as_mut()
+            .filter(|_| self.profiles.panel.is_none())
+        else {
+            session.detail_rect = None;
+            return;
+        };
+        let height = ui.available_height();
+        let panel = egui::Panel::bottom("host_detail")
+            .resizable(true)
+            .default_size(height * 0.4)
+            .min_size(160.0)
+            .show(ui, |ui| detail.ui(ui, read_only, commands));
+        session.procs_sort = detail.sort;
+        session.detail_rect = Some(panel.response.rect);
+    }
+
+    /// The open jobs, below the jobs table.
+    pub(super) fn detail_ui(&mut self, ui: &mut egui::Ui) {
+        let commands = &self.commands;
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        if session.detail.tabs.is_empty() || self.profiles.panel.is_some() {
+            session.detail_rect = None;
+            return;
+        }
+        let read_only = session.profile.read_only;
+        let height = ui.available_height();
+        let panel = egui::Panel::bottom("job_detail")
+            .resizable(true)
+            .default_size(height * 0.55)
+            .min_size(180.0)
+            .show(ui, |ui| {
+                session.detail.tabs_ui(ui);
+                let active = session.detail.active;
+                if let Some(d) = session.detail.active_mut()
+                    && !d.ui(ui, read_only, commands)
+                {
+                    session.detail.close(active);
+                }
+                session.detail.remember_sorts();
+            });
+        session.detail_rect = Some(panel.response.rect);
+    }
+
+    /// The profiles panel, in place of the views.
+    pub(super) fn panel_ui(&mut self, ui: &mut egui::Ui) {
+        let connected = self.session.is_some();
+        let profiles = &mut self.profiles;
+        let Some(panel) = profiles.panel.as_mut() else {
+            return;
+        };
+        let stored = profiles
+            .panel_secret
+            .as_ref()
+            .filter(|(n, _)| Some(n.as_str()) == panel.editing())
+            .map(|(_, s)| s);
+        let env = profiles.env_profile.as_ref().map(|(p, _)| p);
+        if let Some(c) = panel.ui(ui, &profiles.file, stored, env, connected) {
+            self.commands.send(Command::Panel(c));
+        }
+    }
+}

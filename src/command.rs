@@ -1,0 +1,146 @@
+//! What the user asked for, as values: views push a [`Command`] and go on drawing; the app
+//! applies every command in one place (`app::command_handling`), the only code that talks to
+//! the gateway, the keyring or the disk on the user's behalf.
+//!
+//! A click becomes a command in the view that drew the button, the command becomes a task in
+//! `command_handling` (through [`crate::tasks::Tasks`]), and the task's result lands in the
+//! view's `Remote` (reads) or the session's action tracker (writes).
+
+use std::cell::RefCell;
+
+use crate::api::types::{Host, Job};
+use crate::app::MainView;
+use crate::ui::actions::{ActionRequest, JobAction};
+use crate::ui::comments::CommentTarget;
+use crate::ui::connect::PanelCommand;
+use crate::ui::frame_actions::FrameRequest;
+use crate::ui::host_actions::{HostAction, HostRequest};
+
+/// Something the user asked for.
+#[derive(Debug)]
+pub enum Command {
+    /// Refresh the view on screen now, with the job or host open below it (F5, Refresh, Retry).
+    Refresh,
+    /// List another show's jobs.
+    SelectShow(String),
+    /// Show the jobs or the hosts view.
+    SetView(MainView),
+    /// Ask the gateway for finished jobs too, or stop asking.
+    IncludeFinished(bool),
+    /// Act on jobs: sent at once, or a dialog asks first (kill, priority, other users' jobs).
+    JobAction(JobAction, Vec<Job>),
+    /// Send a job action the user confirmed, to exactly the jobs the dialog named.
+    SendJobAction(ActionRequest, Vec<Job>),
+    /// Act on hosts: sent at once (unlock), or a dialog asks first.
+    HostAction(HostAction, Vec<Host>),
+    /// Send a host action the user confirmed.
+    SendHostAction(HostRequest, Vec<Host>),
+    /// Retry, eat or kill frames of a job (or of its layers); asks first unless it is a retry
+    /// of the user's own frames.
+    FrameAction(Box<Job>, FrameRequest),
+    /// Send a frame action the user confirmed, with the kill reason.
+    SendFrameAction(Box<Job>, FrameRequest, Option<String>),
+    /// Add a comment to a job or a host.
+    AddComment {
+        /// The job or host.
+        target: CommentTarget,
+        /// What it names it, for the outcome and the history ("comp_v012", "render0004").
+        name: String,
+        /// Subject line.
+        subject: String,
+        /// Text.
+        message: String,
+    },
+    /// Open a job below the jobs table; `pin` keeps it in a tab when another job is selected.
+    OpenJob {
+        /// The job as listed.
+        job: Job,
+        /// Keep it open.
+        pin: bool,
+    },
+    /// Look a job up by name and show it in the jobs view (its show, selected, open below).
+    GoToJob(String),
+    /// Open the log of a frame of the open job beside its frames.
+    OpenFrameLog {
+        /// The job.
+        job_id: String,
+        /// The frame.
+        frame_id: String,
+    },
+    /// Copy a log's path (as the farm reports it) to the clipboard, mapped for this machine by
+    /// the profile.
+    CopyLogPath(String),
+    /// Show a host's procs and comments below the hosts table.
+    OpenHost(String),
+    /// Close the host shown below the hosts table.
+    CloseHost,
+    /// Open the log of one of the shown host's procs.
+    OpenProcLog(String),
+    /// Switch to a saved profile (its secret is read from the keyring first).
+    OpenProfile(String),
+    /// Show the profiles panel on the current profile.
+    ShowProfiles,
+    /// What the profiles panel asked for: save, delete, duplicate, connect, test, close.
+    Panel(PanelCommand),
+}
+
+/// Where views push commands. Shared by reference while the window is drawn; the app takes the
+/// queue and applies it at the end of the frame.
+#[derive(Default)]
+pub struct CommandSender {
+    queue: RefCell<Vec<Command>>,
+}
+
+impl CommandSender {
+    /// Queues a command; the call site is logged at debug level.
+    #[track_caller]
+    pub fn send(&self, command: Command) {
+        let at = std::panic::Location::caller();
+        tracing::debug!(
+            "command from {}:{}: {}",
+            at.file(),
+            at.line(),
+            command.name()
+        );
+        self.queue.borrow_mut().push(command);
+    }
+
+    /// Takes the commands queued so far, in the order sent.
+    pub fn take(&self) -> Vec<Command> {
+        std::mem::take(&mut self.queue.borrow_mut())
+    }
+
+    /// True when nothing is queued.
+    pub fn is_empty(&self) -> bool {
+        self.queue.borrow().is_empty()
+    }
+}
+
+impl Command {
+    /// The variant's name, for logs (values may be large, and a panel command carries a secret).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Refresh => "Refresh",
+            Self::SelectShow(_) => "SelectShow",
+            Self::SetView(_) => "SetView",
+            Self::IncludeFinished(_) => "IncludeFinished",
+            Self::JobAction(..) => "JobAction",
+            Self::SendJobAction(..) => "SendJobAction",
+            Self::HostAction(..) => "HostAction",
+            Self::SendHostAction(..) => "SendHostAction",
+            Self::FrameAction(..) => "FrameAction",
+            Self::SendFrameAction(..) => "SendFrameAction",
+            Self::AddComment { .. } => "AddComment",
+            Self::OpenJob { .. } => "OpenJob",
+            Self::GoToJob(_) => "GoToJob",
+            Self::OpenFrameLog { .. } => "OpenFrameLog",
+            Self::CopyLogPath(_) => "CopyLogPath",
+            Self::OpenHost(_) => "OpenHost",
+            Self::CloseHost => "CloseHost",
+            Self::OpenProcLog(_) => "OpenProcLog",
+            Self::OpenProfile(_) => "OpenProfile",
+            Self::ShowProfiles => "ShowProfiles",
+            Self::Panel(_) => "Panel",
+        }
+    }
+}

@@ -1,0 +1,275 @@
+//! The one place CueDesk starts background work.
+//!
+//! Every request to the gateway, every keyring or file operation and every search over a log
+//! runs on the tokio runtime through [`Tasks`]. Each task ends the same way: its result goes to
+//! a poll-promise (or, for a stream of pages, a bounded [`Inbox`]) and the window is woken to
+//! take it. A task that panics does not take the window with it, and does not leave a promise
+//! without a value (which would panic on the UI thread when polled): its caller gets a
+//! [`TaskFailed`] error, worded for the user, in the place the result would have shown.
+//!
+//! Nothing else under `src/` outside `api/`, `sim/`, `main.rs` and `bench.rs` spawns work or
+//! creates a promise; `clippy.toml` says so.
+
+use std::future::Future;
+use std::sync::{Arc, OnceLock};
+
+use poll_promise::Promise;
+use tokio::sync::mpsc;
+
+/// A background task that panicked or was cancelled instead of returning its result.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("CueDesk failed while {what} ({message}). The window keeps working; please report this")]
+pub struct TaskFailed {
+    /// What the task was doing, e.g. "loading the jobs".
+    pub what: &'static str,
+    /// The panic message.
+    pub message: String,
+}
+
+impl From<TaskFailed> for crate::api::ApiError {
+    fn from(e: TaskFailed) -> Self {
+        Self::Internal(e.to_string())
+    }
+}
+
+impl From<TaskFailed> for String {
+    fn from(e: TaskFailed) -> Self {
+        e.to_string()
+    }
+}
+
+/// Wakes whoever takes the results: the window, or a test.
+pub type Waker = Arc<dyn Fn() + Send + Sync>;
+
+/// Starts background work and wakes the window when it is done. Cheap to clone.
+#[derive(Clone)]
+pub struct Tasks {
+    rt: tokio::runtime::Handle,
+    /// Wakes the window; known from the first frame on (work that ends before it is taken by
+    /// that first frame).
+    waker: Arc<OnceLock<Waker>>,
+}
+
+impl Tasks {
+    /// Tasks on `rt`; call [`Tasks::attach`] once the window exists.
+    pub fn new(rt: tokio::runtime::Handle) -> Self {
+        Self {
+            rt,
+            waker: Arc::new(OnceLock::new()),
+        }
+    }
+
+    /// Tasks on `rt` that call `waker` when a result is ready (tests, headless use).
+    pub fn with_waker(rt: tokio::runtime::Handle, waker: Waker) -> Self {
+        let tasks = Self::new(rt);
+        tasks.waker.set(waker).ok();
+        tasks
+    }
+
+    /// Tells the tasks which window to wake (the first call wins; later calls cost a load).
+    pub fn attach(&self, ctx: &egui::Context) {
+        if self.waker.get().is_none() {
+            let ctx = ctx.clone();
+            self.waker.set(Arc::new(move || ctx.request_repaint())).ok();
+        }
+    }
+
+    /// Asks the window to draw a frame, from any thread.
+    pub fn wake(&self) {
+        if let Some(wake) = self.waker.get() {
+            wake();
+        }
+    }
+
+    /// Runs `fut` on the runtime. The promise gets its result, or [`TaskFailed`] when it
+    /// panicked; either way the window is woken.
+    #[allow(clippy::disallowed_methods)] // This is the one place that spawns.
+    pub fn spawn<T, E, F>(&self, what: &'static str, fut: F) -> Promise<Result<T, E>>
+    where
+        T: Send + 'static,
+        E: From<TaskFailed> + Send + 'static,
+        F: Future<Output = Result<T, E>> + Send + 'static,
+    {
+        let (sender, promise) = Promise::new();
+        let handle = self.rt.spawn(fut);
+        let tasks = self.clone();
+        self.rt.spawn(async move {
+            sender.send(handle.await.unwrap_or_else(|e| Err(failed(what, e).into())));
+            tasks.wake();
+        });
+        promise
+    }
+
+    /// Runs blocking work (keyring, files, log search) on the runtime's blocking pool. The
+    /// promise gets its result, or the [`TaskFailed`] text when it panicked; the window is woken.
+    #[allow(clippy::disallowed_methods)] // This is the one place that spawns.
+    pub fn blocking<T, F>(&self, what: &'static str, f: F) -> Promise<Result<T, String>>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<T, String> + Send + 'static,
+    {
+        let (sender, promise) = Promise::new();
+        let handle = self.rt.spawn_blocking(f);
+        let tasks = self.clone();
+        self.rt.spawn(async move {
+            sender.send(handle.await.unwrap_or_else(|e| Err(failed(what, e).into())));
+            tasks.wake();
+        });
+        promise
+    }
+
+    /// Runs a task that sends several messages (pages of frames) through a bounded channel of
+    /// `capacity`: the task waits while the window has not taken them. Each message wakes the
+    /// window. A panic arrives as a last message made from [`TaskFailed`].
+    #[allow(clippy::disallowed_methods)] // This is the one place that spawns.
+    pub fn stream<M, F, Fut>(&self, what: &'static str, capacity: usize, make: F) -> Inbox<M>
+    where
+        M: From<TaskFailed> + Send + 'static,
+        F: FnOnce(Outbox<M>) -> Fut,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let (tx, rx) = mpsc::channel(capacity.max(1));
+        let outbox = Outbox {
+            tx: tx.clone(),
+            tasks: self.clone(),
+        };
+        let handle = self.rt.spawn(make(outbox));
+        let tasks = self.clone();
+        self.rt.spawn(async move {
+            if let Err(e) = handle.await {
+                tx.send(M::from(failed(what, e))).await.ok();
+            }
+            tasks.wake();
+        });
+        Inbox { rx }
+    }
+}
+
+fn failed(what: &'static str, e: tokio::task::JoinError) -> TaskFailed {
+    let message = if e.is_panic() {
+        let payload = e.into_panic();
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".to_owned())
+    } else {
+        "cancelled".to_owned()
+    };
+    tracing::error!("background task failed while {what}: {message}");
+    TaskFailed { what, message }
+}
+
+/// Where a [`Tasks::stream`] task sends its messages.
+pub struct Outbox<M> {
+    tx: mpsc::Sender<M>,
+    tasks: Tasks,
+}
+
+impl<M: Send + 'static> Outbox<M> {
+    /// Sends a message (waiting while the inbox is full) and wakes the window. False when the
+    /// inbox was dropped (the view closed): the task should stop.
+    pub async fn send(&self, message: M) -> bool {
+        let sent = self.tx.send(message).await.is_ok();
+        self.tasks.wake();
+        sent
+    }
+}
+
+/// The receiving end of a [`Tasks::stream`]; dropping it stops the task at its next send.
+pub struct Inbox<M> {
+    rx: mpsc::Receiver<M>,
+}
+
+/// What [`Inbox::take`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Received<M> {
+    /// A message.
+    Message(M),
+    /// Nothing yet.
+    Empty,
+    /// The task ended and every message was taken.
+    Closed,
+}
+
+impl<M> Inbox<M> {
+    /// The next message, without waiting.
+    pub fn take(&mut self) -> Received<M> {
+        match self.rx.try_recv() {
+            Ok(m) => Received::Message(m),
+            Err(mpsc::error::TryRecvError::Empty) => Received::Empty,
+            Err(mpsc::error::TryRecvError::Disconnected) => Received::Closed,
+        }
+    }
+}
+
+/// The value of a finished promise in `slot` (emptying it); `None` while it runs or when empty.
+pub fn take_ready<T: Send + 'static>(slot: &mut Option<Promise<T>>) -> Option<T> {
+    let promise = slot.take()?;
+    match promise.try_take() {
+        Ok(v) => Some(v),
+        Err(p) => {
+            *slot = Some(p);
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_panicking_task_comes_back_as_an_error() {
+        let rt = runtime();
+        let tasks = Tasks::new(rt.handle().clone());
+        let p = tasks.spawn::<u32, String, _>("testing", async { panic!("boom") });
+        let e = p.block_and_take().unwrap_err();
+        assert!(e.contains("while testing (boom)"), "{e}");
+        let p = tasks.blocking::<u32, _>("reading", || panic!("{}", String::from("bang")));
+        assert!(p.block_and_take().unwrap_err().contains("(bang)"));
+        let ok = tasks.spawn::<u32, String, _>("adding", async { Ok(2 + 2) });
+        assert_eq!(ok.block_and_take(), Ok(4));
+    }
+
+    #[test]
+    fn a_stream_delivers_in_order_and_ends_with_a_panic_message() {
+        #[derive(Debug, PartialEq)]
+        enum Msg {
+            N(u32),
+            Failed(String),
+        }
+        impl From<TaskFailed> for Msg {
+            fn from(e: TaskFailed) -> Self {
+                Self::Failed(e.message)
+            }
+        }
+        let rt = runtime();
+        let tasks = Tasks::new(rt.handle().clone());
+        let mut inbox = tasks.stream("paging", 2, |out| async move {
+            for n in 0..5 {
+                out.send(Msg::N(n)).await;
+            }
+            panic!("page 5");
+        });
+        let mut got = Vec::new();
+        loop {
+            match inbox.take() {
+                Received::Message(m) => got.push(m),
+                Received::Empty => std::thread::yield_now(),
+                Received::Closed => break,
+            }
+        }
+        let mut want: Vec<Msg> = (0..5).map(Msg::N).collect();
+        want.push(Msg::Failed("page 5".into()));
+        assert_eq!(got, want);
+    }
+}

@@ -1,0 +1,332 @@
+//! Frame and layer actions (retry, eat, kill) and the dialog in front of them: eat and kill
+//! confirm and name their frames, kill asks for a reason, and acting on another user's job
+//! needs an explicit tick.
+
+use crate::api::requests::FrameSearchCriteria;
+use crate::api::types::FrameState;
+use crate::api::{ApiClient, ApiError, KillReason};
+use crate::tracker::Outcome;
+use crate::ui::actions::Start;
+use crate::ui::theme;
+
+/// What can be done to selected frames.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FrameOp {
+    /// Run again.
+    Retry,
+    /// Mark eaten: never rendered (confirm).
+    Eat,
+    /// Stop running frames (confirm, with a reason).
+    Kill,
+}
+
+impl FrameOp {
+    /// Every action, in toolbar order.
+    pub const ALL: [Self; 3] = [Self::Retry, Self::Eat, Self::Kill];
+
+    /// Button text; `…` where a dialog follows.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Retry => "Retry frames",
+            Self::Eat => "Eat frames…",
+            Self::Kill => "Kill frames…",
+        }
+    }
+
+    /// The verb alone: "Retry", "Eat", "Kill".
+    pub fn short(self) -> &'static str {
+        match self {
+            Self::Retry => "Retry",
+            Self::Eat => "Eat",
+            Self::Kill => "Kill",
+        }
+    }
+
+    fn verb(self) -> &'static str {
+        match self {
+            Self::Retry => "Retried",
+            Self::Eat => "Ate",
+            Self::Kill => "Killed",
+        }
+    }
+}
+
+/// What can be done to selected layers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LayerOp {
+    /// Retry the dead frames of the layers.
+    RetryDead,
+    /// Eat the dead frames (confirm).
+    EatDead,
+    /// Kill the running frames (confirm, with a reason).
+    KillRunning,
+}
+
+impl LayerOp {
+    /// Every action, in toolbar order.
+    pub const ALL: [Self; 3] = [Self::RetryDead, Self::EatDead, Self::KillRunning];
+
+    /// Button text.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::RetryDead => "Retry dead frames",
+            Self::EatDead => "Eat dead frames…",
+            Self::KillRunning => "Kill running frames…",
+        }
+    }
+
+    fn frame_op(self) -> (FrameOp, FrameState) {
+        match self {
+            Self::RetryDead => (FrameOp::Retry, FrameState::Dead),
+            Self::EatDead => (FrameOp::Eat, FrameState::Dead),
+            Self::KillRunning => (FrameOp::Kill, FrameState::Running),
+        }
+    }
+}
+
+/// A frame action ready to send: one JobInterface call whose criteria name its targets.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FrameRequest {
+    /// Retry, eat or kill.
+    pub op: FrameOp,
+    /// The job.
+    pub job_id: String,
+    /// Which frames: ids, or layers and a state. Never empty (Cuebot would act on every frame).
+    pub criteria: FrameSearchCriteria,
+    /// What the targets are, for the dialog and the outcome: "3 frames", "dead frames of comp".
+    pub what: String,
+    /// The frames or layers named.
+    pub names: Vec<String>,
+}
+
+impl FrameRequest {
+    /// An action on these frames (by id).
+    pub fn frames(op: FrameOp, job_id: &str, frames: &[crate::api::types::Frame]) -> Option<Self> {
+        if frames.is_empty() {
+            return None;
+        }
+        let n = frames.len();
+        Some(Self {
+            op,
+            job_id: job_id.to_owned(),
+            criteria: FrameSearchCriteria {
+                ids: frames.iter().map(|f| f.id.clone()).collect(),
+                ..Default::default()
+            },
+            what: crate::text::plural(n, "frame"),
+            names: frames.iter().map(|f| f.name.clone()).collect(),
+        })
+    }
+
+    /// A layer action: the dead (or running) frames of these layers.
+    pub fn layers(op: LayerOp, job_id: &str, layers: &[crate::api::types::Layer]) -> Option<Self> {
+        if layers.is_empty() {
+            return None;
+        }
+        let (frame_op, state) = op.frame_op();
+        let names: Vec<String> = layers.iter().map(|l| l.name.clone()).collect();
+        Some(Self {
+            op: frame_op,
+            job_id: job_id.to_owned(),
+            criteria: FrameSearchCriteria {
+                layers: names.clone(),
+                states: vec![state.clone()].into(),
+                ..Default::default()
+            },
+            what: format!(
+                "the {} frames of {}",
+                state.as_str().to_lowercase(),
+                if names.len() == 1 {
+                    names[0].clone()
+                } else {
+                    format!("{} layers", names.len())
+                }
+            ),
+            names,
+        })
+    }
+
+    /// Sends it. Criteria that name nothing are refused here, never sent.
+    pub async fn run(self, client: ApiClient, kill: Option<KillReason>) -> Outcome {
+        let c = &self.criteria;
+        if c.ids.is_empty() && c.layers.is_empty() && c.frames.is_empty() {
+            return Outcome::failed("Nothing was selected");
+        }
+        let result = match (self.op, kill) {
+            (FrameOp::Retry, _) => client.retry_job_frames(&self.job_id, c).await,
+            (FrameOp::Eat, _) => client.eat_job_frames(&self.job_id, c).await,
+            (FrameOp::Kill, Some(why)) => client.kill_job_frames(&self.job_id, c, &why).await,
+            (FrameOp::Kill, None) => return Outcome::failed("A kill needs a reason"),
+        };
+        outcome(self.op, &self.what, result)
+    }
+}
+
+fn outcome(op: FrameOp, what: &str, result: Result<(), ApiError>) -> Outcome {
+    match result {
+        Ok(()) => Outcome::done(format!("{} {what}", op.verb())),
+        Err(e) => Outcome::failed(format!(
+            "{} failed for {what}: {}",
+            op.short(),
+            e.user_message()
+        )),
+    }
+}
+
+/// The confirmation in front of eat and kill (and of any action on another user's job).
+pub struct FrameDialog {
+    request: FrameRequest,
+    owner: Option<String>,
+    owner_confirmed: bool,
+    reason: String,
+}
+
+/// What the user did with the dialog.
+pub enum FrameDialogOutcome {
+    /// Still open.
+    Open,
+    /// Closed without acting.
+    Cancelled,
+    /// Send this (with the kill reason).
+    Confirmed(Box<FrameRequest>, Option<String>),
+}
+
+impl FrameDialog {
+    /// The dialog, or the request itself when nothing needs asking (retrying one's own frames).
+    pub fn start(
+        request: FrameRequest,
+        job_user: &str,
+        username: &str,
+    ) -> Start<FrameRequest, Box<Self>> {
+        let owner = (job_user != username).then(|| job_user.to_owned());
+        if owner.is_none() && request.op == FrameOp::Retry {
+            return Start::Send(request);
+        }
+        Start::Ask(Box::new(Self {
+            request,
+            owner,
+            owner_confirmed: false,
+            reason: String::new(),
+        }))
+    }
+
+    fn problem(&self) -> Option<&'static str> {
+        if self.owner.is_some() && !self.owner_confirmed {
+            return Some("Tick the box to act on another user's job");
+        }
+        (self.request.op == FrameOp::Kill && self.reason.trim().is_empty())
+            .then_some("Say why the frames are killed")
+    }
+
+    /// Shows the dialog.
+    pub fn ui(&mut self, ctx: &egui::Context) -> FrameDialogOutcome {
+        let mut outcome = FrameDialogOutcome::Open;
+        let title = format!("{} {}", self.request.op.short(), self.request.what);
+        let modal = egui::Modal::new(egui::Id::unique("frame_action_dialog")).show(ctx, |ui| {
+            ui.set_max_width(520.0);
+            ui.heading(&title);
+            egui::ScrollArea::vertical()
+                .max_height(140.0)
+                .show(ui, |ui| {
+                    let shown = self.request.names.len().min(200);
+                    for n in &self.request.names[..shown] {
+                        ui.label(n);
+                    }
+                    if self.request.names.len() > shown {
+                        ui.weak(format!("and {} more", self.request.names.len() - shown));
+                    }
+                });
+            match self.request.op {
+                FrameOp::Eat => {
+                    ui.label("Eaten frames are never rendered; dependent frames go ahead.");
+                }
+                FrameOp::Kill => {
+                    ui.label("Running frames are stopped and go back to waiting.");
+                    ui.horizontal(|ui| {
+                        let label = ui.label("Reason");
+                        ui.text_edit_singleline(&mut self.reason)
+                            .labelled_by(label.id);
+                    });
+                }
+                FrameOp::Retry => {}
+            }
+            if let Some(owner) = &self.owner {
+                ui.colored_label(theme::warning(ui), format!("This job belongs to {owner}."));
+                ui.checkbox(&mut self.owner_confirmed, "Act on another user's job");
+            }
+            let problem = self.problem();
+            if let Some(p) = problem {
+                ui.weak(p);
+            }
+            ui.horizontal(|ui| {
+                if ui
+                    .add_enabled(
+                        problem.is_none(),
+                        egui::Button::new(self.request.op.short()),
+                    )
+                    .clicked()
+                {
+                    let reason =
+                        (self.request.op == FrameOp::Kill).then(|| self.reason.trim().to_owned());
+                    outcome = FrameDialogOutcome::Confirmed(Box::new(self.request.clone()), reason);
+                }
+                if ui.button("Cancel").clicked() {
+                    outcome = FrameDialogOutcome::Cancelled;
+                }
+            });
+        });
+        if modal.should_close() && matches!(outcome, FrameDialogOutcome::Open) {
+            outcome = FrameDialogOutcome::Cancelled;
+        }
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::types::{Frame, Layer};
+
+    #[test]
+    fn requests_name_their_targets_and_never_everything() {
+        assert!(FrameRequest::frames(FrameOp::Retry, "j", &[]).is_none());
+        let f = Frame {
+            id: "f1".into(),
+            name: "0001-comp".into(),
+            ..Frame::default()
+        };
+        let r = FrameRequest::frames(FrameOp::Kill, "j", &[f]).unwrap();
+        assert_eq!(r.criteria.ids, ["f1"]);
+        assert_eq!(r.what, "1 frame");
+        let l = Layer {
+            name: "comp".into(),
+            ..Layer::default()
+        };
+        let r = FrameRequest::layers(LayerOp::EatDead, "j", &[l]).unwrap();
+        assert_eq!(r.op, FrameOp::Eat);
+        assert_eq!(r.criteria.layers, ["comp"]);
+        assert_eq!(r.criteria.states.frame_states, [FrameState::Dead]);
+        assert_eq!(r.what, "the dead frames of comp");
+    }
+
+    #[test]
+    fn own_retries_go_at_once_everything_else_asks() {
+        let f = Frame {
+            id: "f1".into(),
+            ..Frame::default()
+        };
+        let retry = FrameRequest::frames(FrameOp::Retry, "j", std::slice::from_ref(&f)).unwrap();
+        assert!(
+            FrameDialog::start(retry.clone(), "jdoe", "jdoe")
+                .send()
+                .is_some()
+        );
+        let d = FrameDialog::start(retry, "asmith", "jdoe").ask().unwrap();
+        assert!(d.problem().is_some(), "another user's job needs the tick");
+        let kill = FrameRequest::frames(FrameOp::Kill, "j", &[f]).unwrap();
+        let mut d = FrameDialog::start(kill, "jdoe", "jdoe").ask().unwrap();
+        assert_eq!(d.problem(), Some("Say why the frames are killed"));
+        d.reason = "stuck".into();
+        assert_eq!(d.problem(), None);
+    }
+}
