@@ -38,6 +38,19 @@ fn main() {
         // Without git, nothing else changes the commit: only the env variables above.
         println!("cargo:rerun-if-changed=build.rs");
     }
+    // Tests that need the simulator (fault injection, its farm's state, changes to the farm)
+    // are ignored, and so counted and listed by the test runner, when the suite runs against a
+    // real gateway (tests/common/mod.rs).
+    println!("cargo::rustc-check-cfg=cfg(real_gateway)");
+    println!("cargo::rustc-check-cfg=cfg(real_gateway_mutations)");
+    println!("cargo:rerun-if-env-changed=CUEDESK_TEST_GATEWAY_URL");
+    println!("cargo:rerun-if-env-changed=CUEDESK_TEST_ALLOW_MUTATIONS");
+    if std::env::var_os("CUEDESK_TEST_GATEWAY_URL").is_some_and(|v| !v.is_empty()) {
+        println!("cargo:rustc-cfg=real_gateway");
+        if std::env::var("CUEDESK_TEST_ALLOW_MUTATIONS").as_deref() == Ok("1") {
+            println!("cargo:rustc-cfg=real_gateway_mutations");
+        }
+    }
     windows_resources();
 }
 

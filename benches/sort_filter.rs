@@ -26,7 +26,7 @@ fn sort_filter(c: &mut Criterion) {
             b.iter(|| {
                 // Flip the direction so every iteration really sorts.
                 ascending = !ascending;
-                v.sort = Sort { column, ascending };
+                v.table.sort = Sort { column, ascending };
                 v.update_order();
                 v.visible_count()
             });
@@ -35,7 +35,7 @@ fn sort_filter(c: &mut Criterion) {
     g.finish();
     let mut g = c.benchmark_group("filter_100k_frames");
     g.sample_size(10);
-    v.sort = Sort::by(FrameColumn::Order);
+    v.table.sort = Sort::by(FrameColumn::Order);
     g.bench_function("text", |b| {
         let mut flip = false;
         b.iter(|| {

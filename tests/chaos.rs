@@ -35,10 +35,7 @@ fn cycles() -> usize {
 const FAULTS: &str = "latency=0-300,slow=0.05,slow_ms=2500,error=0.06,unauthorized=0.04,malformed=0.03,truncated=0.03,html=0.03,reset=0.04,huge=0.02,huge_mb=50,seed=20261128";
 
 fn harness(connection: Connection) -> Harness<'static, CueDeskApp> {
-    let rt = tokio::runtime::Handle::current();
-    Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_eframe(move |_cc| CueDeskApp::new(rt, Some(connection)))
+    common::harness(None, |rt| CueDeskApp::new(rt, Some(connection)))
 }
 
 /// Steps until `done` holds for the app's state (a stuck refresh fails the test).
@@ -96,9 +93,13 @@ fn seen_hosts(app: &CueDeskApp) -> Seen {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn the_app_survives_a_hostile_gateway_keeps_its_data_and_recovers() {
     let t = Target::new().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let profile = Profile {
         name: "Chaos".into(),
         gateway_url: t.url.clone(),

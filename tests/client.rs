@@ -85,7 +85,7 @@ async fn jobs_by_show_by_id_and_by_name() {
     assert!(by_user.iter().any(|j| j.id == found.job.id));
     assert!(by_user.iter().all(|j| j.user == found.job.user));
 
-    if let Some(sim) = t.sim() {
+    if let Some(sim) = &t.sim {
         let sent = sim.requests();
         assert!(sent.iter().any(|r| r.path == "/job.JobInterface/GetJobs"
             && r.body == format!(r#"{{"r":{{"shows":["{}"]}}}}"#, found.show)));
@@ -120,7 +120,7 @@ async fn frames_are_paged_and_every_frame_comes_exactly_once() {
         .unwrap();
     let ids: HashSet<_> = all.iter().map(|f| f.id.clone()).collect();
     assert_eq!(ids.len(), all.len(), "no frame twice");
-    if let Some(sim) = t.sim() {
+    if let Some(sim) = &t.sim {
         assert_eq!(all.len() as i32, found.job.job_stats.total_frames);
         let bodies: Vec<_> = sim
             .requests()
@@ -154,7 +154,6 @@ async fn a_20000_frame_job_pages_completely() {
         ..common::test_farm()
     })
     .await;
-    let Some(_) = t.sim() else { return };
     let c = t.client();
     let big = c
         .get_jobs(&JobSearchCriteria {
@@ -205,7 +204,7 @@ async fn layers_and_layer_frames() {
         layer.layer_stats.total_frames.min(1000)
     );
     assert!(frames.iter().all(|f| f.layer_name == layer.name));
-    if let Some(sim) = t.sim() {
+    if let Some(sim) = &t.sim {
         let body = sim
             .requests()
             .into_iter()
@@ -223,9 +222,13 @@ async fn layers_and_layer_frames() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn updated_frames_follow_changes_and_never_send_a_stale_last_check() {
     let t = Target::new().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let c = t.client();
     let job = job_with(&c, FrameState::Running).await.unwrap();
     let start = i32::try_from(sim.now()).unwrap();
@@ -271,11 +274,12 @@ async fn updated_frames_follow_changes_and_never_send_a_stale_last_check() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn job_comments() {
     let t = Target::new().await;
-    if !t.mutations_allowed() {
-        return;
-    }
     let c = t.client();
     let found = discover(&c).await;
     c.add_job_comment(
@@ -297,11 +301,12 @@ async fn job_comments() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn pause_resume_priority_and_cores() {
     let t = Target::new().await;
-    if !t.mutations_allowed() {
-        return;
-    }
     let c = t.client();
     let job = discover(&c).await.job;
     c.pause_job(&job.id).await.unwrap();
@@ -322,9 +327,13 @@ async fn pause_resume_priority_and_cores() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn retry_eat_and_kill_frames_of_a_job() {
     let t = Target::new().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let c = t.client();
     let job = job_with(&c, FrameState::Dead).await.unwrap();
     c.retry_job_frames(&job.id, &dead()).await.unwrap();
@@ -387,7 +396,6 @@ async fn retry_eat_and_kill_frames_of_a_job() {
 async fn an_empty_retry_request_retries_every_frame() {
     // Cuebot's trap: RetryFrames with an empty `req` is every frame of the job, not none.
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let c = t.client();
     let job = job_with(&c, FrameState::Succeeded).await.unwrap();
     c.retry_job_frames(&job.id, &FrameSearchCriteria::default())
@@ -400,7 +408,6 @@ async fn an_empty_retry_request_retries_every_frame() {
 #[tokio::test]
 async fn kill_job_finishes_it_and_finished_jobs_are_read_only() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let c = t.client();
     let job = discover(&c).await.job;
     c.kill_job(
@@ -433,7 +440,6 @@ async fn kill_job_finishes_it_and_finished_jobs_are_read_only() {
 #[tokio::test]
 async fn layer_and_frame_actions() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let c = t.client();
     let job = job_with(&c, FrameState::Dead).await.unwrap();
     let dead_frames = c.get_frames(&job.id, &dead()).await.unwrap();
@@ -528,7 +534,6 @@ async fn hosts_search_find_get_and_procs() {
 #[tokio::test]
 async fn lock_unlock_reboot_and_host_comments() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let c = t.client();
     let host = c
         .get_hosts(&HostSearchCriteria {
@@ -619,7 +624,7 @@ async fn a_read_only_client_reads_but_never_sends_a_change() {
         }
     }
     assert_eq!(c.requests_sent(), before, "nothing left the client");
-    if let Some(sim) = t.sim() {
+    if let Some(sim) = &t.sim {
         let changes: Vec<String> = sim
             .requests()
             .into_iter()

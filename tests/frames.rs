@@ -69,13 +69,17 @@ fn tasks_for(notify: &Arc<Notify>) -> Tasks {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn paging_returns_every_frame_of_a_20000_frame_job_exactly_once() {
     let t = Target::with_farm(FarmSpec {
         big_job_frames: 20_000,
         ..common::test_farm()
     })
     .await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let client = t.client();
     let big = big_job(&client, 20_000).await;
     sim.clear_requests();
@@ -135,9 +139,13 @@ async fn paging_returns_every_frame_of_a_20000_frame_job_exactly_once() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn deltas_produce_the_same_table_as_a_full_reload() {
     let t = Target::new().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let client = t.client();
     let job = common::job_with(&client, FrameState::Running)
         .await
@@ -187,13 +195,17 @@ async fn deltas_produce_the_same_table_as_a_full_reload() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn a_stale_or_full_delta_falls_back_to_a_full_reload() {
     let t = Target::with_farm(FarmSpec {
         big_job_frames: 3000,
         ..common::test_farm()
     })
     .await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     // A short deadline: a delta the gateway would hang on fails in two seconds.
     let mut config = cuedesk::api::ClientConfig::new(
         t.url.clone(),

@@ -42,14 +42,11 @@ async fn harness(t: &Target, refresh_secs: u64) -> (Harness<'static, CueDeskApp>
         refresh_interval_secs: refresh_secs,
         ..Profile::default()
     };
-    let rt = tokio::runtime::Handle::current();
     let connection = Connection {
         credentials: Credentials::secret("jdoe", t.secret.clone()),
         profile,
     };
-    let h = Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_eframe(move |_cc| CueDeskApp::new(rt, Some(connection)));
+    let h = common::harness(None, |rt| CueDeskApp::new(rt, Some(connection)));
     (h, jobs.into_iter().map(|j| j.name).collect())
 }
 
@@ -62,9 +59,13 @@ fn repaint_delay(h: &Harness<'_, CueDeskApp>) -> Duration {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn monitoring_a_hundred_jobs_costs_one_request_per_refresh() {
     let t = Target::with_farm(hundred_jobs()).await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     // One-second refreshes: six of them stand for a minute at the default ten seconds.
     let (mut h, names) = harness(&t, 1).await;
     assert!(names.len() >= 100, "{} pending jobs", names.len());
@@ -96,7 +97,6 @@ async fn monitoring_a_hundred_jobs_costs_one_request_per_refresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idle_window_asks_for_no_frame_before_the_next_refresh() {
     let t = Target::with_farm(hundred_jobs()).await;
-    let Some(_) = t.sim() else { return };
     let (mut h, names) = harness(&t, 30).await;
     let listed = format!("of {} jobs", names.len());
     step_until(&mut h, "the jobs", |h| {

@@ -38,14 +38,11 @@ async fn job_with_dead_frames(t: &Target) -> (Job, Profile) {
 }
 
 fn harness(t: &Target, profile: Profile) -> Harness<'static, CueDeskApp> {
-    let rt = tokio::runtime::Handle::current();
     let connection = Connection {
         credentials: Credentials::secret(profile.username.clone(), t.secret.clone()),
         profile,
     };
-    Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .build_eframe(move |_cc| CueDeskApp::new(rt, Some(connection)))
+    common::harness(None, |rt| CueDeskApp::new(rt, Some(connection)))
 }
 
 /// Clicks the job in the jobs table and waits for all its frames in the detail view.
@@ -87,7 +84,6 @@ fn fill(h: &mut Harness<'_, CueDeskApp>, label: &str, text: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn dead_frames_filtered_and_retried_are_waiting_after_the_refresh() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let (job, profile) = job_with_dead_frames(&t).await;
     let dead = job.job_stats.dead_frames;
     let waiting = job.job_stats.waiting_frames;
@@ -140,7 +136,6 @@ async fn dead_frames_filtered_and_retried_are_waiting_after_the_refresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_frame_log_opens_and_search_finds_the_error() {
     let t = Target::with_logs().await;
-    let Some(_) = t.sim() else { return };
     let (job, mut profile) = job_with_dead_frames(&t).await;
     map_logs(&t, &mut profile);
     let mut h = harness(&t, profile);
@@ -193,7 +188,6 @@ async fn first_dead(t: &Target, job: &Job) -> cuedesk::api::types::Frame {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_log_that_is_not_there_says_which_path_was_tried_and_how_to_map_it() {
     let t = Target::with_logs().await;
-    let Some(_) = t.sim() else { return };
     // No path mapping: the farm's /shots/... paths do not exist on this machine.
     let (job, profile) = job_with_dead_frames(&t).await;
     let mut h = harness(&t, profile);
@@ -213,7 +207,6 @@ async fn a_log_that_is_not_there_says_which_path_was_tried_and_how_to_map_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_comment_added_in_the_detail_is_listed_and_on_the_gateway() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let (job, profile) = job_with_dead_frames(&t).await;
     let mut h = harness(&t, profile);
     open_job(&mut h, &job);
@@ -242,9 +235,13 @@ async fn a_comment_added_in_the_detail_is_listed_and_on_the_gateway() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn follow_shows_what_a_running_frame_writes() {
     let t = Target::with_logs().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let client = t.client();
     let job = common::job_with(&client, cuedesk::api::types::FrameState::Running)
         .await
@@ -294,7 +291,6 @@ async fn follow_shows_what_a_running_frame_writes() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_over_the_job_detail_does_not_ask_to_kill_the_job() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let (job, profile) = job_with_dead_frames(&t).await;
     let mut h = harness(&t, profile);
     open_job(&mut h, &job);
@@ -317,7 +313,6 @@ async fn delete_over_the_job_detail_does_not_ask_to_kill_the_job() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_editor_that_cannot_start_says_so_beside_the_log() {
     let t = Target::with_logs().await;
-    let Some(_) = t.sim() else { return };
     let (job, mut profile) = job_with_dead_frames(&t).await;
     map_logs(&t, &mut profile);
     profile.log_editor = "cuedesk-no-such-editor -g {path}:{line}".into();
@@ -335,9 +330,13 @@ async fn an_editor_that_cannot_start_says_so_beside_the_log() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn f5_refreshes_the_job_detail_too() {
     let t = Target::new().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let (job, mut profile) = job_with_dead_frames(&t).await;
     // No timed refresh during the test: only F5 can ask.
     profile.refresh_interval_secs = 600;

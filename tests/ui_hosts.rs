@@ -27,16 +27,12 @@ fn profile(t: &Target) -> Profile {
 }
 
 fn harness(t: &Target, profile: Profile) -> Harness<'static, CueDeskApp> {
-    let rt = tokio::runtime::Handle::current();
     let connection = Connection {
         credentials: Credentials::secret(profile.username.clone(), t.secret.clone()),
         profile,
     };
     // Frames of 1/60 s, as on screen: a double-click's two clicks fall within egui's 0.3 s.
-    Harness::builder()
-        .with_size(egui::vec2(1600.0, 1000.0))
-        .with_step_dt(1.0 / 60.0)
-        .build_eframe(move |_cc| CueDeskApp::new(rt, Some(connection)))
+    common::harness(Some(1.0 / 60.0), |rt| CueDeskApp::new(rt, Some(connection)))
 }
 
 async fn all_hosts(t: &Target) -> Vec<Host> {
@@ -75,9 +71,13 @@ fn choose(h: &mut Harness<'static, CueDeskApp>, host: &Host) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn hosts_are_listed_with_the_farm_summary() {
     let t = Target::new().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let hosts = all_hosts(&t).await;
     let mut h = harness(&t, profile(&t));
     open_hosts(&mut h, hosts.len());
@@ -125,7 +125,6 @@ async fn hosts_are_listed_with_the_farm_summary() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filtering_by_locked_shows_only_locked_hosts() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let hosts = all_hosts(&t).await;
     let locked: Vec<&Host> = hosts
         .iter()
@@ -155,9 +154,13 @@ async fn filtering_by_locked_shows_only_locked_hosts() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn a_locked_host_reads_locked_after_the_refresh() {
     let t = Target::new().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let hosts = all_hosts(&t).await;
     let host = hosts
         .iter()
@@ -212,7 +215,6 @@ async fn a_locked_host_reads_locked_after_the_refresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reboot_when_idle_confirms_and_names_the_hosts() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let hosts = all_hosts(&t).await;
     let host = hosts
         .iter()
@@ -245,7 +247,6 @@ async fn reboot_when_idle_confirms_and_names_the_hosts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_comment_on_a_host_is_listed_under_it() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let hosts = all_hosts(&t).await;
     let host = hosts.iter().find(|h| !h.has_comment).unwrap().clone();
     let mut h = harness(&t, profile(&t));
@@ -278,7 +279,6 @@ async fn a_comment_on_a_host_is_listed_under_it() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_read_only_profile_cannot_touch_hosts() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let hosts = all_hosts(&t).await;
     let mut p = profile(&t);
     p.read_only = true;
@@ -306,9 +306,13 @@ async fn busy_host(t: &Target) -> (Host, Vec<Proc>) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn a_busy_hosts_procs_open_their_logs_and_jobs() {
     let t = Target::with_logs().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let hosts = all_hosts(&t).await.len();
     let (host, procs) = busy_host(&t).await;
     let mut p = profile(&t);

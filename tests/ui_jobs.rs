@@ -24,10 +24,7 @@ fn profile(t: &Target, name: &str) -> Profile {
 }
 
 fn harness(connection: Connection) -> Harness<'static, CueDeskApp> {
-    let rt = tokio::runtime::Handle::current();
-    Harness::builder()
-        .with_size(egui::vec2(1600.0, 900.0))
-        .build_eframe(move |_cc| CueDeskApp::new(rt, Some(connection)))
+    common::harness(None, |rt| CueDeskApp::new(rt, Some(connection)))
 }
 
 async fn demo_show_jobs(t: &Target) -> Vec<cuedesk::api::types::Job> {
@@ -43,7 +40,6 @@ async fn demo_show_jobs(t: &Target) -> Vec<cuedesk::api::types::Job> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connects_and_lists_the_jobs_of_the_show() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let jobs = demo_show_jobs(&t).await;
     let first = jobs.first().unwrap().name.clone();
     let mut h = harness(Connection {
@@ -61,7 +57,6 @@ async fn connects_and_lists_the_jobs_of_the_show() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_secret_says_the_secret_does_not_match() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let mut h = harness(Connection {
         profile: profile(&t, "Studio"),
         credentials: Credentials::secret("jdoe", "not-the-secret"),
@@ -75,7 +70,6 @@ async fn a_wrong_secret_says_the_secret_does_not_match() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn clicking_a_header_sorts_and_clicking_again_reverses() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let jobs = demo_show_jobs(&t).await;
     let lowest = jobs
         .iter()
@@ -127,7 +121,6 @@ async fn clicking_a_header_sorts_and_clicking_again_reverses() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pausing_a_job_shows_it_paused_after_the_refresh() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let jobs = demo_show_jobs(&t).await;
     let job = jobs.iter().find(|j| !j.is_paused).unwrap();
     let target = job.name.clone();
@@ -161,7 +154,6 @@ async fn pausing_a_job_shows_it_paused_after_the_refresh() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn switching_gateway_swaps_the_job_list() {
     let a = Target::new().await;
-    let Some(_) = a.sim() else { return };
     let b = Target::with_farm(cuedesk::sim::FarmSpec {
         seed: 777,
         ..common::test_farm()
@@ -192,9 +184,13 @@ async fn switching_gateway_swaps_the_job_list() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn kill_asks_for_a_reason_and_the_job_leaves_the_list() {
     let t = Target::new().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let jobs = demo_show_jobs(&t).await;
     let target = jobs
         .iter()
@@ -262,7 +258,6 @@ async fn kill_asks_for_a_reason_and_the_job_leaves_the_list() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn other_users_jobs_need_an_explicit_confirmation() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let jobs = demo_show_jobs(&t).await;
     let theirs = jobs
         .iter()
@@ -299,7 +294,6 @@ async fn other_users_jobs_need_an_explicit_confirmation() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_filter_include_finished_and_hidden_columns() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     // One job of the show is finished (killed), the rest pending.
     let finished = demo_show_jobs(&t).await.pop().unwrap();
     let why = cuedesk::api::KillReason {
@@ -364,7 +358,6 @@ async fn state_filter_include_finished_and_hidden_columns() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keys_select_all_clear_and_open_kill() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let jobs = demo_show_jobs(&t).await;
     let mut h = harness(Connection {
         profile: profile(&t, "Studio"),
@@ -399,9 +392,13 @@ async fn keys_select_all_clear_and_open_kill() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: injects faults or reads the simulator's state"
+)]
 async fn timed_refreshes_cost_one_get_jobs_each() {
     let t = Target::new().await;
-    let Some(sim) = t.sim() else { return };
+    let sim = t.sim();
     let jobs = demo_show_jobs(&t).await;
     let fast = Profile {
         refresh_interval_secs: 1,
@@ -432,7 +429,6 @@ async fn timed_refreshes_cost_one_get_jobs_each() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn about_names_the_version_commit_and_build_date() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let mut h = harness(Connection {
         profile: profile(&t, "Studio"),
         credentials: Credentials::secret("jdoe", t.secret.clone()),

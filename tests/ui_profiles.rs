@@ -70,7 +70,6 @@ impl Setup {
         env: Option<(Profile, SecretString)>,
         site: Vec<Profile>,
     ) -> Harness<'static, CueDeskApp> {
-        let rt = tokio::runtime::Handle::current();
         let store = self.store();
         let mut loaded = store.load();
         loaded.file.site_profiles = site;
@@ -81,9 +80,7 @@ impl Setup {
             open: None,
             env,
         };
-        Harness::builder()
-            .with_size(egui::vec2(1600.0, 900.0))
-            .build_eframe(move |_cc| CueDeskApp::with_profiles(rt, setup, None))
+        common::harness(None, |rt| CueDeskApp::with_profiles(rt, setup, None))
     }
 }
 
@@ -129,7 +126,6 @@ async fn first_job(t: &Target) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn first_start_asks_for_a_gateway_then_connects_and_keeps_the_secret_out_of_the_file() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     let mut h = s.harness();
     h.step();
@@ -191,7 +187,6 @@ async fn first_start_asks_for_a_gateway_then_connects_and_keeps_the_secret_out_o
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn test_connection_names_a_wrong_secret_and_a_wrong_port() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     let mut h = s.harness();
     h.step();
@@ -221,7 +216,6 @@ async fn test_connection_to_https_uses_the_ca_file_typed_in_the_form() {
     let mut config = cuedesk::sim::SimConfig::new("tls-ui-secret-0123456789", common::test_farm());
     config.tls = Some(pki.server(cuedesk::sim::CertFlaw::None).unwrap());
     let t = Target::with_config(config).await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     let ca = s.dir.path().join("studio-ca.pem");
     std::fs::write(&ca, pki.ca_pem()).unwrap();
@@ -246,7 +240,6 @@ async fn test_connection_to_https_uses_the_ca_file_typed_in_the_form() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_opens_the_last_profile_with_its_stored_secret() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     s.saved(vec![studio(&t)], "Studio", "Studio", &t.secret);
     let mut h = s.harness();
@@ -261,7 +254,6 @@ async fn a_restart_opens_the_last_profile_with_its_stored_secret() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_profile_without_a_stored_secret_asks_for_it_and_delete_removes_the_keyring_entry() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     let a = Profile {
         name: "A".into(),
@@ -298,7 +290,6 @@ async fn a_profile_without_a_stored_secret_asks_for_it_and_delete_removes_the_ke
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_environment_profile_connects_and_is_never_saved_by_itself() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     let env = Profile {
         name: cuedesk::profiles::ENV_PROFILE_NAME.into(),
@@ -338,7 +329,6 @@ async fn the_environment_profile_connects_and_is_never_saved_by_itself() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_copies_the_profile_and_its_keyring_entry() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     let a = Profile {
         name: "Studio".into(),
@@ -370,7 +360,6 @@ async fn duplicate_copies_the_profile_and_its_keyring_entry() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_jobs_layout_is_remembered_per_profile_across_restarts() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     s.saved(vec![studio(&t)], "Studio", "Studio", &t.secret);
     let job = first_job(&t).await;
@@ -417,7 +406,6 @@ async fn the_jobs_layout_is_remembered_per_profile_across_restarts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_hosts_view_and_its_filter_are_remembered_across_restarts() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     s.saved(vec![studio(&t)], "Studio", "Studio", &t.secret);
     let hosts = t
@@ -462,7 +450,6 @@ async fn the_hosts_view_and_its_filter_are_remembered_across_restarts() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_site_profile_is_listed_read_only_and_only_the_secret_is_saved() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     // What an admin ships in /etc/cuedesk/profiles.toml: no secret in it.
     let site = s.dir.path().join("site-profiles.toml");
@@ -517,7 +504,6 @@ async fn a_site_profile_is_listed_read_only_and_only_the_secret_is_saved() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_action_history_is_kept_beside_the_profiles_across_restarts() {
     let t = Target::new().await;
-    let Some(_) = t.sim() else { return };
     let s = Setup::new();
     s.saved(vec![studio(&t)], "Studio", "Studio", &t.secret);
     let job = first_job(&t).await;

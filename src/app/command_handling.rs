@@ -76,7 +76,7 @@ fn session_command(
         Command::SelectShow(show) => {
             session.show = Some(show.clone());
             session.jobs.jobs.reset();
-            session.jobs.selected.clear();
+            session.jobs.table.selected.clear();
             session.refresh_now(false);
             return Some(show);
         }

@@ -56,10 +56,10 @@ impl CueDeskApp {
         failure_ui(ui, failure, commands);
         let keys = table_keys(ui, session);
         if keys.select_all {
-            session.jobs.selected = session.jobs.visible().map(|j| j.id.clone()).collect();
+            session.jobs.select_all();
         }
         if keys.clear {
-            session.jobs.selected.clear();
+            session.jobs.table.selected.clear();
         }
         if keys.delete {
             commands.send(Command::JobAction(
@@ -94,7 +94,7 @@ impl CueDeskApp {
             if ui.checkbox(&mut finished, "Include finished").changed() {
                 commands.send(Command::IncludeFinished(finished));
             }
-            crate::ui::table::columns_menu(ui, &mut session.jobs.hidden);
+            crate::ui::table::columns_menu(ui, &mut session.jobs.table.hidden);
             ui.separator();
             for action in JobAction::ALL {
                 let enabled = selected > 0 && !read_only;
@@ -131,10 +131,11 @@ impl CueDeskApp {
             && let Some(job) = session.jobs.visible().find(|j| j.id == id).cloned()
         {
             commands.send(Command::OpenJob { job, pin: true });
-        } else if session.jobs.selected.len() == 1
-            && session.jobs.selected.first() != session.previewed.as_ref()
+        } else if session.jobs.table.selected.len() == 1
+            && session.jobs.table.selected.first() != session.previewed.as_ref()
             && let Some(job) = session
                 .jobs
+                .table
                 .selected
                 .first()
                 .and_then(|id| session.jobs.visible().find(|j| &j.id == id))
@@ -157,10 +158,10 @@ impl CueDeskApp {
         );
         let keys = table_keys(ui, session);
         if keys.select_all {
-            session.hosts.selected = session.hosts.visible().map(|h| h.id.clone()).collect();
+            session.hosts.select_all();
         }
         if keys.clear {
-            session.hosts.selected.clear();
+            session.hosts.table.selected.clear();
         }
         session.hosts.filter_ui(ui);
         session.hosts.update_order();
@@ -213,7 +214,7 @@ impl CueDeskApp {
             .default_size(height * 0.4)
             .min_size(160.0)
             .show(ui, |ui| detail.ui(ui, read_only, commands));
-        session.procs_sort = detail.sort;
+        session.procs_sort = detail.table.sort;
         session.detail_rect = Some(panel.response.rect);
     }
 

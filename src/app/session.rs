@@ -105,7 +105,7 @@ impl Session {
         let saved = &profile.jobs_view;
         let mut jobs = JobsView::from_state(saved, &profile.username);
         // Column widths are kept per profile (egui's persisted memory, saved by eframe).
-        jobs.table_salt.clone_from(&profile.name);
+        jobs.table.salt.clone_from(&profile.name);
         let detail = DetailArea {
             sorts: Some((
                 Sort::from_saved(
@@ -122,7 +122,7 @@ impl Session {
             ..DetailArea::default()
         };
         let mut hosts = HostsView::from_state(&profile.hosts_view);
-        hosts.table_salt.clone_from(&profile.name);
+        hosts.table.salt.clone_from(&profile.name);
         let procs_sort = Sort::from_saved(
             &profile.hosts_view.procs_sort,
             profile.hosts_view.procs_descending,
@@ -313,8 +313,8 @@ impl Session {
         if cleared {
             self.jobs.filter = crate::ui::jobs::JobFilter::default();
         }
-        self.jobs.selected = std::iter::once(job.id.clone()).collect();
-        self.jobs.scroll_to = Some(job.id.clone());
+        self.jobs.table.selected = std::iter::once(job.id.clone()).collect();
+        self.jobs.table.scroll_to = Some(job.id.clone());
         self.previewed = Some(job.id.clone());
         self.detail.show_job(job, true, &self.profile.name);
         self.next_refresh = Instant::now();

@@ -57,11 +57,11 @@ impl JobDetail {
     /// A detail of `job`, loaded on its first refresh; tables sorted as given.
     pub fn new(job: &Job, salt: &str, sorts: (Sort<LayerColumn>, Sort<FrameColumn>)) -> Self {
         let mut layers = LayersView::default();
-        layers.sort = sorts.0;
-        layers.table_salt = salt.to_owned();
+        layers.table.sort = sorts.0;
+        salt.clone_into(&mut layers.table.salt);
         let mut frames = FramesView::new(&job.id);
-        frames.sort = sorts.1;
-        frames.table_salt = salt.to_owned();
+        frames.table.sort = sorts.1;
+        salt.clone_into(&mut frames.table.salt);
         Self {
             job: job.clone(),
             job_remote: Remote::default(),
@@ -246,7 +246,7 @@ impl JobDetail {
     }
 
     fn layers_ui(&mut self, ui: &mut egui::Ui, read_only: bool, commands: &CommandSender) {
-        let selected = self.layers.selected.len();
+        let selected = self.layers.table.selected.len();
         let mut chosen = None;
         ui.horizontal_wrapped(|ui| {
             let ops = LayerOp::ALL.map(|o| (o, o.label(), ""));
@@ -287,7 +287,7 @@ impl JobDetail {
         let names = self.layers.names();
         self.frames.filter_ui(ui, &names);
         self.frames.update_order();
-        let selected = self.frames.selected.len();
+        let selected = self.frames.table.selected.len();
         let mut command = None;
         ui.horizontal_wrapped(|ui| {
             let ops = FrameOp::ALL.map(|o| (o, o.label(), ""));
@@ -436,7 +436,7 @@ impl DetailArea {
     /// Remembers the sorts of the shown job for jobs opened later.
     pub fn remember_sorts(&mut self) {
         if let Some(t) = self.active() {
-            self.sorts = Some((t.layers.sort, t.frames.sort));
+            self.sorts = Some((t.layers.table.sort, t.frames.table.sort));
         }
     }
 }

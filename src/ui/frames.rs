@@ -5,16 +5,16 @@ use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use crate::api::auth::now_epoch;
 use crate::api::framespec::FrameSet;
 use crate::api::types::{Frame, FrameState};
 use crate::frames::FrameSync;
 use crate::text::contains_ignore_case;
-use crate::ui::table::{self, Sort, TableColumn};
+use crate::ui::frame_actions::FrameOp;
+use crate::ui::table::{self, Sort, TableColumn, TableRow, TableState};
 use crate::ui::{theme, widgets};
 
 /// A column of the frames table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FrameColumn {
     /// Dispatch order.
     Order,
@@ -179,16 +179,10 @@ pub struct FrameFilter {
 pub struct FramesView {
     /// The frames and their refresh.
     pub sync: FrameSync,
-    /// Sort.
-    pub sort: Sort<FrameColumn>,
+    /// Sort, selection by frame id, row order.
+    pub table: TableState<FrameColumn, FrameFilter>,
     /// Filter.
     pub filter: FrameFilter,
-    /// Selected frame ids.
-    pub selected: BTreeSet<String>,
-    /// Distinguishes the stored column widths (one set per profile).
-    pub table_salt: String,
-    order: Vec<usize>,
-    order_key: Option<(u64, Sort<FrameColumn>, FrameFilter)>,
     order_built: Option<Instant>,
     range_error: Option<String>,
     counts: Vec<(FrameState, usize)>,
@@ -201,7 +195,7 @@ pub enum FrameCommand {
     /// Open this frame's log.
     OpenLog(String),
     /// Retry, eat or kill the selection.
-    Act(crate::ui::frame_actions::FrameOp),
+    Act(FrameOp),
     /// Copy this frame's log path.
     CopyLogPath(String),
 }
@@ -211,12 +205,8 @@ impl FramesView {
     pub fn new(job_id: &str) -> Self {
         Self {
             sync: FrameSync::new(job_id),
-            sort: Sort::by(FrameColumn::Order),
+            table: TableState::new(Sort::by(FrameColumn::Order)),
             filter: FrameFilter::default(),
-            selected: BTreeSet::new(),
-            table_salt: String::new(),
-            order: Vec::new(),
-            order_key: None,
             order_built: None,
             range_error: None,
             counts: Vec::new(),
@@ -228,15 +218,10 @@ impl FramesView {
     /// most five times a second: a 100,000-frame load is not re-sorted a hundred times.
     pub fn update_order(&mut self) {
         let generation = self.sync.table().generation();
-        let key = (generation, self.sort, self.filter.clone());
-        if self.order_key.as_ref() == Some(&key) {
+        if self.table.is_current(generation, &self.filter) {
             return;
         }
-        let only_data_changed = self
-            .order_key
-            .as_ref()
-            .is_some_and(|(_, s, f)| *s == self.sort && *f == self.filter);
-        if only_data_changed
+        if self.table.only_data_changed(&self.filter)
             && self.sync.loading_progress().is_some()
             && self
                 .order_built
@@ -261,11 +246,12 @@ impl FramesView {
         };
         let text = self.filter.text.trim().to_lowercase();
         let exit: Option<i32> = text.parse().ok();
-        let frames = self.sync.table().frames();
         let f = &self.filter;
-        let mut order: Vec<usize> = (0..frames.len())
-            .filter(|&i| {
-                let fr = &frames[i];
+        // The selection is checked against the frames once a load has ended.
+        let complete = self.sync.is_loaded() && self.sync.loading_progress().is_none();
+        // Stable: equal keys keep the gateway's (dispatch) order.
+        self.table
+            .update_order(self.sync.table().frames(), complete, generation, f, |fr| {
                 (f.states.is_empty() || f.states.contains(&fr.state))
                     && (f.layers.is_empty() || f.layers.contains(&fr.layer_name))
                     && range.as_ref().is_none_or(|r| r.contains(fr.number))
@@ -273,19 +259,8 @@ impl FramesView {
                         || contains_ignore_case(&fr.name, &text)
                         || contains_ignore_case(&fr.last_resource, &text)
                         || exit == Some(fr.exit_status))
-            })
-            .collect();
-        let now = now_epoch();
-        let sort = self.sort;
-        // Stable: equal keys keep the gateway's (dispatch) order.
-        order.sort_by(|&a, &b| sort.order(sort.column.compare(&frames[a], &frames[b], now)));
-        self.order = order;
-        self.order_key = Some(key);
+            });
         self.order_built = Some(Instant::now());
-        if self.sync.is_loaded() && self.sync.loading_progress().is_none() {
-            let table = self.sync.table();
-            self.selected.retain(|id| table.get(id).is_some());
-        }
     }
 
     /// Frames per state, for the chips (recounted when the data changes).
@@ -309,18 +284,17 @@ impl FramesView {
 
     /// The frames shown, in display order.
     pub fn visible(&self) -> impl Iterator<Item = &Frame> {
-        let frames = self.sync.table().frames();
-        self.order.iter().filter_map(move |&i| frames.get(i))
+        self.table.visible(self.sync.table().frames())
     }
 
     /// How many frames are shown (as of the last [`Self::update_order`]).
     pub fn visible_count(&self) -> usize {
-        self.order.len()
+        self.table.shown()
     }
 
     /// Selects every dead frame (of the whole job, not only those shown).
     pub fn select_all_dead(&mut self) {
-        self.selected = self
+        self.table.selected = self
             .sync
             .table()
             .frames()
@@ -332,10 +306,7 @@ impl FramesView {
 
     /// The selected frames, in display order.
     pub fn selected_frames(&self) -> Vec<Frame> {
-        self.visible()
-            .filter(|f| self.selected.contains(&f.id))
-            .cloned()
-            .collect()
+        self.table.selected_rows(self.sync.table().frames())
     }
 
     /// The state chips and the other filters.
@@ -401,72 +372,40 @@ impl FramesView {
 
     /// Draws the table. Returns what the user asked for (open a log, an action).
     pub fn table_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<FrameCommand> {
-        egui::ScrollArea::horizontal()
-            .id_salt("frames_sideways")
-            .show(ui, |ui| self.table_inner_ui(ui, read_only))
-            .inner
+        self.update_order();
+        let frames = self.sync.table().frames();
+        // Fill the detail panel, however few the rows (the panel keeps its size).
+        let response = self.table.ui(ui, "frames", frames, true, |ui, f| {
+            if ui.button("View log").clicked() {
+                return Some(FrameCommand::OpenLog(f.id.clone()));
+            }
+            if ui.button("Copy log path").clicked() {
+                return Some(FrameCommand::CopyLogPath(f.id.clone()));
+            }
+            ui.separator();
+            let ops = FrameOp::ALL.map(|o| (o, o.label()));
+            table::menu_actions(ui, &ops, read_only).map(FrameCommand::Act)
+        });
+        response
+            .opened
+            .map(FrameCommand::OpenLog)
+            .or(response.action)
+    }
+}
+
+impl TableRow for Frame {
+    type Column = FrameColumn;
+
+    fn id(&self) -> &str {
+        &self.id
     }
 
-    fn table_inner_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<FrameCommand> {
-        self.update_order();
-        let now = now_epoch();
-        let row_height = ui.spacing().interact_size.y;
-        ui.style_mut().interaction.selectable_labels = false;
-        let mut command = None;
-        let mut clicked_header = None;
-        let mut clicks = table::RowClicks::default();
-        // Fill the detail panel, however few the rows (the panel keeps its size).
-        let table =
-            table::builder(ui, ("frames", &self.table_salt), &ALL).auto_shrink([false, false]);
-        let frames = self.sync.table().frames();
-        let order = &self.order;
-        let selected = &self.selected;
-        let sort = self.sort;
-        table
-            .header(row_height, |mut header| {
-                clicked_header = table::header(&mut header, &ALL, sort);
-            })
-            .body(|body| {
-                body.rows(row_height, order.len(), |mut row| {
-                    let Some(f) = order.get(row.index()).and_then(|&i| frames.get(i)) else {
-                        return;
-                    };
-                    row.set_selected(selected.contains(&f.id));
-                    for c in ALL {
-                        row.col(|ui| cell_ui(ui, c, f, now));
-                    }
-                    let response = row.response();
-                    clicks.record(&response, &f.id);
-                    if response.double_clicked() {
-                        command = Some(FrameCommand::OpenLog(f.id.clone()));
-                    }
-                    response.context_menu(|ui| {
-                        if ui.button("View log").clicked() {
-                            command = Some(FrameCommand::OpenLog(f.id.clone()));
-                            ui.close();
-                        }
-                        if ui.button("Copy log path").clicked() {
-                            command = Some(FrameCommand::CopyLogPath(f.id.clone()));
-                            ui.close();
-                        }
-                        ui.separator();
-                        for op in crate::ui::frame_actions::FrameOp::ALL {
-                            if ui
-                                .add_enabled(!read_only, egui::Button::new(op.label()))
-                                .clicked()
-                            {
-                                command = Some(FrameCommand::Act(op));
-                                ui.close();
-                            }
-                        }
-                    });
-                });
-            });
-        if let Some(c) = clicked_header {
-            self.sort.click(c);
-        }
-        clicks.apply(&mut self.selected);
-        command
+    fn compare(&self, other: &Self, column: FrameColumn, now: i64) -> Ordering {
+        column.compare(self, other, now)
+    }
+
+    fn cell_ui(&self, ui: &mut egui::Ui, column: FrameColumn, now: i64) {
+        cell_ui(ui, column, self, now);
     }
 }
 
@@ -576,7 +515,7 @@ mod tests {
         v.update_order();
         assert!(v.range_error().is_some(), "a bad range says so");
         v.filter = FrameFilter::default();
-        v.sort.click(FrameColumn::State);
+        v.table.sort.click(FrameColumn::State);
         v.update_order();
         assert_eq!(
             shown(&v),
@@ -586,6 +525,6 @@ mod tests {
         let counts = v.counts().to_vec();
         assert!(counts.contains(&(FrameState::Dead, 3)));
         v.select_all_dead();
-        assert_eq!(v.selected.len(), 3);
+        assert_eq!(v.table.selected.len(), 3);
     }
 }

@@ -5,7 +5,6 @@
 use std::time::{Duration, Instant};
 
 use crate::api::ApiClient;
-use crate::api::auth::now_epoch;
 use crate::api::types::{Host, Proc};
 use crate::command::{Command, CommandSender};
 use crate::profiles::Profile;
@@ -13,7 +12,7 @@ use crate::remote::Remote;
 use crate::tasks::Tasks;
 use crate::ui::comments::{CommentTarget, CommentsPane};
 use crate::ui::logview::LogViewer;
-use crate::ui::table::{self, Sort, TableColumn};
+use crate::ui::table::{Sort, TableColumn, TableRow, TableState};
 use crate::ui::{theme, widgets};
 
 /// A column of the procs table.
@@ -123,18 +122,14 @@ pub struct HostDetail {
     pub host: Host,
     /// Its procs.
     pub procs: Remote<Vec<Proc>>,
-    /// How the procs are sorted.
-    pub sort: Sort<ProcColumn>,
-    /// The selected proc's id.
-    pub selected: Option<String>,
+    /// Sort, selection by proc id, row order.
+    pub table: TableState<ProcColumn>,
     /// Its comments.
     pub comments: CommentsPane,
     /// The part shown.
     pub tab: HostTab,
     /// A proc's log, beside the procs.
     pub log: Option<LogViewer>,
-    /// Distinguishes this table's stored column widths (one set per profile).
-    pub table_salt: String,
     /// The tab was just switched: its data is fetched at the next logic pass.
     tab_opened: bool,
     next_refresh: Instant,
@@ -146,12 +141,14 @@ impl HostDetail {
         Self {
             host: host.clone(),
             procs: Remote::default(),
-            sort,
-            selected: None,
+            table: {
+                let mut table = TableState::new(sort);
+                salt.clone_into(&mut table.salt);
+                table
+            },
             comments: CommentsPane::new(CommentTarget::Host(host.id.clone()), &host.name),
             tab: HostTab::Procs,
             log: None,
-            table_salt: salt.to_owned(),
             tab_opened: false,
             next_refresh: Instant::now(),
         }
@@ -191,23 +188,8 @@ impl HostDetail {
         self.next_refresh = Instant::now();
     }
 
-    /// The procs, sorted (a host runs a few dozen at most: sorted as drawn).
-    fn sorted_procs(&self) -> Vec<&Proc> {
-        let mut procs: Vec<&Proc> = self
-            .procs
-            .data()
-            .map(|p| p.iter().collect())
-            .unwrap_or_default();
-        let sort = self.sort;
-        procs.sort_by(|a, b| {
-            sort.order(sort.column.compare(a, b))
-                .then_with(|| a.frame_name.cmp(&b.frame_name))
-        });
-        procs
-    }
-
     fn selected_proc(&self) -> Option<&Proc> {
-        let id = self.selected.as_ref()?;
+        let id = self.table.selected.first()?;
         self.procs.data()?.iter().find(|p| &p.id == id)
     }
 
@@ -228,7 +210,7 @@ impl HostDetail {
             profile,
             true,
         ));
-        self.selected = Some(proc_id.to_owned());
+        self.table.selected = std::iter::once(proc_id.to_owned()).collect();
     }
 
     /// Shows the detail.
@@ -312,63 +294,60 @@ impl HostDetail {
         if self.procs.data().is_some_and(Vec::is_empty) {
             ui.weak("Nothing is running on this host.");
         }
-        let now = now_epoch();
-        let row_height = ui.spacing().interact_size.y;
-        ui.style_mut().interaction.selectable_labels = false;
-        let mut clicked_header = None;
-        let mut clicked = None;
-        let procs = self.sorted_procs();
-        let selected = self.selected.as_ref();
-        egui::ScrollArea::horizontal()
-            .id_salt("procs_sideways")
-            .show(ui, |ui| {
-                table::builder(ui, ("procs", &self.table_salt), &ProcColumn::ALL)
-                    .header(row_height, |mut header| {
-                        clicked_header = table::header(&mut header, &ProcColumn::ALL, self.sort);
-                    })
-                    .body(|body| {
-                        body.rows(row_height, procs.len(), |mut row| {
-                            let Some(p) = procs.get(row.index()) else {
-                                return;
-                            };
-                            row.set_selected(selected == Some(&p.id));
-                            for c in ProcColumn::ALL {
-                                row.col(|ui| proc_cell_ui(ui, c, p, now));
-                            }
-                            let response = row.response();
-                            if response.clicked() || response.secondary_clicked() {
-                                clicked = Some(p.id.clone());
-                            }
-                            if response.double_clicked() {
-                                open_log = Some(p.id.clone());
-                            }
-                            response.context_menu(|ui| {
-                                if ui.button("View log").clicked() {
-                                    open_log = Some(p.id.clone());
-                                    ui.close();
-                                }
-                                if ui.button("Go to job").clicked() {
-                                    commands.send(Command::GoToJob(p.job_name.clone()));
-                                    ui.close();
-                                }
-                                if ui.button("Copy log path").clicked() {
-                                    commands.send(Command::CopyLogPath(p.log_path.clone()));
-                                    ui.close();
-                                }
-                            });
-                        });
-                    });
-            });
-        if let Some(c) = clicked_header {
-            self.sort.click(c);
+        let procs = self.procs.data().map_or(&[][..], Vec::as_slice);
+        self.table.update_order(
+            procs,
+            self.procs.data().is_some(),
+            self.procs.generation(),
+            &(),
+            |_| true,
+        );
+        let response = self.table.ui(ui, "procs", procs, false, |ui, p| {
+            if ui.button("View log").clicked() {
+                return Some(Command::OpenProcLog(p.id.clone()));
+            }
+            if ui.button("Go to job").clicked() {
+                return Some(Command::GoToJob(p.job_name.clone()));
+            }
+            ui.button("Copy log path")
+                .clicked()
+                .then(|| Command::CopyLogPath(p.log_path.clone()))
+        });
+        // One proc at a time: the one clicked.
+        if let Some(id) = response.clicked {
+            self.table.selected = std::iter::once(id).collect();
         }
-        if clicked.is_some() {
-            self.selected = clicked;
+        if let Some(id) = response.opened {
+            open_log = Some(id);
+        }
+        if let Some(command) = response.action {
+            commands.send(command);
         }
         if let Some(id) = open_log {
-            self.selected = Some(id.clone());
+            self.table.selected = std::iter::once(id.clone()).collect();
             commands.send(Command::OpenProcLog(id));
         }
+    }
+}
+
+impl TableRow for Proc {
+    type Column = ProcColumn;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn compare(&self, other: &Self, column: ProcColumn, _now: i64) -> std::cmp::Ordering {
+        column.compare(self, other)
+    }
+
+    /// Frame names break ties, ascending whatever the direction.
+    fn tie_break(&self, other: &Self) -> std::cmp::Ordering {
+        self.frame_name.cmp(&other.frame_name)
+    }
+
+    fn cell_ui(&self, ui: &mut egui::Ui, column: ProcColumn, now: i64) {
+        proc_cell_ui(ui, column, self, now);
     }
 }
 

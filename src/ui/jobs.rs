@@ -3,13 +3,11 @@
 //! only the visible rows laid out.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
 
-use crate::api::auth::now_epoch;
 use crate::api::types::{FrameState, Job, JobState};
 use crate::remote::Remote;
 use crate::ui::actions::JobAction;
-use crate::ui::table::{self, Sort, TableColumn};
+use crate::ui::table::{self, Sort, TableColumn, TableRow, TableState};
 use crate::ui::widgets;
 
 /// A column of the jobs table.
@@ -310,39 +308,96 @@ impl JobFilter {
 pub struct JobsView {
     /// The jobs of the current show.
     pub jobs: Remote<Vec<Job>>,
-    /// Sort.
-    pub sort: SortState,
+    /// Sort, selection by job id, hidden columns, row order.
+    pub table: TableState<JobColumn, JobFilter>,
     /// Filter.
     pub filter: JobFilter,
-    /// Selected job ids.
-    pub selected: BTreeSet<String>,
-    /// Columns the user hid.
-    pub hidden: BTreeSet<JobColumn>,
-    /// Distinguishes this table's stored column widths (one set per profile).
-    pub table_salt: String,
     /// A job the user double-clicked (to keep open in the detail view).
     pub opened: Option<String>,
-    /// A job to scroll to once it is listed.
-    pub scroll_to: Option<String>,
     filter_error: Option<String>,
-    order: Vec<usize>,
-    order_key: Option<(u64, SortState, JobFilter)>,
 }
 
 impl Default for JobsView {
     fn default() -> Self {
         Self {
             jobs: Remote::default(),
-            sort: Sort::by(JobColumn::Name),
+            table: TableState::new(Sort::by(JobColumn::Name)),
             filter: JobFilter::default(),
-            selected: BTreeSet::new(),
-            hidden: BTreeSet::new(),
-            table_salt: String::new(),
             opened: None,
-            scroll_to: None,
             filter_error: None,
-            order: Vec::new(),
-            order_key: None,
+        }
+    }
+}
+
+impl TableRow for Job {
+    type Column = JobColumn;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn compare(&self, other: &Self, column: JobColumn, _now: i64) -> Ordering {
+        column.compare(self, other)
+    }
+
+    fn cell_ui(&self, ui: &mut egui::Ui, column: JobColumn, now: i64) {
+        let (job, s) = (self, &self.job_stats);
+        match column {
+            JobColumn::Name => {
+                ui.label(&job.name);
+            }
+            JobColumn::State => {
+                ui.label(state_text(job));
+            }
+            JobColumn::Comment => {
+                if job.has_comment {
+                    widgets::comment_flag(ui, "Has comments: open the job to read them");
+                }
+            }
+            JobColumn::Progress => {
+                let w = ui.available_width();
+                widgets::state_bar(ui, &state_counts(job), w);
+            }
+            JobColumn::Done => {
+                ui.label(format!("{}/{}", s.succeeded_frames, s.total_frames));
+            }
+            JobColumn::Running => table::count(ui, s.running_frames),
+            JobColumn::Waiting => table::count(ui, s.waiting_frames),
+            JobColumn::Depend => table::count(ui, s.depend_frames),
+            JobColumn::Dead => table::count(ui, s.dead_frames),
+            JobColumn::Eaten => table::count(ui, s.eaten_frames),
+            JobColumn::Priority => {
+                ui.label(job.priority.to_string());
+            }
+            JobColumn::MinCores => {
+                ui.label(format!("{}", job.min_cores));
+            }
+            JobColumn::MaxCores => {
+                ui.label(format!("{}", job.max_cores));
+            }
+            JobColumn::Reserved => {
+                ui.label(format!("{}", s.reserved_cores));
+            }
+            JobColumn::MaxRss => {
+                ui.label(widgets::kb(s.max_rss));
+            }
+            JobColumn::User => {
+                ui.label(&job.user);
+            }
+            JobColumn::Shot => {
+                ui.label(&job.shot);
+            }
+            JobColumn::Age => {
+                ui.label(widgets::duration(now - i64::from(job.start_time)));
+            }
+            JobColumn::Finished => {
+                if job.stop_time > 0 {
+                    ui.label(format!(
+                        "{} ago",
+                        widgets::duration(now - i64::from(job.stop_time))
+                    ));
+                }
+            }
         }
     }
 }
@@ -350,8 +405,20 @@ impl Default for JobsView {
 impl JobsView {
     /// A view laid out as `state` says (unknown keys are ignored); `user` is the "my jobs" user.
     pub fn from_state(state: &crate::profiles::JobsViewState, user: &str) -> Self {
+        let mut table = TableState::new(Sort::from_saved(
+            &state.sort_column,
+            state.sort_descending,
+            JobColumn::Name,
+        ));
+        table.hidden = state
+            .hidden_columns
+            .iter()
+            .filter_map(|k| JobColumn::from_key(k))
+            .filter(|c| *c != JobColumn::Name)
+            .collect();
+        table.selected = state.selected.iter().cloned().collect();
         Self {
-            sort: Sort::from_saved(&state.sort_column, state.sort_descending, JobColumn::Name),
+            table,
             filter: JobFilter {
                 text: state.filter_text.clone(),
                 regex: state.filter_regex,
@@ -361,43 +428,42 @@ impl JobsView {
                     .find(|f| f.key() == state.state_filter)
                     .unwrap_or_default(),
             },
-            hidden: state
-                .hidden_columns
-                .iter()
-                .filter_map(|k| JobColumn::from_key(k))
-                .filter(|c| *c != JobColumn::Name)
-                .collect(),
-            selected: state.selected.iter().cloned().collect(),
             ..Self::default()
         }
     }
 
     /// The layout and filters to save (the include-finished flag belongs to the session).
     pub fn state(&self, include_finished: bool) -> crate::profiles::JobsViewState {
+        let sort = self.table.sort;
         crate::profiles::JobsViewState {
-            sort_column: if self.sort.column == JobColumn::Name {
+            sort_column: if sort.column == JobColumn::Name {
                 String::new()
             } else {
-                self.sort.column.key().to_owned()
+                sort.column.key().to_owned()
             },
-            sort_descending: !self.sort.ascending,
-            hidden_columns: self.hidden.iter().map(|c| c.key().to_owned()).collect(),
+            sort_descending: !sort.ascending,
+            hidden_columns: self
+                .table
+                .hidden
+                .iter()
+                .map(|c| c.key().to_owned())
+                .collect(),
             filter_text: self.filter.text.clone(),
             filter_regex: self.filter.regex,
             my_jobs: self.filter.user.is_some(),
             state_filter: self.filter.state.key().to_owned(),
             include_finished,
-            selected: self.selected.iter().cloned().collect(),
+            selected: self.table.selected.iter().cloned().collect(),
             ..Default::default()
         }
     }
 
+    fn rows(&self) -> &[Job] {
+        self.jobs.data().map_or(&[], Vec::as_slice)
+    }
+
     /// Rebuilds the row order if the data, the sort or the filter changed since last time.
     pub fn update_order(&mut self) {
-        let key = (self.jobs.generation(), self.sort, self.filter.clone());
-        if self.order_key.as_ref() == Some(&key) {
-            return;
-        }
         let re = match self.filter.name_regex() {
             Ok(re) => {
                 self.filter_error = None;
@@ -409,22 +475,15 @@ impl JobsView {
                 None
             }
         };
-        let jobs: &[Job] = self.jobs.data().map_or(&[], Vec::as_slice);
         let lower = self.filter.text.to_lowercase();
-        let mut order: Vec<usize> = (0..jobs.len())
-            .filter(|&i| self.filter.matches(&jobs[i], re.as_ref(), &lower))
-            .collect();
-        let sort = self.sort;
-        // Stable: equal keys keep the gateway's (name) order.
-        order.sort_by(|&a, &b| sort.order(sort.column.compare(&jobs[a], &jobs[b])));
-        self.order = order;
-        self.order_key = Some(key);
-        // Selection survives refreshes, but not the job's disappearance (judged only once the
-        // gateway has answered: a selection restored from the profile waits for the data).
-        if let Some(jobs) = self.jobs.data() {
-            let ids: BTreeSet<&str> = jobs.iter().map(|j| j.id.as_str()).collect();
-            self.selected.retain(|id| ids.contains(id.as_str()));
-        }
+        let filter = &self.filter;
+        self.table.update_order(
+            self.jobs.data().map_or(&[], Vec::as_slice),
+            self.jobs.data().is_some(),
+            self.jobs.generation(),
+            filter,
+            |j| filter.matches(j, re.as_ref(), &lower),
+        );
     }
 
     /// Why the filter text is not used (an invalid regex).
@@ -441,16 +500,12 @@ impl JobsView {
 
     /// The columns shown, in order.
     pub fn visible_columns(&self) -> Vec<JobColumn> {
-        JobColumn::ALL
-            .into_iter()
-            .filter(|c| !self.hidden.contains(c))
-            .collect()
+        self.table.visible_columns()
     }
 
     /// The jobs in display order (as of the last [`Self::update_order`]).
     pub fn visible(&self) -> impl Iterator<Item = &Job> {
-        let jobs = self.jobs.data().map_or(&[][..], Vec::as_slice);
-        self.order.iter().filter_map(move |&i| jobs.get(i))
+        self.table.visible(self.rows())
     }
 
     /// Takes a finished response; the row order follows new data at once.
@@ -462,158 +517,38 @@ impl JobsView {
 
     /// How many shown jobs are selected (what an action would act on), without cloning them.
     pub fn selected_count(&self) -> usize {
-        self.visible()
-            .filter(|j| self.selected.contains(&j.id))
-            .count()
+        self.table.selected_count(self.rows())
     }
 
     /// The selected jobs, in display order.
     pub fn selected_jobs(&self) -> Vec<Job> {
-        self.visible()
-            .filter(|j| self.selected.contains(&j.id))
-            .cloned()
-            .collect()
+        self.table.selected_rows(self.rows())
     }
 
     /// Clicking a header sorts by it; clicking it again reverses.
     pub fn click_header(&mut self, column: JobColumn) {
-        self.sort.click(column);
+        self.table.sort.click(column);
+    }
+
+    /// Selects every job shown.
+    pub fn select_all(&mut self) {
+        let jobs = self.jobs.data().map_or(&[][..], Vec::as_slice);
+        self.table.select_all(jobs);
     }
 
     /// Draws the table, scrolling sideways when it is wider than the window. Returns an action
     /// chosen from a row's right-click menu (for the selection).
     pub fn table_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<JobAction> {
-        egui::ScrollArea::horizontal()
-            .id_salt("jobs_sideways")
-            .show(ui, |ui| self.table_inner_ui(ui, read_only))
-            .inner
-    }
-
-    fn table_inner_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<JobAction> {
         self.update_order();
-        let now = now_epoch();
-        let row_height = ui.spacing().interact_size.y;
-        // A click anywhere on a row selects it: cells are not text-selectable.
-        ui.style_mut().interaction.selectable_labels = false;
-        let mut clicked_header = None;
-        let mut clicks = table::RowClicks::default();
-        let mut menu_action = None;
-        let mut opened = None;
-        let columns = self.visible_columns();
-        let mut table = table::builder(ui, ("jobs", &self.table_salt), &columns);
         let jobs = self.jobs.data().map_or(&[][..], Vec::as_slice);
-        // A job asked for (Go to job) is scrolled to once it is listed.
-        if let Some(id) = &self.scroll_to
-            && let Some(row) = self
-                .order
-                .iter()
-                .position(|&i| jobs.get(i).is_some_and(|j| &j.id == id))
-        {
-            table = table.scroll_to_row(row, Some(egui::Align::Center));
-            self.scroll_to = None;
+        let actions = JobAction::ALL.map(|a| (a, a.label()));
+        let response = self.table.ui(ui, "jobs", jobs, false, |ui, _| {
+            table::menu_actions(ui, &actions, read_only)
+        });
+        if response.opened.is_some() {
+            self.opened = response.opened;
         }
-        let order = &self.order;
-        let selected = &self.selected;
-        let sort = self.sort;
-        table
-            .header(row_height, |mut header| {
-                clicked_header = table::header(&mut header, &columns, sort);
-            })
-            .body(|body| {
-                body.rows(row_height, order.len(), |mut row| {
-                    let Some(job) = order.get(row.index()).and_then(|&i| jobs.get(i)) else {
-                        return;
-                    };
-                    row.set_selected(selected.contains(&job.id));
-                    let s = &job.job_stats;
-                    for &c in &columns {
-                        row.col(|ui| match c {
-                            JobColumn::Name => {
-                                ui.label(&job.name);
-                            }
-                            JobColumn::State => {
-                                ui.label(state_text(job));
-                            }
-                            JobColumn::Comment => {
-                                if job.has_comment {
-                                    widgets::comment_flag(
-                                        ui,
-                                        "Has comments: open the job to read them",
-                                    );
-                                }
-                            }
-                            JobColumn::Progress => {
-                                let w = ui.available_width();
-                                widgets::state_bar(ui, &state_counts(job), w);
-                            }
-                            JobColumn::Done => {
-                                ui.label(format!("{}/{}", s.succeeded_frames, s.total_frames));
-                            }
-                            JobColumn::Running => table::count(ui, s.running_frames),
-                            JobColumn::Waiting => table::count(ui, s.waiting_frames),
-                            JobColumn::Depend => table::count(ui, s.depend_frames),
-                            JobColumn::Dead => table::count(ui, s.dead_frames),
-                            JobColumn::Eaten => table::count(ui, s.eaten_frames),
-                            JobColumn::Priority => {
-                                ui.label(job.priority.to_string());
-                            }
-                            JobColumn::MinCores => {
-                                ui.label(format!("{}", job.min_cores));
-                            }
-                            JobColumn::MaxCores => {
-                                ui.label(format!("{}", job.max_cores));
-                            }
-                            JobColumn::Reserved => {
-                                ui.label(format!("{}", s.reserved_cores));
-                            }
-                            JobColumn::MaxRss => {
-                                ui.label(widgets::kb(s.max_rss));
-                            }
-                            JobColumn::User => {
-                                ui.label(&job.user);
-                            }
-                            JobColumn::Shot => {
-                                ui.label(&job.shot);
-                            }
-                            JobColumn::Age => {
-                                ui.label(widgets::duration(now - i64::from(job.start_time)));
-                            }
-                            JobColumn::Finished => {
-                                if job.stop_time > 0 {
-                                    ui.label(format!(
-                                        "{} ago",
-                                        widgets::duration(now - i64::from(job.stop_time))
-                                    ));
-                                }
-                            }
-                        });
-                    }
-                    let response = row.response();
-                    clicks.record(&response, &job.id);
-                    if response.double_clicked() {
-                        opened = Some(job.id.clone());
-                    }
-                    response.context_menu(|ui| {
-                        for action in JobAction::ALL {
-                            if ui
-                                .add_enabled(!read_only, egui::Button::new(action.label()))
-                                .clicked()
-                            {
-                                menu_action = Some(action);
-                                ui.close();
-                            }
-                        }
-                    });
-                });
-            });
-        if let Some(c) = clicked_header {
-            self.click_header(c);
-        }
-        if opened.is_some() {
-            self.opened = opened;
-        }
-        clicks.apply(&mut self.selected);
-        menu_action
+        response.action
     }
 }
 
@@ -682,8 +617,8 @@ mod tests {
         let mut v = JobsView::default();
         v.click_header(JobColumn::MaxRss);
         v.click_header(JobColumn::MaxRss);
-        v.hidden.insert(JobColumn::Shot);
-        v.selected.insert("id-7".into());
+        v.table.hidden.insert(JobColumn::Shot);
+        v.table.selected.insert("id-7".into());
         v.filter = JobFilter {
             text: "comp".into(),
             regex: true,
@@ -696,16 +631,16 @@ mod tests {
         let back = JobsView::from_state(&saved, "jdoe");
         assert_eq!(
             (
-                back.sort,
+                back.table.sort,
                 back.filter.clone(),
-                back.hidden.clone(),
-                back.selected.clone()
+                back.table.hidden.clone(),
+                back.table.selected.clone()
             ),
             (
-                v.sort,
+                v.table.sort,
                 v.filter.clone(),
-                v.hidden.clone(),
-                v.selected.clone()
+                v.table.hidden.clone(),
+                v.table.selected.clone()
             )
         );
         let unknown = crate::profiles::JobsViewState {
@@ -714,19 +649,22 @@ mod tests {
             ..Default::default()
         };
         let v = JobsView::from_state(&unknown, "jdoe");
-        assert_eq!(v.sort.column, JobColumn::Name);
-        assert!(v.hidden.is_empty(), "the name column cannot be hidden");
+        assert_eq!(v.table.sort.column, JobColumn::Name);
+        assert!(
+            v.table.hidden.is_empty(),
+            "the name column cannot be hidden"
+        );
     }
 
     #[test]
     fn selection_is_by_id_and_dropped_when_the_job_goes() {
         let mut v = loaded(vec![job("a", 1, 0), job("b", 2, 0)]);
-        v.selected.insert("id-b".into());
+        v.table.selected.insert("id-b".into());
         v.click_header(JobColumn::Priority);
         v.update_order();
         assert_eq!(v.selected_jobs()[0].name, "b");
         *v.jobs.data_mut().unwrap() = vec![job("a", 1, 0)];
         v.update_order();
-        assert!(v.selected.is_empty());
+        assert!(v.table.selected.is_empty());
     }
 }

@@ -1,16 +1,15 @@
 //! The layers table of a job: sortable, selection by id, a stacked progress bar per layer.
 
 use std::cmp::Ordering;
-use std::collections::BTreeSet;
 
 use crate::api::types::{FrameState, Layer};
 use crate::remote::Remote;
 use crate::ui::frame_actions::LayerOp;
-use crate::ui::table::{self, Sort, TableColumn};
+use crate::ui::table::{self, Sort, TableColumn, TableRow, TableState};
 use crate::ui::widgets;
 
 /// A column of the layers table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum LayerColumn {
     /// Name.
     Name,
@@ -178,46 +177,89 @@ pub fn state_counts(l: &Layer) -> [(FrameState, i32); 6] {
 pub struct LayersView {
     /// The layers.
     pub layers: Remote<Vec<Layer>>,
-    /// Sort.
-    pub sort: Sort<LayerColumn>,
-    /// Selected layer ids.
-    pub selected: BTreeSet<String>,
-    /// Distinguishes the stored column widths (one set per profile).
-    pub table_salt: String,
-    order: Vec<usize>,
-    order_key: Option<(u64, Sort<LayerColumn>)>,
+    /// Sort, selection by layer id, row order.
+    pub table: TableState<LayerColumn>,
 }
 
 impl Default for LayersView {
     fn default() -> Self {
         Self {
             layers: Remote::default(),
-            sort: Sort::by(LayerColumn::Name),
-            selected: BTreeSet::new(),
-            table_salt: String::new(),
-            order: Vec::new(),
-            order_key: None,
+            table: TableState::new(Sort::by(LayerColumn::Name)),
+        }
+    }
+}
+
+impl TableRow for Layer {
+    type Column = LayerColumn;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn compare(&self, other: &Self, column: LayerColumn, _now: i64) -> Ordering {
+        column.compare(self, other)
+    }
+
+    fn cell_ui(&self, ui: &mut egui::Ui, column: LayerColumn, _now: i64) {
+        let (l, s) = (self, &self.layer_stats);
+        match column {
+            LayerColumn::Name => {
+                ui.label(&l.name);
+            }
+            LayerColumn::Type => {
+                ui.label(l.layer_type.as_str().to_lowercase());
+            }
+            LayerColumn::Services => {
+                ui.label(l.services.join(", "));
+            }
+            LayerColumn::Range => {
+                ui.label(&l.range);
+            }
+            LayerColumn::Cores => {
+                ui.label(format!("{}", l.min_cores));
+            }
+            LayerColumn::Memory => {
+                ui.label(widgets::kb(l.min_memory));
+            }
+            LayerColumn::Tags => {
+                ui.label(l.tags.join(" | "));
+            }
+            LayerColumn::Progress => {
+                let w = ui.available_width();
+                widgets::state_bar(ui, &state_counts(l), w);
+            }
+            LayerColumn::Total => table::count(ui, s.total_frames),
+            LayerColumn::Done => table::count(ui, s.succeeded_frames),
+            LayerColumn::Running => table::count(ui, s.running_frames),
+            LayerColumn::Depend => table::count(ui, s.depend_frames),
+            LayerColumn::Waiting => table::count(ui, s.waiting_frames),
+            LayerColumn::Eaten => table::count(ui, s.eaten_frames),
+            LayerColumn::Dead => table::count(ui, s.dead_frames),
+            LayerColumn::AvgTime => {
+                if s.avg_frame_sec > 0 {
+                    ui.label(widgets::duration(i64::from(s.avg_frame_sec)));
+                }
+            }
+            LayerColumn::HighTime => {
+                if s.high_frame_sec > 0 {
+                    ui.label(widgets::duration(i64::from(s.high_frame_sec)));
+                }
+            }
         }
     }
 }
 
 impl LayersView {
     fn update_order(&mut self) {
-        let key = (self.layers.generation(), self.sort);
-        if self.order_key == Some(key) {
-            return;
-        }
-        let layers = self.layers.data().map_or(&[][..], Vec::as_slice);
-        let mut order: Vec<usize> = (0..layers.len()).collect();
-        let sort = self.sort;
         // Stable: ties keep the gateway's (dispatch) order.
-        order.sort_by(|&a, &b| sort.order(sort.column.compare(&layers[a], &layers[b])));
-        self.order = order;
-        self.order_key = Some(key);
-        if self.layers.data().is_some() {
-            let ids: BTreeSet<&str> = layers.iter().map(|l| l.id.as_str()).collect();
-            self.selected.retain(|id| ids.contains(id.as_str()));
-        }
+        self.table.update_order(
+            self.layers.data().map_or(&[], Vec::as_slice),
+            self.layers.data().is_some(),
+            self.layers.generation(),
+            &(),
+            |_| true,
+        );
     }
 
     /// The layer names, in the gateway's order (for the frame filter).
@@ -232,112 +274,19 @@ impl LayersView {
     pub fn selected_layers(&mut self) -> Vec<Layer> {
         self.update_order();
         let layers = self.layers.data().map_or(&[][..], Vec::as_slice);
-        self.order
-            .iter()
-            .filter_map(|&i| layers.get(i))
-            .filter(|l| self.selected.contains(&l.id))
-            .cloned()
-            .collect()
+        self.table.selected_rows(layers)
     }
 
     /// Draws the table; returns an action chosen from a row's menu.
     pub fn table_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<LayerOp> {
         self.update_order();
-        egui::ScrollArea::horizontal()
-            .id_salt("layers_sideways")
-            .show(ui, |ui| self.table_inner_ui(ui, read_only))
-            .inner
-    }
-
-    fn table_inner_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<LayerOp> {
-        let row_height = ui.spacing().interact_size.y;
-        ui.style_mut().interaction.selectable_labels = false;
-        let mut clicked_header = None;
-        let mut clicks = table::RowClicks::default();
-        let mut op = None;
-        // Fill the detail panel, however few the rows (the panel keeps its size).
-        let table =
-            table::builder(ui, ("layers", &self.table_salt), &ALL).auto_shrink([false, false]);
         let layers = self.layers.data().map_or(&[][..], Vec::as_slice);
-        let order = &self.order;
-        let selected = &self.selected;
-        let sort = self.sort;
-        table
-            .header(row_height, |mut header| {
-                clicked_header = table::header(&mut header, &ALL, sort);
+        let ops = LayerOp::ALL.map(|o| (o, o.label()));
+        // Fill the detail panel, however few the rows (the panel keeps its size).
+        self.table
+            .ui(ui, "layers", layers, true, |ui, _| {
+                table::menu_actions(ui, &ops, read_only)
             })
-            .body(|body| {
-                body.rows(row_height, order.len(), |mut row| {
-                    let Some(l) = order.get(row.index()).and_then(|&i| layers.get(i)) else {
-                        return;
-                    };
-                    row.set_selected(selected.contains(&l.id));
-                    let s = &l.layer_stats;
-                    for c in ALL {
-                        row.col(|ui| match c {
-                            LayerColumn::Name => {
-                                ui.label(&l.name);
-                            }
-                            LayerColumn::Type => {
-                                ui.label(l.layer_type.as_str().to_lowercase());
-                            }
-                            LayerColumn::Services => {
-                                ui.label(l.services.join(", "));
-                            }
-                            LayerColumn::Range => {
-                                ui.label(&l.range);
-                            }
-                            LayerColumn::Cores => {
-                                ui.label(format!("{}", l.min_cores));
-                            }
-                            LayerColumn::Memory => {
-                                ui.label(widgets::kb(l.min_memory));
-                            }
-                            LayerColumn::Tags => {
-                                ui.label(l.tags.join(" | "));
-                            }
-                            LayerColumn::Progress => {
-                                let w = ui.available_width();
-                                widgets::state_bar(ui, &state_counts(l), w);
-                            }
-                            LayerColumn::Total => table::count(ui, s.total_frames),
-                            LayerColumn::Done => table::count(ui, s.succeeded_frames),
-                            LayerColumn::Running => table::count(ui, s.running_frames),
-                            LayerColumn::Depend => table::count(ui, s.depend_frames),
-                            LayerColumn::Waiting => table::count(ui, s.waiting_frames),
-                            LayerColumn::Eaten => table::count(ui, s.eaten_frames),
-                            LayerColumn::Dead => table::count(ui, s.dead_frames),
-                            LayerColumn::AvgTime => {
-                                if s.avg_frame_sec > 0 {
-                                    ui.label(widgets::duration(i64::from(s.avg_frame_sec)));
-                                }
-                            }
-                            LayerColumn::HighTime => {
-                                if s.high_frame_sec > 0 {
-                                    ui.label(widgets::duration(i64::from(s.high_frame_sec)));
-                                }
-                            }
-                        });
-                    }
-                    let response = row.response();
-                    clicks.record(&response, &l.id);
-                    response.context_menu(|ui| {
-                        for o in LayerOp::ALL {
-                            if ui
-                                .add_enabled(!read_only, egui::Button::new(o.label()))
-                                .clicked()
-                            {
-                                op = Some(o);
-                                ui.close();
-                            }
-                        }
-                    });
-                });
-            });
-        if let Some(c) = clicked_header {
-            self.sort.click(c);
-        }
-        clicks.apply(&mut self.selected);
-        op
+            .action
     }
 }

@@ -281,3 +281,264 @@ impl TableKeys {
         })
     }
 }
+
+/// A row a table shows: its id (selection is kept by id, across refreshes and re-sorts), how
+/// it sorts by a column, and how it draws a cell.
+pub trait TableRow {
+    /// The table's columns.
+    type Column: TableColumn;
+
+    /// The row's stable id.
+    fn id(&self) -> &str;
+
+    /// Orders two rows by `column`, ascending; `now` (epoch seconds) for columns of elapsed time.
+    fn compare(&self, other: &Self, column: Self::Column, now: i64) -> std::cmp::Ordering;
+
+    /// Orders rows the sort finds equal, whatever its direction (none: the gateway's order).
+    fn tie_break(&self, _other: &Self) -> std::cmp::Ordering {
+        std::cmp::Ordering::Equal
+    }
+
+    /// Draws this row's cell in `column`; `now` is the epoch second the frame is drawn at.
+    fn cell_ui(&self, ui: &mut egui::Ui, column: Self::Column, now: i64);
+}
+
+/// What a table's rows asked for this frame.
+#[derive(Debug)]
+pub struct TableResponse<A> {
+    /// An action chosen from a row's right-click menu (for the selection).
+    pub action: Option<A>,
+    /// The id of a row double-clicked.
+    pub opened: Option<String>,
+    /// The id of a row clicked alone (no Ctrl/Cmd or Shift).
+    pub clicked: Option<String>,
+}
+
+/// The state every table keeps: sort, selection by id, hidden columns, the cached display
+/// order (rebuilt only when the data, the sort or the filter `F` change) and the salt that
+/// keeps its column widths apart per profile.
+#[derive(Debug, Clone)]
+pub struct TableState<C, F = ()> {
+    /// Sort column and direction.
+    pub sort: Sort<C>,
+    /// Selected row ids.
+    pub selected: BTreeSet<String>,
+    /// Columns the user hid.
+    pub hidden: BTreeSet<C>,
+    /// Distinguishes the stored column widths (one set per profile).
+    pub salt: String,
+    /// A row to scroll to once it is shown.
+    pub scroll_to: Option<String>,
+    order: Vec<usize>,
+    key: Option<(u64, Sort<C>, F)>,
+}
+
+impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
+    /// A table sorted ascending by `column`.
+    pub fn new(sort: Sort<C>) -> Self {
+        Self {
+            sort,
+            selected: BTreeSet::new(),
+            hidden: BTreeSet::new(),
+            salt: String::new(),
+            scroll_to: None,
+            order: Vec::new(),
+            key: None,
+        }
+    }
+
+    /// True when the order is current for `generation` and `filter`.
+    pub fn is_current(&self, generation: u64, filter: &F) -> bool {
+        self.key
+            .as_ref()
+            .is_some_and(|(g, s, f)| *g == generation && *s == self.sort && f == filter)
+    }
+
+    /// True when the order was built for this sort and `filter`: only the data changed since.
+    pub fn only_data_changed(&self, filter: &F) -> bool {
+        self.key
+            .as_ref()
+            .is_some_and(|(_, s, f)| *s == self.sort && f == filter)
+    }
+
+    /// Rebuilds the display order when the data `generation`, the sort or the `filter` changed
+    /// since the last call: the rows `admit` lets through, sorted (stably: ties keep the
+    /// gateway's order). When the data is `complete`, selected ids that left it are dropped (a
+    /// selection restored from the profile waits for the first answer, and a selection waits
+    /// for a load to end). Returns true when the order was rebuilt.
+    pub fn update_order<R: TableRow<Column = C>>(
+        &mut self,
+        rows: &[R],
+        complete: bool,
+        generation: u64,
+        filter: &F,
+        admit: impl Fn(&R) -> bool,
+    ) -> bool {
+        if self.is_current(generation, filter) {
+            return false;
+        }
+        let mut order: Vec<usize> = (0..rows.len()).filter(|&i| admit(&rows[i])).collect();
+        let sort = self.sort;
+        let now = crate::api::auth::now_epoch();
+        order.sort_by(|&a, &b| {
+            sort.order(rows[a].compare(&rows[b], sort.column, now))
+                .then_with(|| rows[a].tie_break(&rows[b]))
+        });
+        self.order = order;
+        self.key = Some((generation, self.sort, filter.clone()));
+        if complete {
+            let ids: std::collections::HashSet<&str> = rows.iter().map(TableRow::id).collect();
+            self.selected.retain(|id| ids.contains(id.as_str()));
+        }
+        true
+    }
+
+    /// The rows shown, in display order (as of the last [`Self::update_order`]).
+    pub fn visible<'a, R>(&'a self, rows: &'a [R]) -> impl Iterator<Item = &'a R> + 'a {
+        self.order.iter().filter_map(move |&i| rows.get(i))
+    }
+
+    /// How many rows are shown.
+    pub fn shown(&self) -> usize {
+        self.order.len()
+    }
+
+    /// How many shown rows are selected (what an action would act on), without cloning them.
+    pub fn selected_count<R: TableRow>(&self, rows: &[R]) -> usize {
+        self.visible(rows)
+            .filter(|r| self.selected.contains(r.id()))
+            .count()
+    }
+
+    /// The selected rows, in display order.
+    pub fn selected_rows<R: TableRow + Clone>(&self, rows: &[R]) -> Vec<R> {
+        self.visible(rows)
+            .filter(|r| self.selected.contains(r.id()))
+            .cloned()
+            .collect()
+    }
+
+    /// Selects every row shown.
+    pub fn select_all<R: TableRow>(&mut self, rows: &[R]) {
+        self.selected = self.visible(rows).map(|r| r.id().to_owned()).collect();
+    }
+
+    /// The columns shown, in order.
+    pub fn visible_columns(&self) -> Vec<C> {
+        C::all()
+            .iter()
+            .copied()
+            .filter(|c| !self.hidden.contains(c))
+            .collect()
+    }
+
+    /// Draws the rows of `rows` in display order, only those on screen, scrolling sideways when
+    /// wider than `ui`: a header click sorts, a click selects (Ctrl/Cmd or Shift to add), a
+    /// right-click opens `menu` for the selection, a double-click opens the row. `name` keeps
+    /// the table's widgets apart; `fill` makes it take the whole height however few the rows.
+    pub fn ui<R: TableRow<Column = C>, A>(
+        &mut self,
+        ui: &mut egui::Ui,
+        name: &'static str,
+        rows: &[R],
+        fill: bool,
+        menu: impl Fn(&mut egui::Ui, &R) -> Option<A>,
+    ) -> TableResponse<A> {
+        egui::ScrollArea::horizontal()
+            .id_salt((name, "sideways"))
+            .show(ui, |ui| self.rows_ui(ui, name, rows, fill, &menu))
+            .inner
+    }
+
+    fn rows_ui<R: TableRow<Column = C>, A>(
+        &mut self,
+        ui: &mut egui::Ui,
+        name: &'static str,
+        rows: &[R],
+        fill: bool,
+        menu: &impl Fn(&mut egui::Ui, &R) -> Option<A>,
+    ) -> TableResponse<A> {
+        let now = crate::api::auth::now_epoch();
+        let row_height = ui.spacing().interact_size.y;
+        // A click anywhere on a row selects it: cells are not text-selectable.
+        ui.style_mut().interaction.selectable_labels = false;
+        let columns = self.visible_columns();
+        // A row asked for (Go to job) is scrolled to once it is shown.
+        let scroll_to = self
+            .scroll_to
+            .as_ref()
+            .and_then(|id| self.visible(rows).position(|r| r.id() == id));
+        if scroll_to.is_some() {
+            self.scroll_to = None;
+        }
+        let mut table = builder(ui, (name, &self.salt), &columns);
+        if fill {
+            table = table.auto_shrink([false, false]);
+        }
+        if let Some(row) = scroll_to {
+            table = table.scroll_to_row(row, Some(egui::Align::Center));
+        }
+        let mut clicked_header = None;
+        let mut clicks = RowClicks::default();
+        let mut response = TableResponse {
+            action: None,
+            opened: None,
+            clicked: None,
+        };
+        let (order, selected, sort) = (&self.order, &self.selected, self.sort);
+        table
+            .header(row_height, |mut header| {
+                clicked_header = self::header(&mut header, &columns, sort);
+            })
+            .body(|body| {
+                body.rows(row_height, order.len(), |mut row| {
+                    let Some(r) = order.get(row.index()).and_then(|&i| rows.get(i)) else {
+                        return;
+                    };
+                    row.set_selected(selected.contains(r.id()));
+                    for &c in &columns {
+                        row.col(|ui| r.cell_ui(ui, c, now));
+                    }
+                    let row_response = row.response();
+                    clicks.record(&row_response, r.id());
+                    if row_response.double_clicked() {
+                        response.opened = Some(r.id().to_owned());
+                    }
+                    row_response.context_menu(|ui| {
+                        if let Some(a) = menu(ui, r) {
+                            response.action = Some(a);
+                            ui.close();
+                        }
+                    });
+                });
+            });
+        if let Some(c) = clicked_header {
+            self.sort.click(c);
+        }
+        response.clicked = clicks
+            .clicked
+            .as_ref()
+            .filter(|(_, extend)| !extend)
+            .map(|(id, _)| id.clone());
+        clicks.apply(&mut self.selected);
+        response
+    }
+}
+
+/// Menu entries for `actions` (label each), enabled unless `read_only`. Returns the one clicked.
+pub fn menu_actions<A: Copy>(
+    ui: &mut egui::Ui,
+    actions: &[(A, &str)],
+    read_only: bool,
+) -> Option<A> {
+    let mut chosen = None;
+    for &(action, label) in actions {
+        if ui
+            .add_enabled(!read_only, egui::Button::new(label))
+            .clicked()
+        {
+            chosen = Some(action);
+        }
+    }
+    chosen
+}

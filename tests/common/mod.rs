@@ -1,8 +1,13 @@
 //! Test harness: a gateway to test against, and ids discovered from it.
 //!
 //! By default each test starts the simulator in-process on a free loopback port, with a seeded
-//! farm. With `CUEDESK_TEST_GATEWAY_URL` and `CUEDESK_TEST_JWT_SECRET` set, the same tests run
-//! against that gateway instead: read-only checks only, unless `CUEDESK_TEST_ALLOW_MUTATIONS=1`.
+//! farm. With `CUEDESK_TEST_GATEWAY_URL` and `CUEDESK_TEST_JWT_SECRET` set at build time, the
+//! same tests run against that gateway instead. Tests that need the simulator (its faults, its
+//! farm's state) or change the farm are then ignored, so the runner counts and lists them:
+//! - `#[cfg_attr(real_gateway, ignore = "simulator-only: …")]`;
+//! - `#[cfg_attr(all(real_gateway, not(real_gateway_mutations)), ignore = "changes the farm")]`,
+//!   which runs with `CUEDESK_TEST_ALLOW_MUTATIONS=1`.
+//!
 //! Nothing assumes the simulator's names; shows, jobs, frames and hosts are discovered.
 
 #![allow(dead_code, clippy::unwrap_used)]
@@ -13,7 +18,10 @@ use cuedesk::api::auth::{mint_token, now_epoch};
 use cuedesk::api::requests::{FrameSearchCriteria, HostSearchCriteria, JobSearchCriteria};
 use cuedesk::api::types::{Frame, FrameState, Host, Job, JobState};
 use cuedesk::api::{ApiClient, ClientConfig, Credentials};
+use cuedesk::app::CueDeskApp;
 use cuedesk::sim::{FarmSpec, SimConfig, SimLogs, SimServer};
+use egui_kittest::Harness;
+use egui_kittest::kittest::NodeT as _;
 use secrecy::SecretString;
 
 /// The farm the simulator-backed tests use.
@@ -76,11 +84,6 @@ impl Target {
         }
     }
 
-    /// True when mutating calls may be sent (always on the simulator).
-    pub fn mutations_allowed(&self) -> bool {
-        self.sim.is_some() || std::env::var("CUEDESK_TEST_ALLOW_MUTATIONS").as_deref() == Ok("1")
-    }
-
     /// A client authenticated with the gateway's secret.
     pub fn client(&self) -> ApiClient {
         self.client_with(Credentials::secret("cuedesk-test", self.secret.clone()))
@@ -104,13 +107,13 @@ impl Target {
         .unwrap()
     }
 
-    /// The simulator, for tests that arrange its state or inject faults; `None` against a real
-    /// gateway, where such a test returns early.
-    pub fn sim(&self) -> Option<&SimServer> {
-        if self.sim.is_none() {
-            eprintln!("(simulator-only test: skipped against a real gateway)");
-        }
-        self.sim.as_ref()
+    /// The simulator, for a test that arranges its state or injects faults. Such a test is
+    /// marked `#[cfg_attr(real_gateway, ignore = "simulator-only: …")]`, so it never gets here
+    /// against a real gateway.
+    pub fn sim(&self) -> &SimServer {
+        self.sim.as_ref().expect(
+            "a simulator-only test ran against a real gateway: mark it #[cfg_attr(real_gateway, ignore = \"simulator-only: why\")]",
+        )
     }
 }
 
@@ -190,9 +193,25 @@ pub async fn job_with(client: &ApiClient, state: FrameState) -> Option<Job> {
         .find(|j| count(j) > 0)
 }
 
+/// The window as every UI test drives it: 1600×1000 points, the app built on the test's
+/// runtime by `app`. `frame_secs` is the time between frames (kittest's default, a quarter
+/// second, unless double-clicks need a real frame rate).
+pub fn harness(
+    frame_secs: Option<f32>,
+    app: impl FnOnce(tokio::runtime::Handle) -> CueDeskApp + 'static,
+) -> Harness<'static, CueDeskApp> {
+    let rt = tokio::runtime::Handle::current();
+    let mut builder = Harness::builder().with_size(egui::vec2(1600.0, 1000.0));
+    if let Some(dt) = frame_secs {
+        builder = builder.with_step_dt(dt);
+    }
+    builder.build_eframe(move |_cc| app(rt))
+}
+
 /// Steps a UI harness until `done` holds. The app's requests run on the runtime's worker
 /// threads, so this polls the UI until their answers are shown (a deadline, not a fixed sleep,
-/// decides failure).
+/// decides failure). On timeout the failure shows what was on screen: every widget's role,
+/// label and value.
 pub fn step_until<S>(
     h: &mut egui_kittest::Harness<'_, S>,
     what: &str,
@@ -205,7 +224,33 @@ pub fn step_until<S>(
             h.step();
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; on screen:\n{}",
+            screen_text(h)
+        );
         std::thread::sleep(Duration::from_millis(5));
     }
+}
+
+/// What the window shows, one widget a line: role, label and value (hidden widgets left out).
+pub fn screen_text<S>(h: &egui_kittest::Harness<'_, S>) -> String {
+    let mut out = String::new();
+    for node in h.root().children_recursive() {
+        let n = node.accesskit_node();
+        if n.is_hidden() {
+            continue;
+        }
+        let label = n.label().unwrap_or_default();
+        let value = n.value().unwrap_or_default();
+        if label.is_empty() && value.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("  {:?} {label:?}", n.role()));
+        if !value.is_empty() {
+            out.push_str(&format!(" = {value:?}"));
+        }
+        out.push('\n');
+    }
+    out
 }
