@@ -90,14 +90,8 @@ impl Tasks {
         E: From<TaskFailed> + Send + 'static,
         F: Future<Output = Result<T, E>> + Send + 'static,
     {
-        let (sender, promise) = Promise::new();
         let handle = self.rt.spawn(fut);
-        let tasks = self.clone();
-        self.rt.spawn(async move {
-            sender.send(handle.await.unwrap_or_else(|e| Err(failed(what, e).into())));
-            tasks.wake();
-        });
-        promise
+        self.deliver(what, handle)
     }
 
     /// Runs blocking work (keyring, files, log search) on the runtime's blocking pool. The
@@ -108,8 +102,23 @@ impl Tasks {
         T: Send + 'static,
         F: FnOnce() -> Result<T, String> + Send + 'static,
     {
-        let (sender, promise) = Promise::new();
         let handle = self.rt.spawn_blocking(f);
+        self.deliver(what, handle)
+    }
+
+    /// A promise of the task's result (or of its panic, as an error), and a wake-up when it
+    /// ends.
+    #[allow(clippy::disallowed_methods)] // This is the one place that spawns.
+    fn deliver<T, E>(
+        &self,
+        what: &'static str,
+        handle: tokio::task::JoinHandle<Result<T, E>>,
+    ) -> Promise<Result<T, E>>
+    where
+        T: Send + 'static,
+        E: From<TaskFailed> + Send + 'static,
+    {
+        let (sender, promise) = Promise::new();
         let tasks = self.clone();
         self.rt.spawn(async move {
             sender.send(handle.await.unwrap_or_else(|e| Err(failed(what, e).into())));
@@ -200,6 +209,54 @@ impl<M> Inbox<M> {
             Err(mpsc::error::TryRecvError::Empty) => Received::Empty,
             Err(mpsc::error::TryRecvError::Disconnected) => Received::Closed,
         }
+    }
+}
+
+/// Work in flight, each promise with what it is for (a profile to connect with, a history
+/// line…). The one way a list of promises is drained.
+pub struct Inflight<K, T: Send + 'static> {
+    items: Vec<(K, Promise<T>)>,
+}
+
+impl<K, T: Send + 'static> Default for Inflight<K, T> {
+    fn default() -> Self {
+        Self { items: Vec::new() }
+    }
+}
+
+impl<K, T: Send + 'static> Inflight<K, T> {
+    /// Adds work that `promise` will finish.
+    pub fn push(&mut self, key: K, promise: Promise<T>) {
+        self.items.push((key, promise));
+    }
+
+    /// The work that has finished since the last call, in the order it was started.
+    pub fn take_finished(&mut self) -> Vec<(K, T)> {
+        let mut done = Vec::new();
+        let mut running = Vec::with_capacity(self.items.len());
+        for (key, promise) in self.items.drain(..) {
+            match promise.try_take() {
+                Ok(value) => done.push((key, value)),
+                Err(promise) => running.push((key, promise)),
+            }
+        }
+        self.items = running;
+        done
+    }
+
+    /// What the work in flight is for.
+    pub fn keys(&self) -> impl Iterator<Item = &K> {
+        self.items.iter().map(|(k, _)| k)
+    }
+
+    /// True when nothing is in flight.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// How much is in flight.
+    pub fn len(&self) -> usize {
+        self.items.len()
     }
 }
 

@@ -25,6 +25,24 @@ pub fn contains_ignore_case(haystack: &str, needle_lower: &str) -> bool {
             .any(|w| w.iter().zip(n).all(|(a, b)| a.to_ascii_lowercase() == *b))
 }
 
+/// The matcher of a name filter: `None` when the filter is plain text (or empty), the
+/// case-insensitive regex when `regex` is set, or `Err` with a sentence when it does not compile.
+pub fn name_regex(text: &str, regex: bool) -> Result<Option<regex::Regex>, String> {
+    if !regex || text.is_empty() {
+        return Ok(None);
+    }
+    regex::RegexBuilder::new(text)
+        .case_insensitive(true)
+        .build()
+        .map(Some)
+        .map_err(|e| {
+            format!(
+                "Not a valid regex: {}",
+                e.to_string().lines().last().unwrap_or("")
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -4,10 +4,8 @@
 
 use std::future::Future;
 
-use poll_promise::Promise;
-
 use crate::history::HistoryEntry;
-use crate::tasks::{TaskFailed, Tasks};
+use crate::tasks::{Inflight, TaskFailed, Tasks};
 use crate::ui::comments::CommentTarget;
 
 /// What changed on the farm, so that the views showing it refresh.
@@ -67,16 +65,10 @@ pub struct Finished {
     pub touched: Touched,
 }
 
-struct Tracked {
-    entry: HistoryEntry,
-    touched: Touched,
-    promise: Promise<Result<Outcome, Outcome>>,
-}
-
 /// The writes in flight.
 #[derive(Default)]
 pub struct ActionTracker {
-    pending: Vec<Tracked>,
+    pending: Inflight<(HistoryEntry, Touched), Result<Outcome, Outcome>>,
 }
 
 impl ActionTracker {
@@ -90,42 +82,23 @@ impl ActionTracker {
         work: impl Future<Output = Outcome> + Send + 'static,
     ) {
         let promise = tasks.spawn("sending an action", async move { Ok(work.await) });
-        self.pending.push(Tracked {
-            entry,
-            touched,
-            promise,
-        });
+        self.pending.push((entry, touched), promise);
     }
 
     /// The actions that came back since the last call, in the order they were sent.
     pub fn poll(&mut self) -> Vec<Finished> {
-        let mut done = Vec::new();
-        let mut i = 0;
-        while i < self.pending.len() {
-            if self.pending[i].promise.ready().is_some() {
-                let t = self.pending.remove(i);
-                let outcome = t
-                    .promise
-                    .try_take()
-                    .unwrap_or_else(|_| Err(Outcome::failed("lost")))
-                    .unwrap_or_else(|e| e);
-                done.push(Finished {
-                    entry: t.entry.finished(&outcome.text, !outcome.failed),
-                    outcome,
-                    touched: t.touched,
-                });
-            } else {
-                i += 1;
-            }
-        }
-        done
-    }
-
-    /// True while a comment on `target` is being sent.
-    pub fn is_commenting(&self, target: &CommentTarget) -> bool {
         self.pending
-            .iter()
-            .any(|t| matches!(&t.touched, Touched::Comments(c) if c == target))
+            .take_finished()
+            .into_iter()
+            .map(|((entry, touched), outcome)| {
+                let outcome = outcome.unwrap_or_else(|failed| failed);
+                Finished {
+                    entry: entry.finished(&outcome.text, !outcome.failed),
+                    outcome,
+                    touched,
+                }
+            })
+            .collect()
     }
 
     /// Writes in flight.

@@ -145,6 +145,10 @@ async fn frames_are_paged_and_every_frame_comes_exactly_once() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: needs the simulator's 20,000-frame job"
+)]
 async fn a_20000_frame_job_pages_completely() {
     let t = Target::with_farm(FarmSpec {
         jobs: 2,
@@ -393,6 +397,10 @@ async fn retry_eat_and_kill_frames_of_a_job() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn an_empty_retry_request_retries_every_frame() {
     // Cuebot's trap: RetryFrames with an empty `req` is every frame of the job, not none.
     let t = Target::new().await;
@@ -406,6 +414,10 @@ async fn an_empty_retry_request_retries_every_frame() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn kill_job_finishes_it_and_finished_jobs_are_read_only() {
     let t = Target::new().await;
     let c = t.client();
@@ -438,6 +450,10 @@ async fn kill_job_finishes_it_and_finished_jobs_are_read_only() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn layer_and_frame_actions() {
     let t = Target::new().await;
     let c = t.client();
@@ -532,6 +548,10 @@ async fn hosts_search_find_get_and_procs() {
 }
 
 #[tokio::test]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn lock_unlock_reboot_and_host_comments() {
     let t = Target::new().await;
     let c = t.client();

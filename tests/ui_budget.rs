@@ -95,6 +95,10 @@ async fn monitoring_a_hundred_jobs_costs_one_request_per_refresh() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: needs its one-show farm of a hundred jobs"
+)]
 async fn an_idle_window_asks_for_no_frame_before_the_next_refresh() {
     let t = Target::with_farm(hundred_jobs()).await;
     let (mut h, names) = harness(&t, 30).await;

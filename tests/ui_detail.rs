@@ -82,6 +82,10 @@ fn fill(h: &mut Harness<'_, CueDeskApp>, label: &str, text: &str) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn dead_frames_filtered_and_retried_are_waiting_after_the_refresh() {
     let t = Target::new().await;
     let (job, profile) = job_with_dead_frames(&t).await;
@@ -134,6 +138,10 @@ async fn dead_frames_filtered_and_retried_are_waiting_after_the_refresh() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: reads the frame logs the simulator writes on this machine"
+)]
 async fn a_frame_log_opens_and_search_finds_the_error() {
     let t = Target::with_logs().await;
     let (job, mut profile) = job_with_dead_frames(&t).await;
@@ -205,6 +213,10 @@ async fn a_log_that_is_not_there_says_which_path_was_tried_and_how_to_map_it() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn a_comment_added_in_the_detail_is_listed_and_on_the_gateway() {
     let t = Target::new().await;
     let (job, profile) = job_with_dead_frames(&t).await;
@@ -311,6 +323,10 @@ async fn delete_over_the_job_detail_does_not_ask_to_kill_the_job() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: reads the frame logs the simulator writes on this machine"
+)]
 async fn an_editor_that_cannot_start_says_so_beside_the_log() {
     let t = Target::with_logs().await;
     let (job, mut profile) = job_with_dead_frames(&t).await;

@@ -119,6 +119,10 @@ async fn clicking_a_header_sorts_and_clicking_again_reverses() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn pausing_a_job_shows_it_paused_after_the_refresh() {
     let t = Target::new().await;
     let jobs = demo_show_jobs(&t).await;
@@ -152,6 +156,10 @@ async fn pausing_a_job_shows_it_paused_after_the_refresh() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: needs two gateways with different farms"
+)]
 async fn switching_gateway_swaps_the_job_list() {
     let a = Target::new().await;
     let b = Target::with_farm(cuedesk::sim::FarmSpec {
@@ -256,6 +264,10 @@ async fn kill_asks_for_a_reason_and_the_job_leaves_the_list() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn other_users_jobs_need_an_explicit_confirmation() {
     let t = Target::new().await;
     let jobs = demo_show_jobs(&t).await;
@@ -292,6 +304,10 @@ async fn other_users_jobs_need_an_explicit_confirmation() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn state_filter_include_finished_and_hidden_columns() {
     let t = Target::new().await;
     // One job of the show is finished (killed), the rest pending.
@@ -444,4 +460,39 @@ async fn about_names_the_version_commit_and_build_date() {
     step_until(&mut h, "the dialog closed", |h| {
         h.query_by_label_contains("Version ").is_none()
     });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_that_panics_leaves_a_working_window_and_says_so() {
+    let t = Target::new().await;
+    let jobs = demo_show_jobs(&t).await;
+    let listed = format!("of {} jobs", jobs.len());
+    let mut h = harness(Connection {
+        profile: profile(&t, "Studio"),
+        credentials: Credentials::secret("jdoe", t.secret.clone()),
+    });
+    step_until(&mut h, "the jobs", |h| {
+        h.query_by_label_contains(&listed).is_some()
+    });
+    // A bug in a background task: it panics instead of sending its result.
+    let app = h.state_mut();
+    let tasks = app.tasks().clone();
+    app.session.as_mut().unwrap().actions.send(
+        &tasks,
+        cuedesk::history::HistoryEntry::default(),
+        cuedesk::tracker::Touched::Jobs,
+        async { panic!("a deliberate test panic") },
+    );
+    step_until(&mut h, "the failure in words", |h| {
+        h.query_by_label_contains(
+            "CueDesk failed while sending an action (a deliberate test panic)",
+        )
+        .is_some()
+    });
+    // The window goes on working: a refresh still lists the jobs, with no error.
+    h.get_by_label("Refresh").click();
+    step_until(&mut h, "the jobs again", |h| {
+        h.query_by_label_contains(&listed).is_some() && h.query_by_label("refresh failed").is_none()
+    });
+    assert!(h.query_by_label_contains("updated").is_some());
 }

@@ -211,6 +211,10 @@ async fn test_connection_names_a_wrong_secret_and_a_wrong_port() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: needs the simulator's HTTPS and its generated CA"
+)]
 async fn test_connection_to_https_uses_the_ca_file_typed_in_the_form() {
     let pki = cuedesk::sim::TestPki::new().unwrap();
     let mut config = cuedesk::sim::SimConfig::new("tls-ui-secret-0123456789", common::test_farm());
@@ -502,6 +506,10 @@ async fn a_site_profile_is_listed_read_only_and_only_the_secret_is_saved() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
 async fn the_action_history_is_kept_beside_the_profiles_across_restarts() {
     let t = Target::new().await;
     let s = Setup::new();

@@ -1,6 +1,6 @@
 //! One method per gateway RPC: the request it sends and the part of the answer it returns.
-//! Calls that name one object and return nothing are written as one line each in
-//! [`id_calls!`]; the rest spell out their request.
+//! Calls that send one request and take one part of the answer are a line or two each in
+//! [`rpc_calls!`]; the rest (paging, the delta guard, kills with their reason) are written out.
 
 use crate::api::ApiError;
 use crate::api::client::{
@@ -20,97 +20,139 @@ use crate::api::requests::{
 };
 use crate::api::types::{Comment, Frame, Host, Job, Layer, Proc, Show};
 
-/// Methods that send `{<field>: {id}}` to one RPC and return nothing.
-macro_rules! id_calls {
-    ($($(#[$doc:meta])* $name:ident($arg:ident) => $path:ident, $req:ident { $field:ident };)*) => {
+/// Methods that send one request and return nothing, or one part of the answer: the name and
+/// arguments, the RPC path, the request body, and what of the response to return.
+macro_rules! rpc_calls {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident($($arg:ident: $ty:ty),*) -> $out:ty = $path:ident($req:expr)
+            $(=> |$r:ident: $resp:ty| $pick:expr)?;
+    )*) => {
         impl ApiClient {
             $(
                 $(#[$doc])*
-                pub async fn $name(&self, $arg: &str) -> Result<(), ApiError> {
-                    self.call_empty(paths::$path, &$req { $field: IdRef::new($arg) }).await
+                pub async fn $name(&self, $($arg: $ty),*) -> Result<$out, ApiError> {
+                    rpc_calls!(@answer self, paths::$path, &$req $(, |$r: $resp| $pick)?)
                 }
             )*
         }
     };
+    (@answer $client:ident, $path:expr, $req:expr) => {
+        $client.call_empty($path, $req).await
+    };
+    (@answer $client:ident, $path:expr, $req:expr, |$r:ident: $resp:ty| $pick:expr) => {{
+        let $r: $resp = $client.call($path, $req).await?;
+        Ok($pick)
+    }};
 }
 
-id_calls! {
+rpc_calls! {
+    /// Every show.
+    fn get_shows() -> Vec<Show> = SHOW_GET_SHOWS(Empty {})
+        => |r: ShowsResponse| r.shows.shows;
+
+    /// Active shows only (also the cheapest "is the gateway there" probe, as CueWeb uses it).
+    fn get_active_shows() -> Vec<Show> = SHOW_GET_ACTIVE_SHOWS(Empty {})
+        => |r: ShowsResponse| r.shows.shows;
+
+    /// A show by name (404 when absent).
+    fn find_show(name: &str) -> Show = SHOW_FIND_SHOW(NameRequest { name: name.into() })
+        => |r: ShowResponse| r.show;
+
+    /// Jobs matching the criteria, sorted by name. Empty criteria mean every pending job.
+    fn get_jobs(criteria: &JobSearchCriteria) -> Vec<Job> = JOB_GET_JOBS(JobSearchRequest { r: criteria.clone() })
+        => |r: JobsResponse| r.jobs.jobs;
+
+    /// A job by id, in any state.
+    fn get_job(id: &str) -> Job = JOB_GET_JOB(IdRequest { id: id.into() })
+        => |r: JobResponse| r.job;
+
+    /// A pending job by name (finished jobs are not found).
+    fn find_job(name: &str) -> Job = JOB_FIND_JOB(NameRequest { name: name.into() })
+        => |r: JobResponse| r.job;
+
+    /// Sets a job's priority.
+    fn set_job_priority(job_id: &str, priority: i32) -> () = JOB_SET_PRIORITY(JobIntRequest { job: IdRef::new(job_id), val: priority });
+
+    /// Sets a job's minimum cores (Cuebot rounds to whole cores).
+    fn set_job_min_cores(job_id: &str, cores: f32) -> () = JOB_SET_MIN_CORES(JobFloatRequest { job: IdRef::new(job_id), val: cores });
+
+    /// Sets a job's maximum cores (Cuebot rounds to whole cores).
+    fn set_job_max_cores(job_id: &str, cores: f32) -> () = JOB_SET_MAX_CORES(JobFloatRequest { job: IdRef::new(job_id), val: cores });
+
+    /// Retries the job's frames matching `criteria`. Empty criteria retry **every** frame.
+    fn retry_job_frames(job_id: &str, criteria: &FrameSearchCriteria) -> () = JOB_RETRY_FRAMES(JobFramesRequest { job: IdRef::new(job_id), req: without_paging(criteria) });
+
+    /// Eats the job's frames matching `criteria`. Empty criteria eat **every** frame.
+    fn eat_job_frames(job_id: &str, criteria: &FrameSearchCriteria) -> () = JOB_EAT_FRAMES(JobFramesRequest { job: IdRef::new(job_id), req: without_paging(criteria) });
+
+    /// The layers of a job.
+    fn get_layers(job_id: &str) -> Vec<Layer> = JOB_GET_LAYERS(JobRequest { job: IdRef::new(job_id) })
+        => |r: LayersResponse| r.layers.layers;
+
+    /// The comments of a job.
+    fn get_job_comments(job_id: &str) -> Vec<Comment> = JOB_GET_COMMENTS(JobRequest { job: IdRef::new(job_id) })
+        => |r: CommentsResponse| r.comments.comments;
+
+    /// Adds a comment to a job (Cuebot sets its id and time).
+    fn add_job_comment(job_id: &str, user: &str, subject: &str, message: &str) -> () = JOB_ADD_COMMENT(JobAddCommentRequest { job: IdRef::new(job_id), new_comment: new_comment(user, subject, message) });
+
+    /// A frame by id.
+    fn get_frame(frame_id: &str) -> Frame = FRAME_GET_FRAME(IdRequest { id: frame_id.into() })
+        => |r: FrameResponse| r.frame;
+
+    /// Hosts matching the criteria (empty: all hosts).
+    fn get_hosts(criteria: &HostSearchCriteria) -> Vec<Host> = HOST_GET_HOSTS(HostSearchRequest { r: criteria.clone() })
+        => |r: HostsResponse| r.hosts.hosts;
+
+    /// A host by name.
+    fn find_host(name: &str) -> Host = HOST_FIND_HOST(NameRequest { name: name.into() })
+        => |r: HostResponse| r.host;
+
+    /// A host by id (GetHost has no name lookup: use [`Self::find_host`]).
+    fn get_host(host_id: &str) -> Host = HOST_GET_HOST(IdRequest { id: host_id.into() })
+        => |r: HostResponse| r.host;
+
+    /// The frames running on a host.
+    fn get_host_procs(host_id: &str) -> Vec<Proc> = HOST_GET_PROCS(HostRequest { host: IdRef::new(host_id) })
+        => |r: ProcsResponse| r.procs.procs;
+
+    /// The comments of a host.
+    fn get_host_comments(host_id: &str) -> Vec<Comment> = HOST_GET_COMMENTS(HostRequest { host: IdRef::new(host_id) })
+        => |r: CommentsResponse| r.comments.comments;
+
+    /// Adds a comment to a host.
+    fn add_host_comment(host_id: &str, user: &str, subject: &str, message: &str) -> () = HOST_ADD_COMMENT(HostAddCommentRequest { host: IdRef::new(host_id), new_comment: new_comment(user, subject, message) });
+
     /// Pauses a job.
-    pause_job(job_id) => JOB_PAUSE, JobRequest { job };
+    fn pause_job(job_id: &str) -> () = JOB_PAUSE(JobRequest { job: IdRef::new(job_id) });
+
     /// Resumes a paused job.
-    resume_job(job_id) => JOB_RESUME, JobRequest { job };
+    fn resume_job(job_id: &str) -> () = JOB_RESUME(JobRequest { job: IdRef::new(job_id) });
+
     /// Retries every frame of a layer.
-    retry_layer_frames(layer_id) => LAYER_RETRY_FRAMES, LayerRequest { layer };
+    fn retry_layer_frames(layer_id: &str) -> () = LAYER_RETRY_FRAMES(LayerRequest { layer: IdRef::new(layer_id) });
+
     /// Eats every frame of a layer.
-    eat_layer_frames(layer_id) => LAYER_EAT_FRAMES, LayerRequest { layer };
+    fn eat_layer_frames(layer_id: &str) -> () = LAYER_EAT_FRAMES(LayerRequest { layer: IdRef::new(layer_id) });
+
     /// Retries one frame.
-    retry_frame(frame_id) => FRAME_RETRY, FrameRequest { frame };
+    fn retry_frame(frame_id: &str) -> () = FRAME_RETRY(FrameRequest { frame: IdRef::new(frame_id) });
+
     /// Eats one frame.
-    eat_frame(frame_id) => FRAME_EAT, FrameRequest { frame };
+    fn eat_frame(frame_id: &str) -> () = FRAME_EAT(FrameRequest { frame: IdRef::new(frame_id) });
+
     /// Locks a host: it takes no new frames.
-    lock_host(host_id) => HOST_LOCK, HostRequest { host };
+    fn lock_host(host_id: &str) -> () = HOST_LOCK(HostRequest { host: IdRef::new(host_id) });
+
     /// Unlocks a host (a NIMBY lock stays).
-    unlock_host(host_id) => HOST_UNLOCK, HostRequest { host };
+    fn unlock_host(host_id: &str) -> () = HOST_UNLOCK(HostRequest { host: IdRef::new(host_id) });
+
     /// Reboots a host once its running frames are done.
-    reboot_host_when_idle(host_id) => HOST_REBOOT_WHEN_IDLE, HostRequest { host };
+    fn reboot_host_when_idle(host_id: &str) -> () = HOST_REBOOT_WHEN_IDLE(HostRequest { host: IdRef::new(host_id) });
 }
 
 impl ApiClient {
-    // -----------------------------------------------------------------------------------------
-    // ShowInterface
-
-    /// Every show.
-    pub async fn get_shows(&self) -> Result<Vec<Show>, ApiError> {
-        let r: ShowsResponse = self.call(paths::SHOW_GET_SHOWS, &Empty {}).await?;
-        Ok(r.shows.shows)
-    }
-
-    /// Active shows only (also the cheapest "is the gateway there" probe, as CueWeb uses it).
-    pub async fn get_active_shows(&self) -> Result<Vec<Show>, ApiError> {
-        let r: ShowsResponse = self.call(paths::SHOW_GET_ACTIVE_SHOWS, &Empty {}).await?;
-        Ok(r.shows.shows)
-    }
-
-    /// A show by name (404 when absent).
-    pub async fn find_show(&self, name: &str) -> Result<Show, ApiError> {
-        let r: ShowResponse = self
-            .call(paths::SHOW_FIND_SHOW, &NameRequest { name: name.into() })
-            .await?;
-        Ok(r.show)
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // JobInterface
-
-    /// Jobs matching the criteria, sorted by name. Empty criteria mean every pending job.
-    pub async fn get_jobs(&self, criteria: &JobSearchCriteria) -> Result<Vec<Job>, ApiError> {
-        let r: JobsResponse = self
-            .call(
-                paths::JOB_GET_JOBS,
-                &JobSearchRequest {
-                    r: criteria.clone(),
-                },
-            )
-            .await?;
-        Ok(r.jobs.jobs)
-    }
-
-    /// A job by id, in any state.
-    pub async fn get_job(&self, id: &str) -> Result<Job, ApiError> {
-        let r: JobResponse = self
-            .call(paths::JOB_GET_JOB, &IdRequest { id: id.into() })
-            .await?;
-        Ok(r.job)
-    }
-
-    /// A pending job by name (finished jobs are not found).
-    pub async fn find_job(&self, name: &str) -> Result<Job, ApiError> {
-        let r: JobResponse = self
-            .call(paths::JOB_FIND_JOB, &NameRequest { name: name.into() })
-            .await?;
-        Ok(r.job)
-    }
-
     /// Kills a job, recording who and why.
     pub async fn kill_job(&self, job_id: &str, why: &KillReason) -> Result<(), ApiError> {
         let req = JobKillRequest {
@@ -121,68 +163,6 @@ impl ApiClient {
             reason: why.reason.clone(),
         };
         self.call_empty(paths::JOB_KILL, &req).await
-    }
-
-    /// Sets a job's priority.
-    pub async fn set_job_priority(&self, job_id: &str, priority: i32) -> Result<(), ApiError> {
-        self.call_empty(
-            paths::JOB_SET_PRIORITY,
-            &JobIntRequest {
-                job: IdRef::new(job_id),
-                val: priority,
-            },
-        )
-        .await
-    }
-
-    /// Sets a job's minimum cores (Cuebot rounds to whole cores).
-    pub async fn set_job_min_cores(&self, job_id: &str, cores: f32) -> Result<(), ApiError> {
-        self.call_empty(
-            paths::JOB_SET_MIN_CORES,
-            &JobFloatRequest {
-                job: IdRef::new(job_id),
-                val: cores,
-            },
-        )
-        .await
-    }
-
-    /// Sets a job's maximum cores (Cuebot rounds to whole cores).
-    pub async fn set_job_max_cores(&self, job_id: &str, cores: f32) -> Result<(), ApiError> {
-        self.call_empty(
-            paths::JOB_SET_MAX_CORES,
-            &JobFloatRequest {
-                job: IdRef::new(job_id),
-                val: cores,
-            },
-        )
-        .await
-    }
-
-    /// Retries the job's frames matching `criteria`. Empty criteria retry **every** frame.
-    pub async fn retry_job_frames(
-        &self,
-        job_id: &str,
-        criteria: &FrameSearchCriteria,
-    ) -> Result<(), ApiError> {
-        let req = JobFramesRequest {
-            job: IdRef::new(job_id),
-            req: without_paging(criteria),
-        };
-        self.call_empty(paths::JOB_RETRY_FRAMES, &req).await
-    }
-
-    /// Eats the job's frames matching `criteria`. Empty criteria eat **every** frame.
-    pub async fn eat_job_frames(
-        &self,
-        job_id: &str,
-        criteria: &FrameSearchCriteria,
-    ) -> Result<(), ApiError> {
-        let req = JobFramesRequest {
-            job: IdRef::new(job_id),
-            req: without_paging(criteria),
-        };
-        self.call_empty(paths::JOB_EAT_FRAMES, &req).await
     }
 
     /// Kills the job's running frames matching `criteria`.
@@ -201,19 +181,6 @@ impl ApiClient {
             reason: why.reason.clone(),
         };
         self.call_empty(paths::JOB_KILL_FRAMES, &req).await
-    }
-
-    /// The layers of a job.
-    pub async fn get_layers(&self, job_id: &str) -> Result<Vec<Layer>, ApiError> {
-        let r: LayersResponse = self
-            .call(
-                paths::JOB_GET_LAYERS,
-                &JobRequest {
-                    job: IdRef::new(job_id),
-                },
-            )
-            .await?;
-        Ok(r.layers.layers)
     }
 
     /// One page of a job's frames. `page` and `limit` are always sent (Cuebot returns nothing
@@ -290,34 +257,6 @@ impl ApiClient {
         Ok(r)
     }
 
-    /// The comments of a job.
-    pub async fn get_job_comments(&self, job_id: &str) -> Result<Vec<Comment>, ApiError> {
-        let r: CommentsResponse = self
-            .call(
-                paths::JOB_GET_COMMENTS,
-                &JobRequest {
-                    job: IdRef::new(job_id),
-                },
-            )
-            .await?;
-        Ok(r.comments.comments)
-    }
-
-    /// Adds a comment to a job (Cuebot sets its id and time).
-    pub async fn add_job_comment(
-        &self,
-        job_id: &str,
-        user: &str,
-        subject: &str,
-        message: &str,
-    ) -> Result<(), ApiError> {
-        let req = JobAddCommentRequest {
-            job: IdRef::new(job_id),
-            new_comment: new_comment(user, subject, message),
-        };
-        self.call_empty(paths::JOB_ADD_COMMENT, &req).await
-    }
-
     // -----------------------------------------------------------------------------------------
     // LayerInterface
 
@@ -351,22 +290,6 @@ impl ApiClient {
         self.call_empty(paths::LAYER_KILL_FRAMES, &req).await
     }
 
-    // -----------------------------------------------------------------------------------------
-    // FrameInterface
-
-    /// A frame by id.
-    pub async fn get_frame(&self, frame_id: &str) -> Result<Frame, ApiError> {
-        let r: FrameResponse = self
-            .call(
-                paths::FRAME_GET_FRAME,
-                &IdRequest {
-                    id: frame_id.into(),
-                },
-            )
-            .await?;
-        Ok(r.frame)
-    }
-
     /// Kills one running frame.
     pub async fn kill_frame(&self, frame_id: &str, why: &KillReason) -> Result<(), ApiError> {
         let req = FrameKillRequest {
@@ -377,79 +300,6 @@ impl ApiClient {
             reason: why.reason.clone(),
         };
         self.call_empty(paths::FRAME_KILL, &req).await
-    }
-
-    // -----------------------------------------------------------------------------------------
-    // HostInterface
-
-    /// Hosts matching the criteria (empty: all hosts).
-    pub async fn get_hosts(&self, criteria: &HostSearchCriteria) -> Result<Vec<Host>, ApiError> {
-        let r: HostsResponse = self
-            .call(
-                paths::HOST_GET_HOSTS,
-                &HostSearchRequest {
-                    r: criteria.clone(),
-                },
-            )
-            .await?;
-        Ok(r.hosts.hosts)
-    }
-
-    /// A host by name.
-    pub async fn find_host(&self, name: &str) -> Result<Host, ApiError> {
-        let r: HostResponse = self
-            .call(paths::HOST_FIND_HOST, &NameRequest { name: name.into() })
-            .await?;
-        Ok(r.host)
-    }
-
-    /// A host by id (GetHost has no name lookup: use [`Self::find_host`]).
-    pub async fn get_host(&self, host_id: &str) -> Result<Host, ApiError> {
-        let r: HostResponse = self
-            .call(paths::HOST_GET_HOST, &IdRequest { id: host_id.into() })
-            .await?;
-        Ok(r.host)
-    }
-
-    /// The frames running on a host.
-    pub async fn get_host_procs(&self, host_id: &str) -> Result<Vec<Proc>, ApiError> {
-        let r: ProcsResponse = self
-            .call(
-                paths::HOST_GET_PROCS,
-                &HostRequest {
-                    host: IdRef::new(host_id),
-                },
-            )
-            .await?;
-        Ok(r.procs.procs)
-    }
-
-    /// The comments of a host.
-    pub async fn get_host_comments(&self, host_id: &str) -> Result<Vec<Comment>, ApiError> {
-        let r: CommentsResponse = self
-            .call(
-                paths::HOST_GET_COMMENTS,
-                &HostRequest {
-                    host: IdRef::new(host_id),
-                },
-            )
-            .await?;
-        Ok(r.comments.comments)
-    }
-
-    /// Adds a comment to a host.
-    pub async fn add_host_comment(
-        &self,
-        host_id: &str,
-        user: &str,
-        subject: &str,
-        message: &str,
-    ) -> Result<(), ApiError> {
-        let req = HostAddCommentRequest {
-            host: IdRef::new(host_id),
-            new_comment: new_comment(user, subject, message),
-        };
-        self.call_empty(paths::HOST_ADD_COMMENT, &req).await
     }
 }
 

@@ -171,17 +171,10 @@ fn send_job_action(
     jobs: Vec<crate::api::types::Job>,
 ) {
     let report = Report::job(request.action());
-    let entry = session.history_entry(report.label, jobs.iter().map(|j| j.name.clone()).collect());
-    let run = request.run(
-        session.client.clone(),
-        session.profile.username.clone(),
-        jobs,
-    );
-    session
-        .actions
-        .send(tasks, entry, Touched::Jobs, async move {
-            report.outcome(&run.await)
-        });
+    let names = jobs.iter().map(|j| j.name.clone()).collect();
+    let (client, user) = (session.client.clone(), session.profile.username.clone());
+    let run = request.run(client, user, jobs);
+    send_reported(session, tasks, (report, names, Touched::Jobs), run);
 }
 
 fn send_host_action(
@@ -191,17 +184,27 @@ fn send_host_action(
     hosts: Vec<crate::api::types::Host>,
 ) {
     let report = request.report(&hosts);
-    let entry = session.history_entry(report.label, hosts.iter().map(|h| h.name.clone()).collect());
-    let run = request.run(
-        session.client.clone(),
-        session.profile.username.clone(),
-        hosts,
+    let names = hosts.iter().map(|h| h.name.clone()).collect();
+    let (client, user) = (session.client.clone(), session.profile.username.clone());
+    let run = request.run(client, user, hosts);
+    send_reported(session, tasks, (report, names, Touched::Hosts), run);
+}
+
+/// Sends an action on several jobs or hosts: its history line names `targets`, and `report`
+/// words its outcome.
+fn send_reported(
+    session: &mut Session,
+    tasks: &crate::tasks::Tasks,
+    (report, targets, touched): (Report, Vec<String>, Touched),
+    run: impl std::future::Future<Output = crate::ui::actions::ActionOutcome> + Send + 'static,
+) {
+    let entry = session.history_entry(report.label, targets);
+    session.actions.send(
+        tasks,
+        entry,
+        touched,
+        async move { report.outcome(&run.await) },
     );
-    session
-        .actions
-        .send(tasks, entry, Touched::Hosts, async move {
-            report.outcome(&run.await)
-        });
 }
 
 fn send_frame_action(

@@ -171,6 +171,11 @@ impl CueDeskApp {
         self
     }
 
+    /// Where the window's background work starts (tests hand it work of their own).
+    pub fn tasks(&self) -> &Tasks {
+        &self.tasks
+    }
+
     /// Keeps the demo gateway alive with the window.
     pub fn with_demo(mut self, sim: crate::sim::SimServer) -> Self {
         self._demo = Some(sim);

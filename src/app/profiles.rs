@@ -12,7 +12,7 @@ use crate::app::Connection;
 use crate::app::session::Session;
 use crate::profiles::{Profile, ProfileStore, ProfilesFile};
 use crate::secrets::{CredentialStore as _, FallbackStore};
-use crate::tasks::Tasks;
+use crate::tasks::{Inflight, Tasks};
 use crate::ui::connect::{ConnectPanel, PanelCommand};
 
 /// Keyring or file work that yields the secret to connect with, if any.
@@ -37,7 +37,7 @@ pub struct Profiles {
     /// A profile whose secret is being read, and whether to connect when it arrives.
     opening: Option<(Profile, bool, SecretWork)>,
     /// Saves in flight: the profile to connect with afterwards, and the secret to use.
-    saving: Vec<(Option<Profile>, SecretWork)>,
+    saving: Inflight<Option<Profile>, Result<Option<SecretString>, String>>,
     /// When the views last changed without being saved to their profile.
     view_changed_at: Option<Instant>,
     /// When the views were last compared with their profile.
@@ -62,7 +62,7 @@ impl Profiles {
             panel: None,
             panel_secret: None,
             opening: None,
-            saving: Vec::new(),
+            saving: Inflight::default(),
             view_changed_at: None,
             view_checked_at: None,
         }
@@ -146,7 +146,7 @@ impl Profiles {
                     write()?;
                     Ok(None)
                 });
-                self.saving.push((None, promise));
+                self.saving.push(None, promise);
             }
             PanelCommand::Connect(name) => {
                 if let Some(profile) = self.file.get(&name).cloned() {
@@ -167,7 +167,7 @@ impl Profiles {
                     write()?;
                     Ok(None)
                 });
-                self.saving.push((None, promise));
+                self.saving.push(None, promise);
             }
             PanelCommand::Save {
                 profile,
@@ -230,7 +230,7 @@ impl Profiles {
             write()?;
             Ok(secret)
         });
-        self.saving.push((connect.then_some(profile), promise));
+        self.saving.push(connect.then_some(profile), promise);
     }
 
     /// A studio's profile: only the user's secret is stored (the profile is never written);
@@ -264,7 +264,7 @@ impl Profiles {
             Ok(secret)
         });
         self.panel = Some(ConnectPanel::edit(&profile, true));
-        self.saving.push((connect.then_some(profile), promise));
+        self.saving.push(connect.then_some(profile), promise);
     }
 
     /// A closure that writes the profiles file as it is now (run off the UI thread).
@@ -283,7 +283,7 @@ impl Profiles {
     fn save_file(&mut self, tasks: &Tasks) {
         let write = self.file_writer();
         let promise = tasks.blocking("saving the profiles", move || write().map(|()| None));
-        self.saving.push((None, promise));
+        self.saving.push(None, promise);
     }
 
     /// Each profile remembers its show.
@@ -367,14 +367,7 @@ impl Profiles {
                 }
             }
         }
-        let mut i = 0;
-        while i < self.saving.len() {
-            if self.saving[i].1.ready().is_none() {
-                i += 1;
-                continue;
-            }
-            let (profile, work) = self.saving.remove(i);
-            let result = work.try_take().unwrap_or_else(|_| Err("lost".to_owned()));
+        for (profile, result) in self.saving.take_finished() {
             if let Some(c) = self.saved(profile, result, notices) {
                 connect = Some(c);
             }

@@ -172,7 +172,7 @@ impl JobDetail {
                 self.job.shot
             ));
             let s = &self.job.job_stats;
-            widgets::state_bar(ui, &crate::ui::jobs::state_counts(&self.job), 160.0);
+            widgets::state_bar(ui, &self.job.job_stats.state_counts(), 160.0);
             ui.weak(format!("{}/{} done", s.succeeded_frames, s.total_frames));
             ui.separator();
             if !self.pinned

@@ -10,109 +10,40 @@ use crate::api::types::{Frame, FrameState};
 use crate::frames::FrameSync;
 use crate::text::contains_ignore_case;
 use crate::ui::frame_actions::FrameOp;
-use crate::ui::table::{self, Sort, TableColumn, TableRow, TableState};
+use crate::ui::table::{self, Sort, TableRow, TableState};
 use crate::ui::{theme, widgets};
 
-/// A column of the frames table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum FrameColumn {
-    /// Dispatch order.
-    Order,
-    /// Frame number.
-    Frame,
-    /// Layer name.
-    Layer,
-    /// State, coloured.
-    State,
-    /// `host/cores/gpus` of the last run.
-    Host,
-    /// Retries.
-    Retries,
-    /// Exit status.
-    Exit,
-    /// Start time.
-    Start,
-    /// Stop time.
-    Stop,
-    /// Run time (live for running frames).
-    Runtime,
-    /// Time since the last log update.
-    Llu,
-    /// Memory in use.
-    Memory,
-    /// Peak memory.
-    MaxRss,
-    /// Checkpoint state.
-    Checkpoint,
-}
-
-const ALL: [FrameColumn; 14] = [
-    FrameColumn::Order,
-    FrameColumn::Frame,
-    FrameColumn::Layer,
-    FrameColumn::State,
-    FrameColumn::Host,
-    FrameColumn::Retries,
-    FrameColumn::Exit,
-    FrameColumn::Start,
-    FrameColumn::Stop,
-    FrameColumn::Runtime,
-    FrameColumn::Llu,
-    FrameColumn::Memory,
-    FrameColumn::MaxRss,
-    FrameColumn::Checkpoint,
-];
-
-impl TableColumn for FrameColumn {
-    fn all() -> &'static [Self] {
-        &ALL
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Order => "order",
-            Self::Frame => "frame",
-            Self::Layer => "layer",
-            Self::State => "state",
-            Self::Host => "host",
-            Self::Retries => "retries",
-            Self::Exit => "exit",
-            Self::Start => "start",
-            Self::Stop => "stop",
-            Self::Runtime => "runtime",
-            Self::Llu => "llu",
-            Self::Memory => "memory",
-            Self::MaxRss => "max_rss",
-            Self::Checkpoint => "checkpoint",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Self::Order => "Order",
-            Self::Frame => "Frame",
-            Self::Layer => "Layer",
-            Self::State => "State",
-            Self::Host => "Host / cores",
-            Self::Retries => "Retries",
-            Self::Exit => "Exit",
-            Self::Start => "Start",
-            Self::Stop => "Stop",
-            Self::Runtime => "Runtime",
-            Self::Llu => "LLU",
-            Self::Memory => "Memory",
-            Self::MaxRss => "Max RSS",
-            Self::Checkpoint => "Checkpoint",
-        }
-    }
-
-    fn content_width(self) -> f32 {
-        match self {
-            Self::Layer | Self::Host => 130.0,
-            Self::State | Self::Start | Self::Stop | Self::Checkpoint => 90.0,
-            Self::Memory | Self::MaxRss | Self::Runtime => 64.0,
-            _ => 44.0,
-        }
+crate::ui::table::columns! {
+    /// A column of the frames table.
+    pub enum FrameColumn {
+        /// Dispatch order.
+        Order => "order", "Order", 44.0;
+        /// Frame number.
+        Frame => "frame", "Frame", 44.0;
+        /// Layer name.
+        Layer => "layer", "Layer", 130.0;
+        /// State, coloured.
+        State => "state", "State", 90.0;
+        /// `host/cores/gpus` of the last run.
+        Host => "host", "Host / cores", 130.0;
+        /// Retries.
+        Retries => "retries", "Retries", 44.0;
+        /// Exit status.
+        Exit => "exit", "Exit", 44.0;
+        /// Start time.
+        Start => "start", "Start", 90.0;
+        /// Stop time.
+        Stop => "stop", "Stop", 90.0;
+        /// Run time (live for running frames).
+        Runtime => "runtime", "Runtime", 64.0;
+        /// Time since the last log update.
+        Llu => "llu", "LLU", 44.0;
+        /// Memory in use.
+        Memory => "memory", "Memory", 64.0;
+        /// Peak memory.
+        MaxRss => "max_rss", "Max RSS", 64.0;
+        /// Checkpoint state.
+        Checkpoint => "checkpoint", "Checkpoint", 90.0;
     }
 }
 

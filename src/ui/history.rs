@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use poll_promise::Promise;
 
 use crate::history::{HistoryEntry, KEEP, Loaded};
-use crate::tasks::Tasks;
+use crate::tasks::{Inflight, Tasks};
 use crate::ui::theme;
 
 /// The history, its file, and its window.
@@ -15,7 +15,7 @@ pub struct HistoryView {
     pub entries: Vec<HistoryEntry>,
     path: Option<PathBuf>,
     loading: Option<Promise<Result<Loaded, String>>>,
-    writes: Vec<Promise<Result<(), String>>>,
+    writes: Inflight<(), Result<(), String>>,
     /// The window is shown.
     pub open: bool,
     filter: String,
@@ -36,7 +36,7 @@ impl HistoryView {
             entries: Vec::new(),
             path,
             loading,
-            writes: Vec::new(),
+            writes: Inflight::default(),
             open: false,
             filter: String::new(),
             this_profile_only: false,
@@ -61,12 +61,11 @@ impl HistoryView {
         }
         if let Some(path) = self.path.clone() {
             let batch = entries.clone();
-            self.writes
-                .push(tasks.blocking("writing the action history", move || {
-                    crate::history::append(&path, &batch).map_err(|e| {
-                        format!("Cannot write the action history {}: {e}", path.display())
-                    })
-                }));
+            let write = tasks.blocking("writing the action history", move || {
+                crate::history::append(&path, &batch)
+                    .map_err(|e| format!("Cannot write the action history {}: {e}", path.display()))
+            });
+            self.writes.push((), write);
         }
         self.entries.extend(entries);
         let excess = self.entries.len().saturating_sub(KEEP);
@@ -100,15 +99,11 @@ impl HistoryView {
                 Ok(Err(e)) => problems.push(e),
             }
         }
-        self.writes.retain_mut(|w| match w.ready_mut() {
-            Some(r) => {
-                if let Err(e) = std::mem::replace(r, Ok(())) {
-                    problems.push(e);
-                }
-                false
+        for ((), written) in self.writes.take_finished() {
+            if let Err(e) = written {
+                problems.push(e);
             }
-            None => true,
-        });
+        }
         problems
     }
 

@@ -12,43 +12,32 @@ use crate::remote::Remote;
 use crate::tasks::Tasks;
 use crate::ui::comments::{CommentTarget, CommentsPane};
 use crate::ui::logview::LogViewer;
-use crate::ui::table::{Sort, TableColumn, TableRow, TableState};
+use crate::ui::table::{Sort, TableRow, TableState};
 use crate::ui::{theme, widgets};
 
-/// A column of the procs table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum ProcColumn {
-    /// Job name.
-    Job,
-    /// Frame name (`0001-comp`).
-    Frame,
-    /// Cores reserved.
-    Cores,
-    /// GPUs reserved.
-    Gpus,
-    /// Memory reserved.
-    Reserved,
-    /// Memory in use.
-    Used,
-    /// Time since dispatch.
-    Runtime,
-    /// The frame's log.
-    LogPath,
+crate::ui::table::columns! {
+    /// A column of the procs table.
+    pub enum ProcColumn {
+        /// Job name.
+        Job => "job", "Job", 260.0;
+        /// Frame name (`0001-comp`).
+        Frame => "frame", "Frame", 140.0;
+        /// Cores reserved.
+        Cores => "cores", "Cores", 50.0;
+        /// GPUs reserved.
+        Gpus => "gpus", "GPUs", 50.0;
+        /// Memory reserved.
+        Reserved => "reserved_memory", "Memory reserved", 80.0;
+        /// Memory in use.
+        Used => "used_memory", "Memory used", 80.0;
+        /// Time since dispatch.
+        Runtime => "runtime", "Run time", 50.0;
+        /// The frame's log.
+        LogPath => "log_path", "Log", 420.0;
+    }
 }
 
 impl ProcColumn {
-    /// Every column, in display order.
-    pub const ALL: [Self; 8] = [
-        Self::Job,
-        Self::Frame,
-        Self::Cores,
-        Self::Gpus,
-        Self::Reserved,
-        Self::Used,
-        Self::Runtime,
-        Self::LogPath,
-    ];
-
     /// Orders two procs by this column.
     pub fn compare(self, a: &Proc, b: &Proc) -> std::cmp::Ordering {
         match self {
@@ -61,48 +50,6 @@ impl ProcColumn {
             // Longest running first when ascending.
             Self::Runtime => b.dispatch_time.cmp(&a.dispatch_time),
             Self::LogPath => a.log_path.cmp(&b.log_path),
-        }
-    }
-}
-
-impl TableColumn for ProcColumn {
-    fn all() -> &'static [Self] {
-        &Self::ALL
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Job => "job",
-            Self::Frame => "frame",
-            Self::Cores => "cores",
-            Self::Gpus => "gpus",
-            Self::Reserved => "reserved_memory",
-            Self::Used => "used_memory",
-            Self::Runtime => "runtime",
-            Self::LogPath => "log_path",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Self::Job => "Job",
-            Self::Frame => "Frame",
-            Self::Cores => "Cores",
-            Self::Gpus => "GPUs",
-            Self::Reserved => "Memory reserved",
-            Self::Used => "Memory used",
-            Self::Runtime => "Run time",
-            Self::LogPath => "Log",
-        }
-    }
-
-    fn content_width(self) -> f32 {
-        match self {
-            Self::Job => 260.0,
-            Self::Frame => 140.0,
-            Self::LogPath => 420.0,
-            Self::Reserved | Self::Used => 80.0,
-            _ => 50.0,
         }
     }
 }

@@ -4,140 +4,53 @@
 
 use std::cmp::Ordering;
 
-use crate::api::types::{FrameState, Job, JobState};
+use crate::api::types::{Job, JobState};
 use crate::remote::Remote;
 use crate::ui::actions::JobAction;
 use crate::ui::table::{self, Sort, TableColumn, TableRow, TableState};
 use crate::ui::widgets;
 
-/// A column of the jobs table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum JobColumn {
-    /// Job name.
-    Name,
-    /// State, "Paused" when paused.
-    State,
-    /// The job has comments.
-    Comment,
-    /// Stacked bar by frame state.
-    Progress,
-    /// Succeeded / total frames.
-    Done,
-    /// Running frames.
-    Running,
-    /// Waiting frames.
-    Waiting,
-    /// Frames waiting on dependencies.
-    Depend,
-    /// Dead frames.
-    Dead,
-    /// Eaten frames.
-    Eaten,
-    /// Priority.
-    Priority,
-    /// Minimum cores.
-    MinCores,
-    /// Maximum cores.
-    MaxCores,
-    /// Cores in use.
-    Reserved,
-    /// Highest memory of a frame.
-    MaxRss,
-    /// Owner.
-    User,
-    /// Shot.
-    Shot,
-    /// Time since submission.
-    Age,
-    /// When it finished.
-    Finished,
-}
-
-impl JobColumn {
-    /// Every column, in display order.
-    pub const ALL: [Self; 19] = [
-        Self::Name,
-        Self::State,
-        Self::Comment,
-        Self::Progress,
-        Self::Done,
-        Self::Running,
-        Self::Waiting,
-        Self::Depend,
-        Self::Dead,
-        Self::Eaten,
-        Self::Priority,
-        Self::MinCores,
-        Self::MaxCores,
-        Self::Reserved,
-        Self::MaxRss,
-        Self::User,
-        Self::Shot,
-        Self::Age,
-        Self::Finished,
-    ];
-}
-
-impl TableColumn for JobColumn {
-    fn all() -> &'static [Self] {
-        &Self::ALL
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::State => "state",
-            Self::Comment => "comment",
-            Self::Progress => "progress",
-            Self::Done => "done",
-            Self::Running => "running",
-            Self::Waiting => "waiting",
-            Self::Depend => "depend",
-            Self::Dead => "dead",
-            Self::Eaten => "eaten",
-            Self::Priority => "priority",
-            Self::MinCores => "min_cores",
-            Self::MaxCores => "max_cores",
-            Self::Reserved => "reserved_cores",
-            Self::MaxRss => "max_rss",
-            Self::User => "user",
-            Self::Shot => "shot",
-            Self::Age => "age",
-            Self::Finished => "finished",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Self::Name => "Name",
-            Self::State => "State",
-            Self::Comment => "Note",
-            Self::Progress => "Progress",
-            Self::Done => "Done",
-            Self::Running => "Run",
-            Self::Waiting => "Wait",
-            Self::Depend => "Depend",
-            Self::Dead => "Dead",
-            Self::Eaten => "Eaten",
-            Self::Priority => "Priority",
-            Self::MinCores => "Min cores",
-            Self::MaxCores => "Max cores",
-            Self::Reserved => "Cores used",
-            Self::MaxRss => "Max RSS",
-            Self::User => "User",
-            Self::Shot => "Shot",
-            Self::Age => "Age",
-            Self::Finished => "Finished",
-        }
-    }
-
-    fn content_width(self) -> f32 {
-        match self {
-            Self::Name => 280.0,
-            Self::Progress => 120.0,
-            Self::Done | Self::MaxRss | Self::User | Self::Finished => 72.0,
-            _ => 40.0,
-        }
+crate::ui::table::columns! {
+    /// A column of the jobs table.
+    pub enum JobColumn {
+        /// Job name.
+        Name => "name", "Name", 280.0;
+        /// State, "Paused" when paused.
+        State => "state", "State", 40.0;
+        /// The job has comments.
+        Comment => "comment", "Note", 40.0;
+        /// Stacked bar by frame state.
+        Progress => "progress", "Progress", 120.0;
+        /// Succeeded / total frames.
+        Done => "done", "Done", 72.0;
+        /// Running frames.
+        Running => "running", "Run", 40.0;
+        /// Waiting frames.
+        Waiting => "waiting", "Wait", 40.0;
+        /// Frames waiting on dependencies.
+        Depend => "depend", "Depend", 40.0;
+        /// Dead frames.
+        Dead => "dead", "Dead", 40.0;
+        /// Eaten frames.
+        Eaten => "eaten", "Eaten", 40.0;
+        /// Priority.
+        Priority => "priority", "Priority", 40.0;
+        /// Minimum cores.
+        MinCores => "min_cores", "Min cores", 40.0;
+        /// Maximum cores.
+        MaxCores => "max_cores", "Max cores", 40.0;
+        /// Cores in use.
+        Reserved => "reserved_cores", "Cores used", 40.0;
+        /// Highest memory of a frame.
+        MaxRss => "max_rss", "Max RSS", 72.0;
+        /// Owner.
+        User => "user", "User", 72.0;
+        /// Shot.
+        Shot => "shot", "Shot", 40.0;
+        /// Time since submission.
+        Age => "age", "Age", 40.0;
+        /// When it finished.
+        Finished => "finished", "Finished", 72.0;
     }
 }
 
@@ -150,7 +63,10 @@ impl JobColumn {
             Self::Name => a.name.cmp(&b.name),
             Self::State => state_text(a).cmp(state_text(b)),
             Self::Comment => a.has_comment.cmp(&b.has_comment),
-            Self::Progress | Self::Done => done_fraction(a).total_cmp(&done_fraction(b)),
+            Self::Progress | Self::Done => a
+                .job_stats
+                .done_fraction()
+                .total_cmp(&b.job_stats.done_fraction()),
             Self::Running => sa.running_frames.cmp(&sb.running_frames),
             Self::Waiting => sa.waiting_frames.cmp(&sb.waiting_frames),
             Self::Depend => sa.depend_frames.cmp(&sb.depend_frames),
@@ -178,27 +94,6 @@ pub fn state_text(job: &Job) -> &str {
         (JobState::Finished, _) => "Finished",
         (other, _) => other.as_str(),
     }
-}
-
-fn done_fraction(job: &Job) -> f64 {
-    let s = &job.job_stats;
-    if s.total_frames <= 0 {
-        return 0.0;
-    }
-    f64::from(s.succeeded_frames + s.eaten_frames) / f64::from(s.total_frames)
-}
-
-/// The state counts of a job, for its progress bar.
-pub fn state_counts(job: &Job) -> [(FrameState, i32); 6] {
-    let s = &job.job_stats;
-    widgets::state_counts(
-        s.succeeded_frames,
-        s.running_frames,
-        s.waiting_frames,
-        s.depend_frames,
-        s.dead_frames,
-        s.eaten_frames,
-    )
 }
 
 /// Sort column and direction of the jobs table.
@@ -279,19 +174,7 @@ pub struct JobFilter {
 impl JobFilter {
     /// The name matcher: `Err` with a sentence when the regex does not compile.
     fn name_regex(&self) -> Result<Option<regex::Regex>, String> {
-        if !self.regex || self.text.is_empty() {
-            return Ok(None);
-        }
-        regex::RegexBuilder::new(&self.text)
-            .case_insensitive(true)
-            .build()
-            .map(Some)
-            .map_err(|e| {
-                format!(
-                    "Not a valid regex: {}",
-                    e.to_string().lines().last().unwrap_or("")
-                )
-            })
+        crate::text::name_regex(&self.text, self.regex)
     }
 
     /// `lower`: the filter text, lower-cased once for all the rows.
@@ -356,7 +239,7 @@ impl TableRow for Job {
             }
             JobColumn::Progress => {
                 let w = ui.available_width();
-                widgets::state_bar(ui, &state_counts(job), w);
+                widgets::state_bar(ui, &job.job_stats.state_counts(), w);
             }
             JobColumn::Done => {
                 ui.label(format!("{}/{}", s.succeeded_frames, s.total_frames));

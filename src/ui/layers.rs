@@ -2,128 +2,49 @@
 
 use std::cmp::Ordering;
 
-use crate::api::types::{FrameState, Layer};
+use crate::api::types::Layer;
 use crate::remote::Remote;
 use crate::ui::frame_actions::LayerOp;
-use crate::ui::table::{self, Sort, TableColumn, TableRow, TableState};
+use crate::ui::table::{self, Sort, TableRow, TableState};
 use crate::ui::widgets;
 
-/// A column of the layers table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum LayerColumn {
-    /// Name.
-    Name,
-    /// Render, util, post…
-    Type,
-    /// Services.
-    Services,
-    /// Frame range.
-    Range,
-    /// Minimum cores.
-    Cores,
-    /// Minimum memory.
-    Memory,
-    /// Tags.
-    Tags,
-    /// Stacked bar by frame state.
-    Progress,
-    /// Total frames.
-    Total,
-    /// Succeeded frames.
-    Done,
-    /// Running frames.
-    Running,
-    /// Frames waiting on dependencies.
-    Depend,
-    /// Waiting frames.
-    Waiting,
-    /// Eaten frames.
-    Eaten,
-    /// Dead frames.
-    Dead,
-    /// Average frame time.
-    AvgTime,
-    /// Highest frame time.
-    HighTime,
-}
-
-const ALL: [LayerColumn; 17] = [
-    LayerColumn::Name,
-    LayerColumn::Type,
-    LayerColumn::Services,
-    LayerColumn::Range,
-    LayerColumn::Cores,
-    LayerColumn::Memory,
-    LayerColumn::Tags,
-    LayerColumn::Progress,
-    LayerColumn::Total,
-    LayerColumn::Done,
-    LayerColumn::Running,
-    LayerColumn::Depend,
-    LayerColumn::Waiting,
-    LayerColumn::Eaten,
-    LayerColumn::Dead,
-    LayerColumn::AvgTime,
-    LayerColumn::HighTime,
-];
-
-impl TableColumn for LayerColumn {
-    fn all() -> &'static [Self] {
-        &ALL
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::Type => "type",
-            Self::Services => "services",
-            Self::Range => "range",
-            Self::Cores => "cores",
-            Self::Memory => "memory",
-            Self::Tags => "tags",
-            Self::Progress => "progress",
-            Self::Total => "total",
-            Self::Done => "done",
-            Self::Running => "running",
-            Self::Depend => "depend",
-            Self::Waiting => "waiting",
-            Self::Eaten => "eaten",
-            Self::Dead => "dead",
-            Self::AvgTime => "avg_time",
-            Self::HighTime => "high_time",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Self::Name => "Layer",
-            Self::Type => "Type",
-            Self::Services => "Services",
-            Self::Range => "Range",
-            Self::Cores => "Cores",
-            Self::Memory => "Memory",
-            Self::Tags => "Tags",
-            Self::Progress => "Progress",
-            Self::Total => "Total",
-            Self::Done => "Done",
-            Self::Running => "Run",
-            Self::Depend => "Depend",
-            Self::Waiting => "Wait",
-            Self::Eaten => "Eaten",
-            Self::Dead => "Dead",
-            Self::AvgTime => "Avg time",
-            Self::HighTime => "High time",
-        }
-    }
-
-    fn content_width(self) -> f32 {
-        match self {
-            Self::Name => 140.0,
-            Self::Progress => 120.0,
-            Self::Services | Self::Tags | Self::Range => 90.0,
-            Self::Type | Self::Memory => 60.0,
-            _ => 40.0,
-        }
+crate::ui::table::columns! {
+    /// A column of the layers table.
+    pub enum LayerColumn {
+        /// Name.
+        Name => "name", "Layer", 140.0;
+        /// Render, util, post…
+        Type => "type", "Type", 60.0;
+        /// Services.
+        Services => "services", "Services", 90.0;
+        /// Frame range.
+        Range => "range", "Range", 90.0;
+        /// Minimum cores.
+        Cores => "cores", "Cores", 40.0;
+        /// Minimum memory.
+        Memory => "memory", "Memory", 60.0;
+        /// Tags.
+        Tags => "tags", "Tags", 90.0;
+        /// Stacked bar by frame state.
+        Progress => "progress", "Progress", 120.0;
+        /// Total frames.
+        Total => "total", "Total", 40.0;
+        /// Succeeded frames.
+        Done => "done", "Done", 40.0;
+        /// Running frames.
+        Running => "running", "Run", 40.0;
+        /// Frames waiting on dependencies.
+        Depend => "depend", "Depend", 40.0;
+        /// Waiting frames.
+        Waiting => "waiting", "Wait", 40.0;
+        /// Eaten frames.
+        Eaten => "eaten", "Eaten", 40.0;
+        /// Dead frames.
+        Dead => "dead", "Dead", 40.0;
+        /// Average frame time.
+        AvgTime => "avg_time", "Avg time", 40.0;
+        /// Highest frame time.
+        HighTime => "high_time", "High time", 40.0;
     }
 }
 
@@ -139,7 +60,10 @@ impl LayerColumn {
             Self::Cores => a.min_cores.total_cmp(&b.min_cores),
             Self::Memory => a.min_memory.cmp(&b.min_memory),
             Self::Tags => a.tags.cmp(&b.tags),
-            Self::Progress | Self::Done => done_fraction(a).total_cmp(&done_fraction(b)),
+            Self::Progress | Self::Done => a
+                .layer_stats
+                .done_fraction()
+                .total_cmp(&b.layer_stats.done_fraction()),
             Self::Total => sa.total_frames.cmp(&sb.total_frames),
             Self::Running => sa.running_frames.cmp(&sb.running_frames),
             Self::Depend => sa.depend_frames.cmp(&sb.depend_frames),
@@ -150,27 +74,6 @@ impl LayerColumn {
             Self::HighTime => sa.high_frame_sec.cmp(&sb.high_frame_sec),
         }
     }
-}
-
-fn done_fraction(l: &Layer) -> f64 {
-    let s = &l.layer_stats;
-    if s.total_frames <= 0 {
-        return 0.0;
-    }
-    f64::from(s.succeeded_frames + s.eaten_frames) / f64::from(s.total_frames)
-}
-
-/// The state counts of a layer, for its progress bar.
-pub fn state_counts(l: &Layer) -> [(FrameState, i32); 6] {
-    let s = &l.layer_stats;
-    widgets::state_counts(
-        s.succeeded_frames,
-        s.running_frames,
-        s.waiting_frames,
-        s.depend_frames,
-        s.dead_frames,
-        s.eaten_frames,
-    )
 }
 
 /// The layers view of one job.
@@ -227,7 +130,7 @@ impl TableRow for Layer {
             }
             LayerColumn::Progress => {
                 let w = ui.available_width();
-                widgets::state_bar(ui, &state_counts(l), w);
+                widgets::state_bar(ui, &l.layer_stats.state_counts(), w);
             }
             LayerColumn::Total => table::count(ui, s.total_frames),
             LayerColumn::Done => table::count(ui, s.succeeded_frames),

@@ -542,3 +542,51 @@ pub fn menu_actions<A: Copy>(
     }
     chosen
 }
+
+/// Declares a table's column enum: each column with its doc, its saved key, its title and the
+/// width of its content. Gives `ALL` (display order) and the [`TableColumn`] impl.
+macro_rules! columns {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $($(#[$doc:meta])* $column:ident => $key:literal, $title:literal, $width:expr;)*
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum $name {
+            $($(#[$doc])* $column,)*
+        }
+
+        impl $name {
+            /// Every column, in display order.
+            pub const ALL: [Self; [$(stringify!($column)),*].len()] = [$(Self::$column),*];
+        }
+
+        impl $crate::ui::table::TableColumn for $name {
+            fn all() -> &'static [Self] {
+                &Self::ALL
+            }
+
+            fn key(self) -> &'static str {
+                match self {
+                    $(Self::$column => $key,)*
+                }
+            }
+
+            fn title(self) -> &'static str {
+                match self {
+                    $(Self::$column => $title,)*
+                }
+            }
+
+            fn content_width(self) -> f32 {
+                match self {
+                    $(Self::$column => $width,)*
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use columns;

@@ -31,25 +31,6 @@ pub fn duration(secs: i64) -> String {
     }
 }
 
-/// Frame counts in the order the progress bars stack them.
-pub fn state_counts(
-    succeeded: i32,
-    running: i32,
-    waiting: i32,
-    depend: i32,
-    dead: i32,
-    eaten: i32,
-) -> [(FrameState, i32); 6] {
-    [
-        (FrameState::Succeeded, succeeded),
-        (FrameState::Running, running),
-        (FrameState::Waiting, waiting),
-        (FrameState::Depend, depend),
-        (FrameState::Dead, dead),
-        (FrameState::Eaten, eaten),
-    ]
-}
-
 /// A bar split by frame state, in the state colours, with the counts in its tooltip.
 pub fn state_bar(ui: &mut Ui, counts: &[(FrameState, i32)], width: f32) -> egui::Response {
     let height = ui.spacing().interact_size.y * 0.6;

@@ -439,3 +439,32 @@ seq! {
     /// `UpdatedFrameSeq`.
     pub struct UpdatedFrameSeq { "updatedFrames" => pub updated_frames: Vec<UpdatedFrame> }
 }
+
+/// What jobs and layers both count of their frames.
+macro_rules! frame_counters {
+    ($($stats:ty),*) => {$(
+        impl $stats {
+            /// The share of frames done (succeeded or eaten), from 0 to 1.
+            pub fn done_fraction(&self) -> f64 {
+                if self.total_frames <= 0 {
+                    return 0.0;
+                }
+                f64::from(self.succeeded_frames + self.eaten_frames) / f64::from(self.total_frames)
+            }
+
+            /// Frames per state, in the order a progress bar draws them.
+            pub fn state_counts(&self) -> [(FrameState, i32); 6] {
+                [
+                    (FrameState::Succeeded, self.succeeded_frames),
+                    (FrameState::Running, self.running_frames),
+                    (FrameState::Waiting, self.waiting_frames),
+                    (FrameState::Depend, self.depend_frames),
+                    (FrameState::Dead, self.dead_frames),
+                    (FrameState::Eaten, self.eaten_frames),
+                ]
+            }
+        }
+    )*};
+}
+
+frame_counters!(JobStats, LayerStats);

@@ -6,65 +6,47 @@ use egui::Sense;
 
 use super::summary::ping_is_stale;
 use crate::api::types::{HardwareState, Host, LockState};
-use crate::ui::table::TableColumn;
 use crate::ui::{theme, widgets};
 
 /// A host whose last ping is older than this stands out: RQD reports every minute, so five
 /// missed reports mean it is gone or stuck.
 pub const STALE_PING_SECS: i64 = 300;
 
-/// A column of the hosts table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum HostColumn {
-    /// Host name.
-    Name,
-    /// Hardware state.
-    State,
-    /// Lock state.
-    Lock,
-    /// The host has comments.
-    Comment,
-    /// Allocation.
-    Alloc,
-    /// Cores in use of all, as a bar.
-    Cores,
-    /// Memory booked of all, as a bar.
-    Memory,
-    /// GPUs in use of all.
-    Gpus,
-    /// Load average as a share of the cores.
-    Load,
-    /// Swap in use.
-    Swap,
-    /// Tags.
-    Tags,
-    /// Operating system.
-    Os,
-    /// Time since boot.
-    Boot,
-    /// Time since the last ping.
-    Ping,
+crate::ui::table::columns! {
+    /// A column of the hosts table.
+    pub enum HostColumn {
+        /// Host name.
+        Name => "name", "Name", 140.0;
+        /// Hardware state.
+        State => "state", "State", 120.0;
+        /// Lock state.
+        Lock => "lock", "Lock state", 100.0;
+        /// The host has comments.
+        Comment => "comment", "Note", 40.0;
+        /// Allocation.
+        Alloc => "alloc", "Allocation", 100.0;
+        /// Cores in use of all, as a bar.
+        Cores => "cores", "Cores used", 110.0;
+        /// Memory booked of all, as a bar.
+        Memory => "memory", "Memory booked", 150.0;
+        /// GPUs in use of all.
+        Gpus => "gpus", "GPUs used", 40.0;
+        /// Load average as a share of the cores.
+        Load => "load", "Load", 40.0;
+        /// Swap in use.
+        Swap => "swap", "Swap used", 130.0;
+        /// Tags.
+        Tags => "tags", "Tags", 100.0;
+        /// Operating system.
+        Os => "os", "OS", 40.0;
+        /// Time since boot.
+        Boot => "boot", "Booted", 70.0;
+        /// Time since the last ping.
+        Ping => "ping", "Last ping", 70.0;
+    }
 }
 
 impl HostColumn {
-    /// Every column, in display order.
-    pub const ALL: [Self; 14] = [
-        Self::Name,
-        Self::State,
-        Self::Lock,
-        Self::Comment,
-        Self::Alloc,
-        Self::Cores,
-        Self::Memory,
-        Self::Gpus,
-        Self::Load,
-        Self::Swap,
-        Self::Tags,
-        Self::Os,
-        Self::Boot,
-        Self::Ping,
-    ];
-
     /// Orders two hosts by this column.
     pub fn compare(self, a: &Host, b: &Host) -> Ordering {
         match self {
@@ -90,63 +72,6 @@ impl HostColumn {
             Self::Boot => b.boot_time.cmp(&a.boot_time),
             // Freshest ping first when ascending.
             Self::Ping => b.ping_time.cmp(&a.ping_time),
-        }
-    }
-}
-
-impl TableColumn for HostColumn {
-    fn all() -> &'static [Self] {
-        &Self::ALL
-    }
-
-    fn key(self) -> &'static str {
-        match self {
-            Self::Name => "name",
-            Self::State => "state",
-            Self::Lock => "lock",
-            Self::Comment => "comment",
-            Self::Alloc => "alloc",
-            Self::Cores => "cores",
-            Self::Memory => "memory",
-            Self::Gpus => "gpus",
-            Self::Load => "load",
-            Self::Swap => "swap",
-            Self::Tags => "tags",
-            Self::Os => "os",
-            Self::Boot => "boot",
-            Self::Ping => "ping",
-        }
-    }
-
-    fn title(self) -> &'static str {
-        match self {
-            Self::Name => "Name",
-            Self::State => "State",
-            Self::Lock => "Lock state",
-            Self::Comment => "Note",
-            Self::Alloc => "Allocation",
-            Self::Cores => "Cores used",
-            Self::Memory => "Memory booked",
-            Self::Gpus => "GPUs used",
-            Self::Load => "Load",
-            Self::Swap => "Swap used",
-            Self::Tags => "Tags",
-            Self::Os => "OS",
-            Self::Boot => "Booted",
-            Self::Ping => "Last ping",
-        }
-    }
-
-    fn content_width(self) -> f32 {
-        match self {
-            Self::Name => 140.0,
-            Self::State => 120.0,
-            Self::Lock | Self::Alloc | Self::Tags => 100.0,
-            Self::Cores => 110.0,
-            Self::Memory => 150.0,
-            Self::Swap => 130.0,
-            Self::Boot | Self::Ping => 70.0,
-            _ => 40.0,
         }
     }
 }

@@ -37,19 +37,7 @@ pub struct HostFilter {
 
 impl HostFilter {
     fn name_regex(&self) -> Result<Option<regex::Regex>, String> {
-        if !self.regex || self.text.is_empty() {
-            return Ok(None);
-        }
-        regex::RegexBuilder::new(&self.text)
-            .case_insensitive(true)
-            .build()
-            .map(Some)
-            .map_err(|e| {
-                format!(
-                    "Not a valid regex: {}",
-                    e.to_string().lines().last().unwrap_or("")
-                )
-            })
+        crate::text::name_regex(&self.text, self.regex)
     }
 
     fn matches(&self, h: &Host, re: Option<&regex::Regex>, lower: &str) -> bool {
