@@ -246,21 +246,8 @@ impl FramesView {
             let counts = self.counts().to_vec();
             for (state, n) in counts {
                 let on = self.filter.states.contains(&state);
-                let text = egui::RichText::new(format!("{} {n}", state.as_str().to_lowercase()))
-                    .color(if on {
-                        egui::Color32::BLACK
-                    } else {
-                        theme::frame_state(&state)
-                    });
-                let chip = egui::Button::selectable(on, text)
-                    .fill(if on {
-                        theme::frame_state(&state)
-                    } else {
-                        egui::Color32::TRANSPARENT
-                    })
-                    .corner_radius(8.0);
-                if ui
-                    .add(chip)
+                let text = format!("{} {n}", state.as_str().to_lowercase());
+                if widgets::chip(ui, on, text, theme::frame_state(&state))
                     .on_hover_text("Show only frames in this state (click several to combine)")
                     .clicked()
                     && !self.filter.states.remove(&state)

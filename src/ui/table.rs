@@ -386,7 +386,8 @@ impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
         });
         self.order = order;
         self.key = Some((generation, self.sort, filter.clone()));
-        if complete {
+        // Only a selection needs the ids (a set of 100,000 of them costs milliseconds).
+        if complete && !self.selected.is_empty() {
             let ids: std::collections::HashSet<&str> = rows.iter().map(TableRow::id).collect();
             self.selected.retain(|id| ids.contains(id.as_str()));
         }

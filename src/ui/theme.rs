@@ -62,3 +62,11 @@ pub fn comment(ui: &egui::Ui) -> Color32 {
         Color32::from_rgb(200, 130, 0)
     }
 }
+
+/// No colour: a chip that is off has no fill.
+pub const NONE: Color32 = Color32::TRANSPARENT;
+
+/// Text on a state's colour (the state colours are light: dark text reads on all of them).
+pub fn on_colour() -> Color32 {
+    Color32::BLACK
+}

@@ -146,6 +146,16 @@ pub fn loading_ui(ui: &mut egui::Ui, text: &str) {
     });
 }
 
+/// A toggle chip in a state's colour: filled when on, the text in the colour when off.
+pub fn chip(ui: &mut Ui, on: bool, text: String, colour: egui::Color32) -> egui::Response {
+    let text = egui::RichText::new(text).color(if on { theme::on_colour() } else { colour });
+    ui.add(
+        egui::Button::selectable(on, text)
+            .fill(if on { colour } else { theme::NONE })
+            .corner_radius(8.0),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -253,25 +253,6 @@ pub(super) fn swatch(ui: &mut egui::Ui, colour: egui::Color32) {
     ui.painter().rect_filled(rect, 2.0, colour);
 }
 
-/// A toggle chip in a state's colour (filled when on).
-pub(super) fn chip(
-    ui: &mut egui::Ui,
-    on: bool,
-    text: String,
-    colour: egui::Color32,
-) -> egui::Response {
-    let text = egui::RichText::new(text).color(if on { egui::Color32::BLACK } else { colour });
-    ui.add(
-        egui::Button::selectable(on, text)
-            .fill(if on {
-                colour
-            } else {
-                egui::Color32::TRANSPARENT
-            })
-            .corner_radius(8.0),
-    )
-}
-
 /// `12`, `12.5`: whole numbers without decimals.
 pub(super) fn number(v: f64) -> String {
     if (v - v.round()).abs() < 0.005 {

@@ -8,7 +8,7 @@ use crate::ui::{theme, widgets};
 
 use super::HostsView;
 use super::columns::{
-    STALE_PING_SECS, chip, cores_used, lock_word, memory_used, number, percent, state_word,
+    STALE_PING_SECS, cores_used, lock_word, memory_used, number, percent, state_word,
 };
 
 /// Counts over the whole farm, for the summary strip and the filter menus.
@@ -108,7 +108,7 @@ impl HostsView {
             for (state, n) in self.farm.by_state.clone() {
                 let on = self.filter.states.contains(&state);
                 let text = format!("{} {n}", state_word(&state));
-                if chip(ui, on, text, theme::host_state(&state))
+                if widgets::chip(ui, on, text, theme::host_state(&state))
                     .on_hover_text("Show only hosts in this state (click several to combine)")
                     .clicked()
                     && !self.filter.states.remove(&state)
@@ -120,7 +120,7 @@ impl HostsView {
             for (lock, n) in self.farm.by_lock.clone() {
                 let on = self.filter.locks.contains(&lock);
                 let text = format!("{} {n}", lock_word(&lock));
-                if chip(ui, on, text, theme::lock_state(&lock))
+                if widgets::chip(ui, on, text, theme::lock_state(&lock))
                     .on_hover_text("Show only hosts with this lock (click several to combine)")
                     .clicked()
                     && !self.filter.locks.remove(&lock)
