@@ -6,7 +6,7 @@ use crate::api::requests::FrameSearchCriteria;
 use crate::api::types::{FrameState, Job};
 use crate::api::{ApiClient, ApiError, KillReason};
 use crate::tracker::Outcome;
-use crate::ui::theme;
+use crate::ui::{theme, widgets};
 
 /// What the user can do to selected jobs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -365,9 +365,7 @@ impl ActionDialog {
                 JobAction::Kill => {
                     ui.label("Running frames are stopped and the job is removed from the farm.");
                     ui.horizontal(|ui| {
-                        let label = ui.label("Reason");
-                        ui.text_edit_singleline(&mut self.reason)
-                            .labelled_by(label.id);
+                        widgets::labelled_text(ui, "Reason", &mut self.reason, "", 280.0);
                     });
                 }
                 JobAction::EatDead => {

@@ -32,9 +32,7 @@ impl CommentTarget {
 /// "Comment…" dialog).
 pub fn fields_ui(ui: &mut egui::Ui, subject: &mut String, message: &mut String) {
     ui.horizontal(|ui| {
-        let label = ui.label("Subject");
-        ui.add(egui::TextEdit::singleline(subject).desired_width(260.0))
-            .labelled_by(label.id);
+        crate::ui::widgets::labelled_text(ui, "Subject", subject, "", 260.0);
     });
     let label = ui.label("Comment");
     ui.add(

@@ -7,7 +7,7 @@ use crate::api::types::FrameState;
 use crate::api::{ApiClient, ApiError, KillReason};
 use crate::tracker::Outcome;
 use crate::ui::actions::Start;
-use crate::ui::theme;
+use crate::ui::{theme, widgets};
 
 /// What can be done to selected frames.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -243,9 +243,7 @@ impl FrameDialog {
                 FrameOp::Kill => {
                     ui.label("Running frames are stopped and go back to waiting.");
                     ui.horizontal(|ui| {
-                        let label = ui.label("Reason");
-                        ui.text_edit_singleline(&mut self.reason)
-                            .labelled_by(label.id);
+                        widgets::labelled_text(ui, "Reason", &mut self.reason, "", 280.0);
                     });
                 }
                 FrameOp::Retry => {}

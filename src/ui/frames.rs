@@ -256,29 +256,16 @@ impl FramesView {
                 }
             }
             ui.separator();
-            let layers: Vec<(String, String)> =
-                layer_names.iter().map(|n| (n.clone(), n.clone())).collect();
-            table::multi_select(
+            table::multi_select_names(
                 ui,
                 "Layer filter",
                 "all layers",
-                &layers,
+                layer_names,
                 &mut self.filter.layers,
             );
-            let label = ui.label("Range");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.filter.range)
-                    .hint_text("1-100x5")
-                    .desired_width(80.0),
-            )
-            .labelled_by(label.id);
-            let label = ui.label("Find");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.filter.text)
-                    .hint_text("frame, host, exit")
-                    .desired_width(120.0),
-            )
-            .labelled_by(label.id);
+            widgets::labelled_text(ui, "Range", &mut self.filter.range, "1-100x5", 80.0);
+            let hint = "frame, host, exit";
+            widgets::labelled_text(ui, "Find", &mut self.filter.text, hint, 120.0);
             if self.filter != FrameFilter::default() && ui.button("Clear filters").clicked() {
                 self.filter = FrameFilter::default();
             }

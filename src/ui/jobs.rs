@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use crate::api::types::{Job, JobState};
 use crate::remote::Remote;
 use crate::ui::actions::JobAction;
-use crate::ui::table::{self, Sort, TableColumn, TableRow, TableState};
+use crate::ui::table::{self, Sort, TableRow, TableState};
 use crate::ui::widgets;
 
 crate::ui::table::columns! {
@@ -288,17 +288,11 @@ impl TableRow for Job {
 impl JobsView {
     /// A view laid out as `state` says (unknown keys are ignored); `user` is the "my jobs" user.
     pub fn from_state(state: &crate::profiles::JobsViewState, user: &str) -> Self {
-        let mut table = TableState::new(Sort::from_saved(
+        let mut table = TableState::from_saved(
             &state.sort_column,
             state.sort_descending,
-            JobColumn::Name,
-        ));
-        table.hidden = state
-            .hidden_columns
-            .iter()
-            .filter_map(|k| JobColumn::from_key(k))
-            .filter(|c| *c != JobColumn::Name)
-            .collect();
+            &state.hidden_columns,
+        );
         table.selected = state.selected.iter().cloned().collect();
         Self {
             table,
@@ -317,20 +311,11 @@ impl JobsView {
 
     /// The layout and filters to save (the include-finished flag belongs to the session).
     pub fn state(&self, include_finished: bool) -> crate::profiles::JobsViewState {
-        let sort = self.table.sort;
+        let (sort_column, sort_descending, hidden_columns) = self.table.saved_layout();
         crate::profiles::JobsViewState {
-            sort_column: if sort.column == JobColumn::Name {
-                String::new()
-            } else {
-                sort.column.key().to_owned()
-            },
-            sort_descending: !sort.ascending,
-            hidden_columns: self
-                .table
-                .hidden
-                .iter()
-                .map(|c| c.key().to_owned())
-                .collect(),
+            sort_column,
+            sort_descending,
+            hidden_columns,
             filter_text: self.filter.text.clone(),
             filter_regex: self.filter.regex,
             my_jobs: self.filter.user.is_some(),

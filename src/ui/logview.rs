@@ -13,7 +13,7 @@ use poll_promise::Promise;
 
 use crate::logs::{self, Appended, Attempt, LineKind, LoadedLog, LogError, LogText};
 use crate::tasks::{Tasks, take_ready};
-use crate::ui::theme;
+use crate::ui::{theme, widgets};
 
 /// How often follow mode looks for new output.
 const FOLLOW_EVERY: Duration = Duration::from_secs(1);
@@ -366,14 +366,8 @@ impl LogViewer {
             }
         });
         ui.horizontal(|ui| {
-            let label = ui.label("Search");
-            let edit = ui
-                .add(
-                    egui::TextEdit::singleline(&mut self.query)
-                        .hint_text("text in the log")
-                        .desired_width(200.0),
-                )
-                .labelled_by(label.id);
+            let hint = "text in the log";
+            let edit = widgets::labelled_text(ui, "Search", &mut self.query, hint, 200.0);
             let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.checkbox(&mut self.regex, "Regex");
             if ui.button("Previous").clicked() {

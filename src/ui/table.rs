@@ -247,6 +247,18 @@ pub fn multi_select<T: Ord + Clone>(
         });
 }
 
+/// [`multi_select`] over names shown as they are (allocations, tags, layers).
+pub fn multi_select_names(
+    ui: &mut egui::Ui,
+    label: &str,
+    any_text: &str,
+    names: &[String],
+    chosen: &mut BTreeSet<String>,
+) {
+    let options: Vec<(String, String)> = names.iter().map(|n| (n.clone(), n.clone())).collect();
+    multi_select(ui, label, any_text, &options, chosen);
+}
+
 /// A count that reads as nothing when zero.
 pub fn count(ui: &mut egui::Ui, n: i32) {
     if n > 0 {
@@ -345,6 +357,31 @@ impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
             order: Vec::new(),
             key: None,
         }
+    }
+
+    /// A table laid out as a profile saved it: sort key (empty or unknown: the first column),
+    /// direction, hidden columns (unknown keys ignored; the first column cannot be hidden).
+    pub fn from_saved(sort_key: &str, descending: bool, hidden: &[String]) -> Self {
+        let first = C::all()[0];
+        let mut table = Self::new(Sort::from_saved(sort_key, descending, first));
+        table.hidden = hidden
+            .iter()
+            .filter_map(|k| C::from_key(k))
+            .filter(|c| *c != first)
+            .collect();
+        table
+    }
+
+    /// The layout as a profile saves it: sort key (empty for the first column), descending,
+    /// hidden column keys.
+    pub fn saved_layout(&self) -> (String, bool, Vec<String>) {
+        let key = if self.sort.column == C::all()[0] {
+            String::new()
+        } else {
+            self.sort.column.key().to_owned()
+        };
+        let hidden = self.hidden.iter().map(|c| c.key().to_owned()).collect();
+        (key, !self.sort.ascending, hidden)
     }
 
     /// True when the order is current for `generation` and `filter`.

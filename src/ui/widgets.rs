@@ -156,6 +156,23 @@ pub fn chip(ui: &mut Ui, on: bool, text: String, colour: egui::Color32) -> egui:
     )
 }
 
+/// A label and the one-line field it names (screen readers and tests find the field by it).
+pub fn labelled_text(
+    ui: &mut Ui,
+    label: &str,
+    value: &mut String,
+    hint: &str,
+    width: f32,
+) -> egui::Response {
+    let label = ui.label(label);
+    ui.add(
+        egui::TextEdit::singleline(value)
+            .hint_text(hint)
+            .desired_width(width),
+    )
+    .labelled_by(label.id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

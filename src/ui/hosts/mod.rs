@@ -12,8 +12,8 @@ use crate::api::types::{HardwareState, Host, LockState};
 use crate::profiles::HostsViewState;
 use crate::remote::Remote;
 use crate::ui::host_actions::HostAction;
-use crate::ui::table::{self, Sort, TableColumn, TableRow, TableState};
-use crate::ui::theme;
+use crate::ui::table::{self, Sort, TableRow, TableState};
+use crate::ui::{theme, widgets};
 
 pub use columns::*;
 pub use summary::{FarmSummary, ShownTotals, ping_is_stale};
@@ -87,19 +87,12 @@ impl Default for HostsView {
 impl HostsView {
     /// A view laid out as `state` says (unknown keys are ignored).
     pub fn from_state(state: &HostsViewState) -> Self {
-        let mut table = TableState::new(Sort::from_saved(
-            &state.sort_column,
-            state.sort_descending,
-            HostColumn::Name,
-        ));
-        table.hidden = state
-            .hidden_columns
-            .iter()
-            .filter_map(|k| HostColumn::from_key(k))
-            .filter(|c| *c != HostColumn::Name)
-            .collect();
         Self {
-            table,
+            table: TableState::from_saved(
+                &state.sort_column,
+                state.sort_descending,
+                &state.hidden_columns,
+            ),
             filter: HostFilter {
                 text: state.filter_text.clone(),
                 regex: state.filter_regex,
@@ -122,20 +115,11 @@ impl HostsView {
 
     /// The layout and filters to save (the procs sort is the host detail's).
     pub fn state(&self) -> HostsViewState {
-        let sort = self.table.sort;
+        let (sort_column, sort_descending, hidden_columns) = self.table.saved_layout();
         HostsViewState {
-            sort_column: if sort.column == HostColumn::Name {
-                String::new()
-            } else {
-                sort.column.key().to_owned()
-            },
-            sort_descending: !sort.ascending,
-            hidden_columns: self
-                .table
-                .hidden
-                .iter()
-                .map(|c| c.key().to_owned())
-                .collect(),
+            sort_column,
+            sort_descending,
+            hidden_columns,
             filter_text: self.filter.text.clone(),
             filter_regex: self.filter.regex,
             states: self
@@ -250,34 +234,18 @@ impl HostsView {
     /// The filter row: name, allocation and tag filters, the columns menu.
     pub fn filter_ui(&mut self, ui: &mut egui::Ui) {
         ui.horizontal_wrapped(|ui| {
-            let label = ui.label("Filter");
-            ui.add(
-                egui::TextEdit::singleline(&mut self.filter.text)
-                    .hint_text("host name")
-                    .desired_width(160.0),
-            )
-            .labelled_by(label.id);
+            widgets::labelled_text(ui, "Filter", &mut self.filter.text, "host name", 160.0);
             ui.checkbox(&mut self.filter.regex, "Regex");
-            let allocs: Vec<(String, String)> = self
-                .farm
-                .allocs
-                .iter()
-                .map(|a| (a.clone(), a.clone()))
-                .collect();
-            table::multi_select(
+            let (allocs, tags) = (&self.farm.allocs, &self.farm.tags);
+            let filter = &mut self.filter;
+            table::multi_select_names(
                 ui,
                 "Allocation filter",
                 "all allocations",
-                &allocs,
-                &mut self.filter.allocs,
+                allocs,
+                &mut filter.allocs,
             );
-            let tags: Vec<(String, String)> = self
-                .farm
-                .tags
-                .iter()
-                .map(|t| (t.clone(), t.clone()))
-                .collect();
-            table::multi_select(ui, "Tag filter", "any tag", &tags, &mut self.filter.tags);
+            table::multi_select_names(ui, "Tag filter", "any tag", tags, &mut filter.tags);
             table::columns_menu(ui, &mut self.table.hidden);
             if self.filter != HostFilter::default() && ui.button("Clear filters").clicked() {
                 self.filter = HostFilter::default();
