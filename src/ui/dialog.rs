@@ -22,22 +22,8 @@ impl Dialog {
     /// action is sent as a command).
     pub fn ui(&mut self, ctx: &egui::Context, commands: &CommandSender) -> bool {
         match self {
-            Self::Job(d) => match d.ui(ctx) {
-                DialogOutcome::Open => true,
-                DialogOutcome::Cancelled => false,
-                DialogOutcome::Confirmed(request, jobs) => {
-                    commands.send(Command::SendJobAction(request, jobs));
-                    false
-                }
-            },
-            Self::Host(d) => match d.ui(ctx) {
-                DialogOutcome::Open => true,
-                DialogOutcome::Cancelled => false,
-                DialogOutcome::Confirmed(request, hosts) => {
-                    commands.send(Command::SendHostAction(request, hosts));
-                    false
-                }
-            },
+            Self::Job(d) => still_open(d.ui(ctx), commands, Command::SendJobAction),
+            Self::Host(d) => still_open(d.ui(ctx), commands, Command::SendHostAction),
             Self::Frame(job, d) => match d.ui(ctx) {
                 FrameDialogOutcome::Open => true,
                 FrameDialogOutcome::Cancelled => false,
@@ -46,6 +32,22 @@ impl Dialog {
                     false
                 }
             },
+        }
+    }
+}
+
+/// True while the dialog is open; a confirmation is sent as the command `send` makes of it.
+fn still_open<R, T>(
+    outcome: DialogOutcome<R, T>,
+    commands: &CommandSender,
+    send: impl FnOnce(R, Vec<T>) -> Command,
+) -> bool {
+    match outcome {
+        DialogOutcome::Open => true,
+        DialogOutcome::Cancelled => false,
+        DialogOutcome::Confirmed(request, targets) => {
+            commands.send(send(request, targets));
+            false
         }
     }
 }

@@ -245,15 +245,10 @@ impl FramesView {
         ui.horizontal_wrapped(|ui| {
             let counts = self.counts().to_vec();
             for (state, n) in counts {
-                let on = self.filter.states.contains(&state);
                 let text = format!("{} {n}", state.as_str().to_lowercase());
-                if widgets::chip(ui, on, text, theme::frame_state(&state))
-                    .on_hover_text("Show only frames in this state (click several to combine)")
-                    .clicked()
-                    && !self.filter.states.remove(&state)
-                {
-                    self.filter.states.insert(state);
-                }
+                let colour = theme::frame_state(&state);
+                let hover = "Show only frames in this state (click several to combine)";
+                widgets::filter_chip(ui, &mut self.filter.states, (state, text), colour, hover);
             }
             ui.separator();
             table::multi_select_names(

@@ -156,6 +156,20 @@ pub fn chip(ui: &mut Ui, on: bool, text: String, colour: egui::Color32) -> egui:
     )
 }
 
+/// A chip that puts `value` in the filter `chosen` or takes it out (click several to combine).
+pub fn filter_chip<T: Ord>(
+    ui: &mut Ui,
+    chosen: &mut std::collections::BTreeSet<T>,
+    (value, text): (T, String),
+    colour: egui::Color32,
+    hover: &str,
+) {
+    let on = chosen.contains(&value);
+    if chip(ui, on, text, colour).on_hover_text(hover).clicked() && !chosen.remove(&value) {
+        chosen.insert(value);
+    }
+}
+
 /// A label and the one-line field it names (screen readers and tests find the field by it).
 pub fn labelled_text(
     ui: &mut Ui,

@@ -106,27 +106,21 @@ impl HostsView {
                 crate::text::plural(self.farm.hosts, "host")
             ));
             for (state, n) in self.farm.by_state.clone() {
-                let on = self.filter.states.contains(&state);
-                let text = format!("{} {n}", state_word(&state));
-                if widgets::chip(ui, on, text, theme::host_state(&state))
-                    .on_hover_text("Show only hosts in this state (click several to combine)")
-                    .clicked()
-                    && !self.filter.states.remove(&state)
-                {
-                    self.filter.states.insert(state);
-                }
+                let (text, colour) = (
+                    format!("{} {n}", state_word(&state)),
+                    theme::host_state(&state),
+                );
+                let hover = "Show only hosts in this state (click several to combine)";
+                widgets::filter_chip(ui, &mut self.filter.states, (state, text), colour, hover);
             }
             ui.separator();
             for (lock, n) in self.farm.by_lock.clone() {
-                let on = self.filter.locks.contains(&lock);
-                let text = format!("{} {n}", lock_word(&lock));
-                if widgets::chip(ui, on, text, theme::lock_state(&lock))
-                    .on_hover_text("Show only hosts with this lock (click several to combine)")
-                    .clicked()
-                    && !self.filter.locks.remove(&lock)
-                {
-                    self.filter.locks.insert(lock);
-                }
+                let (text, colour) = (
+                    format!("{} {n}", lock_word(&lock)),
+                    theme::lock_state(&lock),
+                );
+                let hover = "Show only hosts with this lock (click several to combine)";
+                widgets::filter_chip(ui, &mut self.filter.locks, (lock, text), colour, hover);
             }
             if self.farm.stale > 0 {
                 ui.separator();
