@@ -109,11 +109,6 @@ impl CommandSender {
     pub fn take(&self) -> Vec<Command> {
         std::mem::take(&mut self.queue.borrow_mut())
     }
-
-    /// True when nothing is queued.
-    pub fn is_empty(&self) -> bool {
-        self.queue.borrow().is_empty()
-    }
 }
 
 impl Command {

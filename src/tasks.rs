@@ -243,21 +243,6 @@ impl<K, T: Send + 'static> Inflight<K, T> {
         self.items = running;
         done
     }
-
-    /// What the work in flight is for.
-    pub fn keys(&self) -> impl Iterator<Item = &K> {
-        self.items.iter().map(|(k, _)| k)
-    }
-
-    /// True when nothing is in flight.
-    pub fn is_empty(&self) -> bool {
-        self.items.is_empty()
-    }
-
-    /// How much is in flight.
-    pub fn len(&self) -> usize {
-        self.items.len()
-    }
 }
 
 /// The value of a finished promise in `slot` (emptying it); `None` while it runs or when empty.

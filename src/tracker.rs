@@ -100,14 +100,4 @@ impl ActionTracker {
             })
             .collect()
     }
-
-    /// Writes in flight.
-    pub fn len(&self) -> usize {
-        self.pending.len()
-    }
-
-    /// True when nothing is in flight.
-    pub fn is_empty(&self) -> bool {
-        self.pending.is_empty()
-    }
 }

@@ -272,7 +272,7 @@ fn theme_switch_ui(ui: &mut egui::Ui) {
 
 fn refresh_state_ui<T: Send + 'static>(ui: &mut egui::Ui, remote: &Remote<T>) {
     if remote.is_loading() {
-        ui.spinner();
+        crate::ui::widgets::waiting_ui(ui);
     }
     if let Some(at) = remote.updated_at() {
         ui.weak(format!(

@@ -406,9 +406,4 @@ impl Profiles {
             }
         }
     }
-
-    /// File or keyring work is in flight.
-    pub fn is_busy(&self) -> bool {
-        self.opening.is_some() || !self.saving.is_empty()
-    }
 }

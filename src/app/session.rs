@@ -324,35 +324,24 @@ impl Session {
     /// A write came back: the views showing what it touched refresh.
     pub fn action_finished(&mut self, finished: &Finished) {
         self.next_refresh = Instant::now();
+        if let Touched::Comments(target) = &finished.touched {
+            for pane in self.comment_panes(target) {
+                pane.finished(&finished.outcome);
+            }
+        }
         match &finished.touched {
-            Touched::Jobs | Touched::Hosts => {}
-            Touched::Job(id) => {
+            Touched::Jobs => {}
+            Touched::Job(id) | Touched::Comments(CommentTarget::Job(id)) => {
                 if let Some(d) = self.detail.tabs.iter_mut().find(|d| &d.job.id == id) {
                     d.refresh_soon();
                 }
             }
-            Touched::Comments(target) => {
-                for pane in self.comment_panes(target) {
-                    pane.finished(&finished.outcome);
-                }
-                match target {
-                    CommentTarget::Job(id) => {
-                        if let Some(d) = self.detail.tabs.iter_mut().find(|d| &d.job.id == id) {
-                            d.refresh_soon();
-                        }
-                    }
-                    CommentTarget::Host(_) => {}
-                }
+            // A comment made with the hosts' "Comment…" shows in the host's comments.
+            Touched::Hosts | Touched::Comments(CommentTarget::Host(_)) => {
                 if let Some(d) = self.host_detail.as_mut() {
                     d.refresh_soon();
                 }
             }
-        }
-        // A comment made with the hosts' "Comment…" shows in the host's comments.
-        if finished.touched == Touched::Hosts
-            && let Some(d) = self.host_detail.as_mut()
-        {
-            d.refresh_soon();
         }
     }
 

@@ -134,7 +134,7 @@ impl CommentsPane {
                 });
             }
             if sending {
-                ui.spinner();
+                crate::ui::widgets::waiting_ui(ui);
             }
             if let Some(e) = &self.error {
                 ui.colored_label(theme::error(ui), e);

@@ -454,7 +454,7 @@ impl ConnectPanel {
         });
         if self.test.is_some() {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::ui::widgets::waiting_ui(ui);
                 ui.label("Testing…");
             });
         }

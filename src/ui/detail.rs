@@ -236,7 +236,7 @@ impl JobDetail {
                     .text(format!("loading frames: {n} of {total}")),
             );
         } else if self.frames.sync.is_busy() {
-            ui.spinner();
+            crate::ui::widgets::waiting_ui(ui);
         }
         if let Some(r) = self.frames.sync.report() {
             ui.weak(format!("Frames {}", r.text())).on_hover_text(
@@ -268,7 +268,7 @@ impl JobDetail {
         });
         if self.layers.layers.data().is_none() && self.layers.layers.is_loading() {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::ui::widgets::waiting_ui(ui);
                 ui.label("Loading layers…");
             });
         }
@@ -310,7 +310,7 @@ impl JobDetail {
         });
         if !self.frames.sync.is_loaded() && self.frames.sync.table().is_empty() {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::ui::widgets::waiting_ui(ui);
                 ui.label("Loading frames…");
             });
         }

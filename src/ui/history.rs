@@ -72,11 +72,6 @@ impl HistoryView {
         self.entries.drain(..excess);
     }
 
-    /// File work is in flight (the caller looks again shortly).
-    pub fn is_busy(&self) -> bool {
-        self.loading.is_some() || !self.writes.is_empty()
-    }
-
     /// Takes finished file work; returns problems to tell the user.
     pub fn poll(&mut self) -> Vec<String> {
         let mut problems = Vec::new();
@@ -163,7 +158,7 @@ impl HistoryView {
                     ),
                 });
                 if self.loading.is_some() {
-                    ui.spinner();
+                    crate::ui::widgets::waiting_ui(ui);
                 }
                 table_ui(ui, &shown);
             });

@@ -199,7 +199,7 @@ impl HostDetail {
                 }
             }
             if self.procs.is_loading() {
-                ui.spinner();
+                crate::ui::widgets::waiting_ui(ui);
             }
         });
         if let Some(e) = self.procs.error() {

@@ -332,6 +332,9 @@ impl JobsView {
 
     /// Rebuilds the row order if the data, the sort or the filter changed since last time.
     pub fn update_order(&mut self) {
+        if self.table.is_current(self.jobs.generation(), &self.filter) {
+            return;
+        }
         let re = match self.filter.name_regex() {
             Ok(re) => {
                 self.filter_error = None;
@@ -364,11 +367,6 @@ impl JobsView {
         let re = self.filter.name_regex().ok().flatten();
         self.filter
             .matches(job, re.as_ref(), &self.filter.text.to_lowercase())
-    }
-
-    /// The columns shown, in order.
-    pub fn visible_columns(&self) -> Vec<JobColumn> {
-        self.table.visible_columns()
     }
 
     /// The jobs in display order (as of the last [`Self::update_order`]).

@@ -382,7 +382,7 @@ impl LogViewer {
             if let Some(e) = &self.search_error {
                 ui.colored_label(theme::error(ui), e);
             } else if self.search.is_some() {
-                ui.spinner();
+                crate::ui::widgets::waiting_ui(ui);
             } else if !self.query.is_empty() {
                 let n = self.matches.len();
                 if n == 0 {
@@ -407,7 +407,7 @@ impl LogViewer {
         }
         if self.loading.is_some() && self.text.is_none() {
             ui.horizontal(|ui| {
-                ui.spinner();
+                crate::ui::widgets::waiting_ui(ui);
                 ui.label("Reading the log...");
             });
         }

@@ -138,10 +138,38 @@ pub fn modal_open(ctx: &egui::Context) -> bool {
     ctx.memory(|m| m.top_modal_layer().is_some())
 }
 
+/// Something is on its way: an arc that turns an eighth at a time, four times a second. A
+/// frame is asked for only at the next step (egui's spinner asks for every frame, which under
+/// software rendering costs a core for as long as a slow gateway takes).
+pub fn waiting_ui(ui: &mut Ui) -> egui::Response {
+    const STEPS_PER_SEC: f64 = 4.0;
+    let size = ui.spacing().interact_size.y;
+    let (rect, response) = ui.allocate_exact_size(vec2(size, size), Sense::hover());
+    if ui.is_rect_visible(rect) {
+        #[allow(clippy::cast_possible_truncation)]
+        let step = (ui.input(|i| i.time) * STEPS_PER_SEC).floor() as i64;
+        #[allow(clippy::cast_precision_loss)]
+        let start = (step % 8) as f32 * std::f32::consts::FRAC_PI_4;
+        let radius = rect.height() / 2.0 - 2.0;
+        let points: Vec<egui::Pos2> = (0..=12)
+            .map(|k| {
+                #[allow(clippy::cast_precision_loss)]
+                let a = start + k as f32 / 12.0 * std::f32::consts::PI * 1.5;
+                rect.center() + radius * vec2(a.cos(), a.sin())
+            })
+            .collect();
+        let stroke = egui::Stroke::new(2.0, ui.visuals().strong_text_color());
+        ui.painter().add(egui::Shape::line(points, stroke));
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs_f64(1.0 / STEPS_PER_SEC));
+    }
+    response
+}
+
 /// "Loading jobs…" with a spinner, shown while a table has nothing yet.
 pub fn loading_ui(ui: &mut egui::Ui, text: &str) {
     ui.horizontal(|ui| {
-        ui.spinner();
+        waiting_ui(ui);
         ui.label(text);
     });
 }
