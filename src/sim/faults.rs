@@ -46,6 +46,20 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// Its name in the request log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Latency(_) => "latency",
+            Self::Status { .. } => "status",
+            Self::Unauthorized(_) => "unauthorized",
+            Self::Malformed => "malformed",
+            Self::Truncated => "truncated",
+            Self::Html { .. } => "html",
+            Self::Reset => "reset",
+            Self::Huge { .. } => "huge",
+        }
+    }
+
     /// Cuebot down: 503 / UNAVAILABLE.
     pub fn cuebot_down() -> Self {
         Self::Status {

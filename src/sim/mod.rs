@@ -10,6 +10,7 @@
 pub mod farm;
 pub mod faults;
 pub mod gateway;
+pub mod journal;
 pub mod jwt;
 pub mod logs;
 pub mod tls;
@@ -61,6 +62,8 @@ pub struct SimConfig {
     pub logs: SimLogs,
     /// Serve HTTPS with this certificate instead of plain HTTP.
     pub tls: Option<ServerIdentity>,
+    /// Write one JSON line per request to this file (`--log`).
+    pub journal: Option<PathBuf>,
 }
 
 /// Where the simulator writes its frames' `.rqlog` files.
@@ -104,6 +107,7 @@ impl SimConfig {
             tick: Duration::from_secs(1),
             logs: SimLogs::Off,
             tls: None,
+            journal: None,
         }
     }
 }
@@ -176,6 +180,11 @@ impl SimServer {
         }
         let faults = Faults::default();
         let log = RequestLog::default();
+        let journal = config
+            .journal
+            .as_deref()
+            .map(journal::Journal::create)
+            .transpose()?;
         let shared = Arc::new(gateway::Shared {
             farm: farm.clone(),
             secret: config.secret.clone().into_bytes(),
@@ -183,6 +192,7 @@ impl SimServer {
             faults: faults.clone(),
             log: log.clone(),
             logs: logs.clone(),
+            journal,
         });
         let app = axum::Router::new()
             .fallback(gateway::handle)

@@ -5,7 +5,9 @@
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, header};
 use axum::response::Response;
 use serde::Serialize;
@@ -93,7 +95,13 @@ pub(crate) struct Shared {
     pub log: RequestLog,
     /// Writes frame logs, if the simulator keeps them.
     pub logs: Option<super::logs::LogWriter>,
+    /// Writes one line per request, if asked (`--log`).
+    pub journal: Option<super::journal::Journal>,
 }
+
+/// Put on an answer by the fault injector: which fault it was, for the request log.
+#[derive(Debug, Clone, Copy)]
+struct InjectedFault(&'static str);
 
 /// Services the real gateway registers (`main.go`): their unknown methods are 404, their real
 /// methods that the simulator does not implement are answered 501.
@@ -191,21 +199,59 @@ const SIMULATED: &[&str] = &[
 /// The axum handler for every path and method. Every answer carries the simulated clock in its
 /// `Date` header, as the real gateway's host clock would (Cuebot runs beside it).
 pub(crate) async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Response {
-    let mut resp = answer(&st, req).await;
+    let arrived = std::time::Instant::now();
+    let time = jiff::Timestamp::now();
+    let rpc = req.uri().path().to_owned();
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
+        return status_response(400, 3, "request body too large");
+    };
+    let bytes_in = bytes.len();
+    let mut resp = answer(&st, parts, bytes).await;
     let date = jiff::Timestamp::from_second(st.clock.now())
         .map(|t| t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string())
         .unwrap_or_default();
     if let Ok(v) = HeaderValue::from_str(&date) {
         resp.headers_mut().insert(header::DATE, v);
     }
+    if let Some(journal) = &st.journal {
+        use axum::body::HttpBody as _;
+        let ext = resp.extensions();
+        journal.record(super::journal::JournalLine {
+            time: format!("{time:.3}"),
+            rpc,
+            status: resp.status().as_u16(),
+            code: ext.get::<responses::GrpcCode>().map(|c| c.0),
+            duration_ms: u64::try_from(arrived.elapsed().as_millis()).unwrap_or(u64::MAX),
+            bytes_in,
+            bytes_out: resp.body().size_hint().exact(),
+            fault: ext.get::<InjectedFault>().map(|f| f.0),
+        });
+    }
     resp
 }
 
-async fn answer(st: &Arc<Shared>, req: Request) -> Response {
-    let (parts, body) = req.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024 * 1024).await else {
-        return status_response(400, 3, "request body too large");
-    };
+/// The answer, with what the request log wants to know in its extensions.
+async fn answer(st: &Arc<Shared>, parts: Parts, bytes: Bytes) -> Response {
+    let (latency, fault) = st.faults.next();
+    let name = fault
+        .as_ref()
+        .map(Fault::name)
+        .or(latency.map(|_| "latency"));
+    let mut resp = answer_with(st, parts, bytes, latency, fault).await;
+    if let Some(name) = name {
+        resp.extensions_mut().insert(InjectedFault(name));
+    }
+    resp
+}
+
+async fn answer_with(
+    st: &Arc<Shared>,
+    parts: Parts,
+    bytes: Bytes,
+    latency: Option<Duration>,
+    fault: Option<Fault>,
+) -> Response {
     let path = parts.uri.path().to_owned();
     let auth = parts
         .headers
@@ -224,7 +270,6 @@ async fn answer(st: &Arc<Shared>, req: Request) -> Response {
     });
     let deadline = grpc_timeout_header.and_then(parse_grpc_timeout);
 
-    let (latency, fault) = st.faults.next();
     if let Some(d) = latency {
         tokio::time::sleep(d).await;
     }
@@ -285,6 +330,7 @@ async fn answer(st: &Arc<Shared>, req: Request) -> Response {
                 "grpc-metadata-content-type",
                 HeaderValue::from_static("application/grpc"),
             );
+            resp.extensions_mut().insert(responses::GrpcCode(0));
             resp
         }
         Err(e) => error_response(&e),

@@ -29,6 +29,10 @@ pub(super) struct StatusBody<'a> {
     details: [(); 0],
 }
 
+/// Put on an answer that carries a gRPC status, for the request log.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct GrpcCode(pub i32);
+
 pub(super) fn status_response(status: u16, code: i32, message: &str) -> Response {
     let body = serde_json::to_vec(&StatusBody {
         code,
@@ -36,7 +40,9 @@ pub(super) fn status_response(status: u16, code: i32, message: &str) -> Response
         details: [],
     })
     .unwrap_or_default();
-    json_response(status, body)
+    let mut resp = json_response(status, body);
+    resp.extensions_mut().insert(GrpcCode(code));
+    resp
 }
 
 pub(super) fn error_response(e: &SimError) -> Response {
@@ -45,6 +51,7 @@ pub(super) fn error_response(e: &SimError) -> Response {
 
 pub(super) fn unauthorized(body: &str) -> Response {
     let mut resp = Response::new(Body::from(format!("{body}\n")));
+    resp.extensions_mut().insert(GrpcCode(16));
     *resp.status_mut() = StatusCode::UNAUTHORIZED;
     let h = resp.headers_mut();
     h.insert(
