@@ -29,3 +29,4 @@ pub mod tasks;
 pub mod text;
 pub mod tracker;
 pub mod ui;
+pub mod view_cache;

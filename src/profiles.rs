@@ -112,6 +112,12 @@ pub struct Profile {
     pub token_lifetime_secs: u64,
     /// Automatic refresh interval.
     pub refresh_interval_secs: u64,
+    /// Refresh interval of the show-wide lists while the window is in the background
+    /// (unfocused or minimized): a 5,000-job show is 5 MB an answer.
+    pub background_refresh_secs: u64,
+    /// Keep the last jobs and hosts views on disk (the OS cache directory), shown at once at
+    /// the next start until the first answer.
+    pub cache_views: bool,
     /// The show to open.
     pub default_show: String,
     /// Log path rewrites.
@@ -147,6 +153,8 @@ impl Default for Profile {
             auth: AuthMode::Secret,
             token_lifetime_secs: crate::api::auth::DEFAULT_TOKEN_LIFETIME.as_secs(),
             refresh_interval_secs: 10,
+            background_refresh_secs: 60,
+            cache_views: true,
             default_show: String::new(),
             path_mappings: Vec::new(),
             log_editor: String::new(),

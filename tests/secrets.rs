@@ -147,6 +147,7 @@ async fn no_secret_or_token_is_written_logged_or_shown() {
         creds: creds.clone(),
         open: None,
         env: None,
+        view_cache: None,
     };
     let mut h = common::harness(None, |rt| CueDeskApp::with_profiles(rt, setup, None));
 

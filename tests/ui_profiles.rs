@@ -79,6 +79,7 @@ impl Setup {
             creds: self.creds.clone(),
             open: None,
             env,
+            view_cache: None,
         };
         common::harness(None, |rt| CueDeskApp::with_profiles(rt, setup, None))
     }

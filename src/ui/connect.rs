@@ -358,6 +358,28 @@ impl ConnectPanel {
                         .suffix(" s"),
                 );
                 ui.end_row();
+                ui.label("In the background");
+                ui.horizontal(|ui| {
+                    ui.add(
+                        egui::DragValue::new(&mut self.form.background_refresh_secs)
+                            .range(1..=3600)
+                            .prefix("every ")
+                            .suffix(" s"),
+                    )
+                    .on_hover_text(
+                        "How often the show's jobs and the hosts are refreshed while the window is unfocused or minimized",
+                    );
+                });
+                ui.end_row();
+                ui.label("Instant start");
+                ui.checkbox(
+                    &mut self.form.cache_views,
+                    "Keep the last jobs and hosts on this computer",
+                )
+                .on_hover_text(
+                    "Shown at once at the next start, marked with their time, until the gateway answers. Kept in the cache folder; no secret is written",
+                );
+                ui.end_row();
                 ui.label("Give up after");
                 ui.horizontal(|ui| {
                     ui.add(
@@ -500,6 +522,14 @@ impl ConnectPanel {
                         ),
                     ),
                     ("Refresh every", format!("{} s", p.refresh_interval_secs)),
+                    (
+                        "In the background",
+                        format!("every {} s", p.background_refresh_secs),
+                    ),
+                    (
+                        "Instant start",
+                        if p.cache_views { "yes" } else { "no" }.to_owned(),
+                    ),
                     ("Give up after", format!("{} s", p.request_timeout_secs)),
                     ("Largest answer", format!("{} MB", p.max_response_mb)),
                     (
