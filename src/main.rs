@@ -100,6 +100,10 @@ struct SimArgs {
     /// Write no frame logs
     #[arg(long)]
     no_logs: bool,
+    /// Write one JSON line per request to FILE (emptied first): time, rpc, status, code, duration_ms,
+    /// bytes_in, bytes_out, fault
+    #[arg(long, value_name = "FILE")]
+    log: Option<std::path::PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -116,6 +120,10 @@ fn main() -> ExitCode {
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("cuedesk-io")
+        // Big answers are decoded on a blocking thread. Kept for a while between refreshes
+        // (tokio's default is 10 s), so each refresh does not start a thread, and a malloc
+        // arena with it, only to end it again.
+        .thread_keep_alive(Duration::from_secs(300))
         .build()
     {
         Ok(rt) => rt,
@@ -247,6 +255,7 @@ fn run_window(
         creds: std::sync::Arc::new(cuedesk::secrets::KeyringStore),
         open: profile,
         env,
+        view_cache: cuedesk::view_cache::ViewCache::default_dir(),
     };
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
@@ -366,6 +375,7 @@ async fn run_sim(args: SimArgs) -> Result<(), String> {
     );
     config.bind = SocketAddr::new(args.bind, args.port);
     config.live = args.live;
+    config.journal = args.log;
     if let Some(dir) = &args.tls_dir {
         let pki = cuedesk::sim::TestPki::new().map_err(|e| e.to_string())?;
         config.tls = Some(

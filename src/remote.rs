@@ -18,6 +18,10 @@ pub struct Remote<T: Send + 'static> {
     updated_at: Option<Instant>,
     failed_at: Option<Instant>,
     generation: u64,
+    /// The data came from the disk cache, saved at this epoch second; no answer yet.
+    saved_at: Option<i64>,
+    /// When the pending request is sent (it waits in its task until then).
+    due: Option<Instant>,
 }
 
 impl<T: Send + 'static> Default for Remote<T> {
@@ -29,6 +33,8 @@ impl<T: Send + 'static> Default for Remote<T> {
             updated_at: None,
             failed_at: None,
             generation: 0,
+            saved_at: None,
+            due: None,
         }
     }
 }
@@ -40,7 +46,22 @@ impl<T: Send + 'static> Remote<T> {
             return false;
         }
         self.pending = Some(start());
+        self.due = None;
         true
+    }
+
+    /// Like [`Self::request`], for a request that waits in its task until `due` (a
+    /// [`crate::tasks::Deadline`]): it counts as loading only from then on.
+    pub fn request_at(
+        &mut self,
+        due: Instant,
+        start: impl FnOnce() -> Promise<Result<T, ApiError>>,
+    ) -> bool {
+        let started = self.request(start);
+        if started {
+            self.due = Some(due);
+        }
+        started
     }
 
     /// Takes a finished response, if any. Returns true when something changed.
@@ -48,25 +69,53 @@ impl<T: Send + 'static> Remote<T> {
         let Some(promise) = self.pending.take() else {
             return false;
         };
-        match promise.try_take() {
-            Ok(Ok(value)) => {
+        let result = match promise.try_take() {
+            Ok(result) => result,
+            Err(promise) => {
+                self.pending = Some(promise);
+                return false;
+            }
+        };
+        match result {
+            Ok(value) => {
                 self.data = Some(value);
                 self.error = None;
                 self.updated_at = Some(Instant::now());
+                self.saved_at = None;
                 self.generation += 1;
-                true
             }
-            Ok(Err(e)) => {
+            Err(e) => {
                 tracing::warn!("request failed: {e}");
                 self.error = Some(e);
                 self.failed_at = Some(Instant::now());
-                true
-            }
-            Err(promise) => {
-                self.pending = Some(promise);
-                false
             }
         }
+        true
+    }
+
+    /// Shows a value read from the disk cache, saved at `saved_at` (epoch seconds), until the
+    /// first answer replaces it. Ignored once an answer has arrived.
+    pub fn set_saved(&mut self, value: T, saved_at: i64) {
+        if self.updated_at.is_none() {
+            self.data = Some(value);
+            self.saved_at = Some(saved_at);
+            self.generation += 1;
+        }
+    }
+
+    /// While the data shown comes from the disk cache: when it was saved (epoch seconds).
+    pub fn saved_at(&self) -> Option<i64> {
+        self.saved_at
+    }
+
+    /// Drops the request in flight, if any (its answer will be dropped); the data stays.
+    pub fn cancel(&mut self) {
+        self.pending = None;
+    }
+
+    /// When the last answer, good or not, arrived.
+    pub fn answered_at(&self) -> Option<Instant> {
+        self.updated_at.max(self.failed_at)
     }
 
     /// Sets the value as if it had just arrived (a view filled without a gateway).
@@ -74,6 +123,7 @@ impl<T: Send + 'static> Remote<T> {
         self.data = Some(value);
         self.error = None;
         self.updated_at = Some(Instant::now());
+        self.saved_at = None;
         self.generation += 1;
     }
 
@@ -98,8 +148,20 @@ impl<T: Send + 'static> Remote<T> {
         self.error.as_ref()
     }
 
-    /// True while a request is in flight.
+    /// True while a request is in flight (sent, or due to be).
     pub fn is_loading(&self) -> bool {
+        self.pending.is_some() && self.due.is_none_or(|due| Instant::now() >= due)
+    }
+
+    /// Moves when the waiting request is sent (its [`crate::tasks::Deadline`] was moved).
+    pub fn set_due(&mut self, due: Instant) {
+        if self.pending.is_some() && self.due.is_some() {
+            self.due = Some(due);
+        }
+    }
+
+    /// True while a request waits for its moment or is in flight.
+    pub fn is_pending(&self) -> bool {
         self.pending.is_some()
     }
 

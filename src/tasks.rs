@@ -12,6 +12,7 @@
 
 use std::future::Future;
 use std::sync::{Arc, OnceLock};
+use std::time::Instant;
 
 use poll_promise::Promise;
 use tokio::sync::mpsc;
@@ -70,7 +71,13 @@ impl Tasks {
     pub fn attach(&self, ctx: &egui::Context) {
         if self.waker.get().is_none() {
             let ctx = ctx.clone();
-            self.waker.set(Arc::new(move || ctx.request_repaint())).ok();
+            // A non-zero delay asks for one frame; `request_repaint` asks for two ("to let
+            // things settle"), which doubles what each answer costs under software rendering.
+            self.waker
+                .set(Arc::new(move || {
+                    ctx.request_repaint_after(std::time::Duration::from_millis(1));
+                }))
+                .ok();
         }
     }
 
@@ -245,6 +252,63 @@ impl<K, T: Send + 'static> Inflight<K, T> {
     }
 }
 
+/// A moment a task waits for before it starts its work, which the UI thread can move or
+/// cancel while it waits. A timed refresh waits in its task, not in a repaint timer, so the
+/// window draws no frame when the refresh is sent: only when its answer lands.
+#[derive(Debug)]
+pub struct Deadline(tokio::sync::watch::Sender<Instant>);
+
+/// The waiting side of a [`Deadline`], moved into the task (or tasks: it clones).
+#[derive(Debug, Clone)]
+pub struct DeadlineWait(tokio::sync::watch::Receiver<Instant>);
+
+impl Deadline {
+    /// A deadline at `at`, and what the task waits on.
+    pub fn new(at: Instant) -> (Self, DeadlineWait) {
+        let (tx, rx) = tokio::sync::watch::channel(at);
+        (Self(tx), DeadlineWait(rx))
+    }
+
+    /// When the task starts its work.
+    pub fn at(&self) -> Instant {
+        *self.0.borrow()
+    }
+
+    /// True once the task has started its work (or is about to).
+    pub fn reached(&self) -> bool {
+        Instant::now() >= self.at()
+    }
+
+    /// Moves the deadline (a moment in the past starts the work now). Changes nothing once the
+    /// deadline is reached.
+    pub fn move_to(&self, at: Instant) {
+        if !self.reached() {
+            self.0
+                .send_if_modified(|due| std::mem::replace(due, at) != at);
+        }
+    }
+}
+
+impl DeadlineWait {
+    /// Waits until the deadline, following its moves. False when the [`Deadline`] was dropped
+    /// first: the work is no longer wanted.
+    pub async fn reached(mut self) -> bool {
+        loop {
+            let at = *self.0.borrow_and_update();
+            tokio::select! {
+                // A deadline dropped at the moment it is reached is not wanted any more.
+                biased;
+                changed = self.0.changed() => {
+                    if changed.is_err() {
+                        return false;
+                    }
+                }
+                () = tokio::time::sleep_until(at.into()) => return true,
+            }
+        }
+    }
+}
+
 /// The value of a finished promise in `slot` (emptying it); `None` while it runs or when empty.
 pub fn take_ready<T: Send + 'static>(slot: &mut Option<Promise<T>>) -> Option<T> {
     let promise = slot.take()?;
@@ -259,6 +323,34 @@ pub fn take_ready<T: Send + 'static>(slot: &mut Option<Promise<T>>) -> Option<T>
 
 #[cfg(test)]
 mod tests {
+    #[tokio::test(start_paused = true)]
+    #[allow(clippy::disallowed_methods)] // The waits run as tasks of their own, as in the app.
+    async fn a_deadline_can_be_moved_and_dropping_it_cancels_the_wait() {
+        let (deadline, wait) = Deadline::new(Instant::now() + std::time::Duration::from_secs(10));
+        let waiting = tokio::spawn(wait.reached());
+        tokio::task::yield_now().await;
+        drop(deadline);
+        assert!(!waiting.await.unwrap(), "cancelled");
+
+        let start = Instant::now();
+        let clock = tokio::time::Instant::now();
+        let (deadline, wait) = Deadline::new(start + std::time::Duration::from_secs(10));
+        let waiting = tokio::spawn(wait.clone().reached());
+        tokio::task::yield_now().await;
+        deadline.move_to(start + std::time::Duration::from_secs(60));
+        assert!(!deadline.reached());
+        assert!(waiting.await.unwrap(), "reached, later");
+        assert!(
+            clock.elapsed() >= std::time::Duration::from_secs(60),
+            "not at 10 s"
+        );
+
+        // Once reached, it no longer moves: the work has started.
+        let (deadline, _wait) = Deadline::new(Instant::now());
+        deadline.move_to(Instant::now() + std::time::Duration::from_secs(60));
+        assert!(deadline.reached());
+    }
+
     use super::*;
 
     fn runtime() -> tokio::runtime::Runtime {

@@ -124,3 +124,58 @@ async fn an_idle_window_asks_for_no_frame_before_the_next_refresh() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: slows the gateway's answers down"
+)]
+async fn a_slow_refresh_asks_for_no_frames_while_it_is_out() {
+    let t = Target::with_farm(hundred_jobs()).await;
+    let (mut h, names) = harness(&t, 1).await;
+    let listed = format!("of {} jobs", names.len());
+    step_until(&mut h, "the jobs", |h| {
+        h.query_by_label_contains(&listed).is_some()
+    });
+    // From now on the gateway takes 3 s an answer. The window is drawn every 50 ms anyway (as
+    // if the user moved the mouse over it) and after each frame we read what egui was asked
+    // for: nothing animates while the refresh is out, so no frame is wanted until its answer.
+    let sim = t.sim();
+    sim.faults().push_n(
+        &cuedesk::sim::faults::Fault::Latency(Duration::from_secs(3)),
+        3,
+    );
+    sim.clear_requests();
+    let mut seen: Option<std::time::Instant> = None;
+    let mut requests = 0;
+    let mut in_flight = 0;
+    let mut refreshing_shown = false;
+    let deadline = std::time::Instant::now() + Duration::from_secs(45);
+    while in_flight < 10 {
+        assert!(std::time::Instant::now() < deadline, "no slow refresh seen");
+        h.step();
+        let now = sim.requests().len();
+        if now > requests {
+            requests = now;
+            seen = Some(std::time::Instant::now());
+        }
+        // Well inside the 3 s the answer takes (the request reached the gateway before `seen`).
+        let out = seen.is_some_and(|s| s.elapsed() < Duration::from_secs(2))
+            && h.state().session.as_ref().unwrap().list_in_flight();
+        if out {
+            in_flight += 1;
+            refreshing_shown |= h.query_by_label_contains("refreshing").is_some();
+            let delay = repaint_delay(&h);
+            assert!(
+                delay >= Duration::from_secs(1),
+                "frame {in_flight} while the refresh was out asked for another after {delay:?}"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(40));
+    }
+    assert!(refreshing_shown, "the status bar says a refresh is out");
+    // Once it has answered, the status bar says why refreshes are further apart.
+    step_until(&mut h, "the slow gateway named", |h| {
+        h.query_by_label_contains("gateway slow").is_some()
+    });
+}

@@ -99,9 +99,15 @@ impl CueDeskApp {
                 {
                     commands.send(Command::Refresh);
                 }
+                let (interval, slow) = session.list_interval();
+                let sent = session.list_in_flight();
                 match session.view {
-                    MainView::Jobs => refresh_state_ui(ui, &session.jobs.jobs),
-                    MainView::Hosts => refresh_state_ui(ui, &session.hosts.hosts),
+                    MainView::Jobs => {
+                        refresh_state_ui(ui, &session.jobs.jobs, sent, interval, slow);
+                    }
+                    MainView::Hosts => {
+                        refresh_state_ui(ui, &session.hosts.hosts, sent, interval, slow);
+                    }
                 }
                 right_side_ui(ui, &mut about, &mut history_open);
             });
@@ -270,15 +276,43 @@ fn theme_switch_ui(ui: &mut egui::Ui) {
     }
 }
 
-fn refresh_state_ui<T: Send + 'static>(ui: &mut egui::Ui, remote: &Remote<T>) {
-    if remote.is_loading() {
-        crate::ui::widgets::waiting_ui(ui);
-    }
-    if let Some(at) = remote.updated_at() {
-        ui.weak(format!(
+/// How fresh the view on screen is. Nothing here animates: a label changes only when a frame
+/// is drawn anyway (an answer lands, the user acts), so waiting for a slow gateway costs no
+/// frames.
+fn refresh_state_ui<T: Send + 'static>(
+    ui: &mut egui::Ui,
+    remote: &Remote<T>,
+    in_flight: bool,
+    interval: std::time::Duration,
+    slow: Option<std::time::Duration>,
+) {
+    // One label whatever the state: a widget that comes and goes is new to egui, which then
+    // draws a second frame to style it.
+    let updated = remote.updated_at().map(|at| {
+        format!(
             "updated {} ago",
             crate::ui::widgets::duration(i64::try_from(at.elapsed().as_secs()).unwrap_or(0))
-        ));
+        )
+    });
+    let text = match (in_flight, updated) {
+        (true, Some(updated)) => format!("refreshing… ({updated})"),
+        (true, None) => "refreshing…".to_owned(),
+        (false, updated) => updated.unwrap_or_default(),
+    };
+    ui.weak(text)
+        .on_hover_text(format!("Refreshed every {} s", interval.as_secs()));
+    if let Some(took) = slow {
+        ui.colored_label(
+            theme::warning(ui),
+            format!(
+                "gateway slow ({:.1} s an answer): refreshing every {} s",
+                took.as_secs_f64(),
+                interval.as_secs()
+            ),
+        )
+        .on_hover_text(
+            "The gateway took more than a fifth of the refresh interval to answer, so CueDesk asks less often until it is quick again",
+        );
     }
     if remote.error().is_some() {
         ui.colored_label(theme::error(ui), "refresh failed");

@@ -56,6 +56,9 @@ pub struct ProfileSetup {
     /// The profile made from `OPENCUE_REST_GATEWAY_URL` and `JWT_SECRET`/`JWT_TOKEN`, with its
     /// secret: listed, opened at start unless `open` says otherwise, never saved by itself.
     pub env: Option<(Profile, SecretString)>,
+    /// Where sessions keep their last jobs and hosts views for the next start (profiles that
+    /// allow it); `None`: nowhere.
+    pub view_cache: Option<std::path::PathBuf>,
 }
 
 /// A short outcome in the corner of the window.
@@ -81,6 +84,10 @@ pub struct CueDeskApp {
     _demo: Option<crate::sim::SimServer>,
     /// When the program started, until the first frame is drawn and logged.
     started: Option<Instant>,
+    /// When the program started, until a table first has rows and that is logged.
+    rows_pending: Option<Instant>,
+    /// Where sessions keep their last views for the next start (`None`: nowhere).
+    view_cache: Option<std::path::PathBuf>,
     /// The About dialog is shown.
     about_open: bool,
     /// Every action sent, kept beside the profiles.
@@ -102,6 +109,7 @@ impl CueDeskApp {
                 creds: Arc::new(MemoryStore::default()),
                 open: None,
                 env: None,
+                view_cache: None,
             },
             connection,
         )
@@ -136,6 +144,8 @@ impl CueDeskApp {
             ),
             _demo: None,
             started: None,
+            rows_pending: None,
+            view_cache: setup.view_cache,
             about_open: false,
             history,
             tasks,
@@ -168,6 +178,7 @@ impl CueDeskApp {
     /// Logs how long after `started` the first frame was drawn.
     pub fn timed_from(mut self, started: Instant) -> Self {
         self.started = Some(started);
+        self.rows_pending = Some(started);
         self
     }
 
@@ -184,7 +195,7 @@ impl CueDeskApp {
 
     /// Connects to another gateway; the previous session and its requests are dropped.
     pub fn connect(&mut self, connection: Connection) {
-        match Session::new(connection) {
+        match Session::new(connection, &self.tasks, self.view_cache.as_deref()) {
             Ok(s) => self.session = Some(s),
             Err(e) => self.notices.push(e.user_message()),
         }
@@ -201,6 +212,29 @@ impl CueDeskApp {
     fn notice(&mut self, text: String) {
         if !self.notices.contains(&text) {
             self.notices.push(text);
+        }
+    }
+
+    /// Logs, once, how long after start the table on screen first had rows, and where they came
+    /// from: the figure of "launch → rows" that `scripts/measure-idle.sh` reads.
+    fn log_first_rows(&mut self) {
+        let (Some(started), Some(session)) = (self.rows_pending, self.session.as_ref()) else {
+            return;
+        };
+        let rows = match session.view {
+            MainView::Jobs => session.jobs.jobs.data().map_or(0, Vec::len),
+            MainView::Hosts => session.hosts.hosts.data().map_or(0, Vec::len),
+        };
+        if rows > 0 {
+            self.rows_pending = None;
+            let from = session.stale_since().map_or_else(
+                || "from the gateway".to_owned(),
+                |at| format!("from the cache of {at}"),
+            );
+            tracing::info!(
+                "rows shown {} ms after start: {rows} rows {from}",
+                started.elapsed().as_millis()
+            );
         }
     }
 
@@ -235,13 +269,16 @@ impl CueDeskApp {
             self.history.record(&self.tasks, vec![finished.entry]);
         }
         told.extend(session.poll_jump());
-        session.minimized = ctx.input(|i| i.viewport().minimized.unwrap_or(false));
+        // In the background: minimized, or another window has the focus.
+        session.background = ctx
+            .input(|i| i.viewport().minimized == Some(true) || i.viewport().focused == Some(false));
         if ctx.input(|i| i.key_pressed(egui::Key::F5)) {
             session.refresh_now(true);
         }
         // Wake up for the next refresh; nothing repaints in between when idle.
-        let next = session.run_refreshes(&self.tasks);
-        ctx.request_repaint_after(next.saturating_duration_since(Instant::now()));
+        if let Some(next) = session.run_refreshes(&self.tasks) {
+            ctx.request_repaint_after(next.saturating_duration_since(Instant::now()));
+        }
         for (text, error) in told {
             self.toast(text, error);
         }
@@ -254,6 +291,7 @@ impl eframe::App for CueDeskApp {
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let drawing = Instant::now();
         self.top_bar(ui);
         self.status_bar(ui);
         match self.session.as_ref().map(|s| s.view) {
@@ -293,6 +331,13 @@ impl eframe::App for CueDeskApp {
                 started.elapsed().as_millis()
             );
         }
+        self.log_first_rows();
+        tracing::trace!(
+            pass = ui.ctx().cumulative_pass_nr(),
+            causes = ?ui.ctx().repaint_causes(),
+            "frame laid out in {} µs",
+            drawing.elapsed().as_micros()
+        );
     }
 }
 

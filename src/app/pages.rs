@@ -116,6 +116,7 @@ impl CueDeskApp {
             let shown = session.jobs.visible().count();
             let total = session.jobs.jobs.data().map_or(0, Vec::len);
             ui.weak(format!("{shown} of {total} jobs, {selected} selected"));
+            saved_view_ui(ui, session.jobs.jobs.saved_at());
         });
         if let Some(e) = session.jobs.filter_error() {
             ui.colored_label(theme::error(ui), e);
@@ -175,6 +176,7 @@ impl CueDeskApp {
             let shown = session.hosts.shown().hosts;
             let total = session.hosts.farm().hosts;
             ui.weak(format!("{shown} of {total} hosts, {selected} selected"));
+            saved_view_ui(ui, session.hosts.hosts.saved_at());
         });
         if session.hosts.hosts.data().is_none() && session.hosts.hosts.is_loading() {
             widgets::loading_ui(ui, "Loading hosts…");
@@ -263,5 +265,18 @@ impl CueDeskApp {
         if let Some(c) = panel.ui(ui, &profiles.file, stored, env, connected) {
             self.commands.send(Command::Panel(c));
         }
+    }
+}
+
+/// "as of 14:02" beside a table whose rows come from the disk cache, until the first answer.
+fn saved_view_ui(ui: &mut egui::Ui, saved_at: Option<i64>) {
+    if let Some(at) = saved_at {
+        ui.colored_label(
+            theme::warning(ui),
+            format!("as of {}", widgets::short_time(at)),
+        )
+        .on_hover_text(
+            "These rows were saved when CueDesk last showed them; they are replaced as soon as the gateway answers",
+        );
     }
 }

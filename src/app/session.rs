@@ -2,6 +2,7 @@
 //! in flight, and the refresh schedule. Dropped whole when the user switches profile, with
 //! every request it had out (their answers are dropped with their promises).
 
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use poll_promise::Promise;
@@ -12,7 +13,7 @@ use crate::api::{ApiClient, ApiError};
 use crate::app::Connection;
 use crate::profiles::Profile;
 use crate::remote::Remote;
-use crate::tasks::{Tasks, take_ready};
+use crate::tasks::{Deadline, DeadlineWait, Inflight, Tasks, take_ready};
 use crate::tracker::{ActionTracker, Finished, Touched};
 use crate::ui::comments::CommentTarget;
 use crate::ui::detail::DetailArea;
@@ -23,6 +24,7 @@ use crate::ui::hosts::HostsView;
 use crate::ui::jobs::JobsView;
 use crate::ui::layers::LayerColumn;
 use crate::ui::table::{Sort, TableColumn as _};
+use crate::view_cache::{CacheKey, CachedKind, CachedView, ViewCache};
 
 /// The two views of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,36 @@ impl MainView {
     }
 }
 
+/// The list's interval: `base`, or `background` when the window is in the background (if
+/// longer), stretched to five times the gateway's last answer time `took` while that is more
+/// than a fifth of it (whole seconds). The second value is `took` when it stretched.
+fn list_interval(
+    base: Duration,
+    background: Option<Duration>,
+    took: Option<Duration>,
+) -> (Duration, Option<Duration>) {
+    let base = background.map_or(base, |b| b.max(base));
+    match took {
+        Some(t) if t * 5 > base => (
+            Duration::from_secs((t * 5).as_secs_f64().ceil() as u64),
+            Some(t),
+        ),
+        _ => (base, None),
+    }
+}
+
+/// What a refresh cancelled before it was sent returns (nobody takes it).
+fn cancelled() -> ApiError {
+    ApiError::Internal("cancelled before it was sent".to_owned())
+}
+
+/// The views read from the disk cache at start: jobs, hosts.
+type SavedViews = (Option<CachedView>, Option<CachedView>);
+
+/// A view is written to the disk cache at most this often (and when the show changes): the
+/// rows shown at the next start are at most this much older than the last ones seen.
+const CACHE_EVERY: Duration = Duration::from_secs(300);
+
 /// Everything tied to one connected gateway.
 pub struct Session {
     /// The profile connected with.
@@ -65,12 +97,29 @@ pub struct Session {
     pub show: Option<String>,
     /// Ask the gateway for finished jobs too.
     pub include_finished: bool,
-    /// The window is minimized: refresh less often.
-    pub minimized: bool,
+    /// The window is unfocused or minimized: the show-wide lists refresh less often.
+    pub background: bool,
     /// The jobs of the chosen show.
     pub jobs: JobsView,
-    /// When the view on screen is next refreshed.
-    pub next_refresh: Instant,
+    /// The next refresh of the list on screen (of the view it is for), waiting in its task
+    /// until due, then in flight until its answer is taken.
+    list_wait: Option<(MainView, Deadline)>,
+    /// When the last refresh of the list on screen was sent.
+    list_sent: Option<Instant>,
+    /// How long the gateway took to answer the last refresh of the list on screen.
+    list_took: Option<Duration>,
+    /// Refresh the view on screen now, whenever it was last asked for.
+    refresh_due: bool,
+    /// The profile's views on disk, if it keeps them.
+    cache: Option<ViewCache>,
+    /// The saved views being read at start: jobs, then hosts.
+    saved: Option<Promise<Result<SavedViews, String>>>,
+    /// Cache files being written.
+    cache_writes: Inflight<CachedKind, Result<(), String>>,
+    /// When the jobs view was last written to the cache, and for which show.
+    jobs_written: Option<(Instant, Option<String>)>,
+    /// When the hosts view was last written to the cache.
+    hosts_written: Option<Instant>,
     /// Every write in flight, from any panel.
     pub actions: ActionTracker,
     /// The dialog in front of an action, if one is open.
@@ -95,12 +144,31 @@ pub struct Session {
 
 impl Session {
     /// A session on `connection`, nothing requested yet.
-    pub fn new(connection: Connection) -> Result<Self, ApiError> {
+    pub fn new(
+        connection: Connection,
+        tasks: &Tasks,
+        cache_dir: Option<&Path>,
+    ) -> Result<Self, ApiError> {
         let Connection {
             profile,
             credentials,
         } = connection;
         let client = ApiClient::new(profile.client_config(credentials))?;
+        let cache = cache_dir.filter(|_| profile.cache_views).map(|dir| {
+            ViewCache::new(
+                dir,
+                CacheKey {
+                    profile: profile.name.clone(),
+                    gateway_url: profile.gateway_url.clone(),
+                    username: profile.username.clone(),
+                },
+            )
+        });
+        let saved_views = cache.clone().map(|cache| {
+            tasks.blocking("reading the saved views", move || {
+                Ok((cache.load(CachedKind::Jobs), cache.load(CachedKind::Hosts)))
+            })
+        });
         let show = (!profile.default_show.is_empty()).then(|| profile.default_show.clone());
         let saved = &profile.jobs_view;
         let mut jobs = JobsView::from_state(saved, &profile.username);
@@ -136,9 +204,17 @@ impl Session {
             shows: Remote::default(),
             shows_wanted: false,
             show,
-            minimized: false,
+            background: false,
             jobs,
-            next_refresh: Instant::now(),
+            list_wait: None,
+            list_sent: None,
+            list_took: None,
+            refresh_due: true,
+            cache,
+            saved: saved_views,
+            cache_writes: Inflight::default(),
+            jobs_written: None,
+            hosts_written: None,
             actions: ActionTracker::default(),
             dialog: None,
             hosts,
@@ -151,17 +227,38 @@ impl Session {
         })
     }
 
-    /// How often the view on screen is refreshed.
+    /// When the rows on screen were saved, while they come from the cache (no answer yet):
+    /// local time, `14:02`.
+    pub fn stale_since(&self) -> Option<String> {
+        let saved = match self.view {
+            MainView::Jobs => self.jobs.jobs.saved_at(),
+            MainView::Hosts => self.hosts.hosts.saved_at(),
+        }?;
+        Some(crate::ui::widgets::short_time(saved))
+    }
+
+    /// How often the job or host open below is refreshed: the profile's interval.
     pub fn refresh_interval(&self) -> Duration {
-        let secs = self.profile.refresh_interval_secs.max(1);
-        // Nobody is looking at a minimized window: a tenth of the polling.
-        Duration::from_secs(if self.minimized { secs * 10 } else { secs })
+        Duration::from_secs(self.profile.refresh_interval_secs.max(1))
+    }
+
+    /// How often the show-wide list on screen is refreshed: the profile's interval, or its
+    /// background interval while the window is in the background; stretched to five times
+    /// the last answer's time while the gateway takes more than a fifth of it. The second
+    /// value is that last answer's time when it stretched the interval.
+    pub fn list_interval(&self) -> (Duration, Option<Duration>) {
+        list_interval(
+            self.refresh_interval(),
+            self.background
+                .then(|| Duration::from_secs(self.profile.background_refresh_secs.max(1))),
+            self.list_took,
+        )
     }
 
     /// Refreshes the view on screen at the next logic pass; `manual` also refreshes the job
     /// or host open below it and the show list.
     pub fn refresh_now(&mut self, manual: bool) {
-        self.next_refresh = Instant::now();
+        self.refresh_due = true;
         if manual {
             // The show list again too, on the next jobs refresh.
             self.shows_wanted = true;
@@ -184,14 +281,15 @@ impl Session {
     pub fn set_view(&mut self, view: MainView) {
         if self.view != view {
             self.view = view;
-            self.next_refresh = Instant::now();
+            self.refresh_due = true;
         }
     }
 
     /// The one place refreshes are sent: the view on screen when due, and the job or host
-    /// open below it when due. Takes finished answers first. Returns the earliest moment
-    /// something is due again, for the caller's repaint.
-    pub fn run_refreshes(&mut self, tasks: &Tasks) -> Instant {
+    /// open below it when due. Takes finished answers first. Returns when the job or host
+    /// open below is due again, for the caller's repaint: the list's own refresh waits in its
+    /// task and wakes the window only when its answer lands.
+    pub fn run_refreshes(&mut self, tasks: &Tasks) -> Option<Instant> {
         self.shows.poll();
         let listed = self.jobs.jobs.generation();
         self.jobs.poll();
@@ -216,18 +314,14 @@ impl Session {
             && let Some(first) = self.shows.data().and_then(|s| s.first())
         {
             self.show = Some(first.name.clone());
-            self.next_refresh = Instant::now();
+            self.refresh_due = true;
         }
-        if Instant::now() >= self.next_refresh {
-            match self.view {
-                MainView::Jobs => self.refresh_jobs(tasks),
-                MainView::Hosts => self.refresh_hosts(tasks),
-            }
-            self.next_refresh = Instant::now() + self.refresh_interval();
-        }
+        self.take_saved_views();
+        self.save_views(tasks);
+        self.schedule_list(tasks);
         // The job or host shown below refreshes on the same interval; what is hidden waits.
         let interval = self.refresh_interval();
-        let below = match self.view {
+        match self.view {
             MainView::Jobs => self
                 .detail
                 .active_mut()
@@ -236,18 +330,191 @@ impl Session {
                 .host_detail
                 .as_mut()
                 .map(|d| d.logic(tasks, &self.client, interval)),
+        }
+    }
+
+    /// True while a refresh of `view`'s list waits or is in flight.
+    fn list_loading(&self, view: MainView) -> bool {
+        match view {
+            MainView::Jobs => self.jobs.jobs.is_pending() || self.shows.is_pending(),
+            MainView::Hosts => self.hosts.hosts.is_pending(),
+        }
+    }
+
+    /// When `view`'s list last got an answer, good or not.
+    fn list_answered_at(&self, view: MainView) -> Option<Instant> {
+        match view {
+            MainView::Jobs => self.jobs.jobs.answered_at().max(self.shows.answered_at()),
+            MainView::Hosts => self.hosts.hosts.answered_at(),
+        }
+    }
+
+    /// True while the refresh of the list on screen has been sent and not answered yet.
+    pub fn list_in_flight(&self) -> bool {
+        self.list_wait
+            .as_ref()
+            .is_some_and(|(view, due)| *view == self.view && due.reached())
+            && self.list_loading(self.view)
+    }
+
+    /// Keeps exactly one refresh of the list on screen waiting for its moment: the last one
+    /// sent plus the interval (which moves with the focus and the gateway's speed), or now
+    /// when one is wanted now. A waiting refresh of another view, or asked with what is no
+    /// longer wanted, is cancelled before it is sent; one in flight is let finish.
+    fn schedule_list(&mut self, tasks: &Tasks) {
+        let (interval, _) = self.list_interval();
+        if let Some((view, due)) = &self.list_wait {
+            let view = *view;
+            if !self.list_loading(view) {
+                // Answered (or reset by a change of show): the next one is scheduled below.
+                if due.reached() {
+                    self.list_sent = Some(due.at());
+                    if let Some(at) = self.list_answered_at(view)
+                        && at >= due.at()
+                    {
+                        self.list_took = Some(at - due.at());
+                    }
+                }
+                self.list_wait = None;
+            } else if view != self.view || (self.refresh_due && !due.reached()) {
+                self.cancel_list_wait();
+            } else if !due.reached() {
+                let at = self.list_sent.map_or_else(Instant::now, |t| t + interval);
+                due.move_to(at);
+                match view {
+                    MainView::Jobs => {
+                        self.jobs.jobs.set_due(at);
+                        self.shows.set_due(at);
+                    }
+                    MainView::Hosts => self.hosts.hosts.set_due(at),
+                }
+            }
+        }
+        if self.list_wait.is_none() && !self.list_loading(self.view) {
+            let at = match self.list_sent {
+                Some(sent) if !self.refresh_due => sent + interval,
+                _ => Instant::now(),
+            };
+            let (deadline, wait) = Deadline::new(at);
+            let started = match self.view {
+                MainView::Jobs => self.refresh_jobs(tasks, at, &wait),
+                MainView::Hosts => self.refresh_hosts(tasks, at, &wait),
+            };
+            if started {
+                self.list_wait = Some((self.view, deadline));
+            }
+            self.refresh_due = false;
+        }
+    }
+
+    /// Cancels the refresh waiting to be sent; its answer, if it comes, is dropped.
+    fn cancel_list_wait(&mut self) {
+        if let Some((view, _)) = self.list_wait.take() {
+            match view {
+                MainView::Jobs => {
+                    self.jobs.jobs.cancel();
+                    self.shows.cancel();
+                }
+                MainView::Hosts => self.hosts.hosts.cancel(),
+            }
+        }
+    }
+
+    /// Shows the views read from the disk cache, where no answer has come yet. The saved show
+    /// is listed when the profile names none.
+    fn take_saved_views(&mut self) {
+        let Some(Ok((jobs, hosts))) = take_ready(&mut self.saved) else {
+            return;
         };
-        below.map_or(self.next_refresh, |b| b.min(self.next_refresh))
+        if let Some(view) = jobs
+            && view.include_finished == self.include_finished
+            && (self.show.is_none() || self.show == view.show)
+            && self.jobs.jobs.updated_at().is_none()
+        {
+            if self.show.is_none() {
+                // The jobs of that show are asked for now, beside the show list.
+                self.show.clone_from(&view.show);
+                self.refresh_due = true;
+            }
+            self.shows.set_saved(view.shows, view.saved_at);
+            self.jobs.jobs.set_saved(view.jobs, view.saved_at);
+        }
+        if let Some(view) = hosts {
+            self.hosts.hosts.set_saved(view.hosts, view.saved_at);
+        }
+    }
+
+    /// Writes the views that changed to the disk cache: the first answer, a new show, then at
+    /// most every [`CACHE_EVERY`]. Off the UI thread; a failure is logged, nothing else.
+    fn save_views(&mut self, tasks: &Tasks) {
+        for (kind, result) in self.cache_writes.take_finished() {
+            if let Err(e) = result {
+                tracing::warn!("cannot save the {kind:?} view for the next start: {e}");
+            }
+        }
+        let Some(cache) = &self.cache else {
+            return;
+        };
+        let now = crate::api::auth::now_epoch();
+        if let Some(jobs) = self.jobs.jobs.data()
+            && self.jobs.jobs.saved_at().is_none()
+            && self
+                .jobs_written
+                .as_ref()
+                .is_none_or(|(at, show)| *show != self.show || at.elapsed() >= CACHE_EVERY)
+        {
+            self.jobs_written = Some((Instant::now(), self.show.clone()));
+            let view = CachedView {
+                saved_at: now,
+                show: self.show.clone(),
+                include_finished: self.include_finished,
+                shows: self.shows.data().cloned().unwrap_or_default(),
+                jobs: jobs.clone(),
+                ..CachedView::default()
+            };
+            let cache = cache.clone();
+            let write = tasks.blocking("saving the jobs view", move || {
+                cache
+                    .save(CachedKind::Jobs, view)
+                    .map_err(|e| e.to_string())
+            });
+            self.cache_writes.push(CachedKind::Jobs, write);
+        }
+        if let Some(hosts) = self.hosts.hosts.data()
+            && self.hosts.hosts.saved_at().is_none()
+            && self
+                .hosts_written
+                .is_none_or(|at| at.elapsed() >= CACHE_EVERY)
+        {
+            self.hosts_written = Some(Instant::now());
+            let view = CachedView {
+                saved_at: now,
+                hosts: hosts.clone(),
+                ..CachedView::default()
+            };
+            let cache = cache.clone();
+            let write = tasks.blocking("saving the hosts view", move || {
+                cache
+                    .save(CachedKind::Hosts, view)
+                    .map_err(|e| e.to_string())
+            });
+            self.cache_writes.push(CachedKind::Hosts, write);
+        }
     }
 
     /// Starts a refresh of the chosen show's jobs; the show list while it has not arrived (or
     /// the user asked). Timed refreshes cost one GetJobs.
-    fn refresh_jobs(&mut self, tasks: &Tasks) {
+    fn refresh_jobs(&mut self, tasks: &Tasks, at: Instant, wait: &DeadlineWait) -> bool {
+        let mut started = false;
         let wanted = std::mem::take(&mut self.shows_wanted);
         if wanted || self.shows.data().is_none() || self.shows.error().is_some() {
             let client = self.client.clone();
-            self.shows.request(|| {
+            let wait = wait.clone();
+            started |= self.shows.request_at(at, || {
                 tasks.spawn("loading the shows", async move {
+                    if !wait.reached().await {
+                        return Err(cancelled());
+                    }
                     let mut shows = client.get_shows().await?;
                     // Active shows first, then by name.
                     shows.sort_by(|a, b| b.active.cmp(&a.active).then_with(|| a.name.cmp(&b.name)));
@@ -262,21 +529,30 @@ impl Session {
                 include_finished: self.include_finished,
                 ..Default::default()
             };
-            self.jobs.jobs.request(|| {
+            let wait = wait.clone();
+            started |= self.jobs.jobs.request_at(at, || {
                 tasks.spawn("loading the jobs", async move {
+                    if !wait.reached().await {
+                        return Err(cancelled());
+                    }
                     client.get_jobs(&criteria).await
                 })
             });
         }
+        started
     }
 
-    fn refresh_hosts(&mut self, tasks: &Tasks) {
+    fn refresh_hosts(&mut self, tasks: &Tasks, at: Instant, wait: &DeadlineWait) -> bool {
         let client = self.client.clone();
-        self.hosts.hosts.request(|| {
+        let wait = wait.clone();
+        self.hosts.hosts.request_at(at, || {
             tasks.spawn("loading the hosts", async move {
+                if !wait.reached().await {
+                    return Err(cancelled());
+                }
                 client.get_hosts(&HostSearchCriteria::default()).await
             })
-        });
+        })
     }
 
     /// Takes the answer of a "go to job" lookup: shows the job, or says why it cannot.
@@ -317,13 +593,13 @@ impl Session {
         self.jobs.table.scroll_to = Some(job.id.clone());
         self.previewed = Some(job.id.clone());
         self.detail.show_job(job, true, &self.profile.name);
-        self.next_refresh = Instant::now();
+        self.refresh_due = true;
         cleared
     }
 
     /// A write came back: the views showing what it touched refresh.
     pub fn action_finished(&mut self, finished: &Finished) {
-        self.next_refresh = Instant::now();
+        self.refresh_due = true;
         if let Touched::Comments(target) = &finished.touched {
             for pane in self.comment_panes(target) {
                 pane.finished(&finished.outcome);
@@ -387,5 +663,31 @@ impl Session {
         hosts_state.procs_sort = self.procs_sort.column.key().to_owned();
         hosts_state.procs_descending = !self.procs_sort.ascending;
         (state, hosts_state)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: fn(u64) -> Duration = Duration::from_secs;
+
+    #[test]
+    fn the_list_refreshes_less_often_in_the_background_and_while_the_gateway_is_slow() {
+        // In front, a quick gateway: the profile's interval.
+        assert_eq!(
+            list_interval(S(10), None, Some(Duration::from_millis(300))),
+            (S(10), None)
+        );
+        // In the background: the background interval, never shorter than the normal one.
+        assert_eq!(list_interval(S(10), Some(S(60)), None), (S(60), None));
+        assert_eq!(list_interval(S(90), Some(S(60)), None), (S(90), None));
+        // A gateway that takes more than a fifth of the interval: five times its time.
+        let slow = Duration::from_millis(3200);
+        assert_eq!(list_interval(S(10), None, Some(slow)), (S(16), Some(slow)));
+        // …which the background interval may already cover.
+        assert_eq!(list_interval(S(10), Some(S(60)), Some(slow)), (S(60), None));
+        // Quick again: back to the profile's interval.
+        assert_eq!(list_interval(S(10), None, Some(S(1))), (S(10), None));
     }
 }

@@ -236,7 +236,8 @@ impl JobDetail {
                     .text(format!("loading frames: {n} of {total}")),
             );
         } else if self.frames.sync.is_busy() {
-            crate::ui::widgets::waiting_ui(ui);
+            // Still, not animated: a refresh with rows on screen costs no frames.
+            ui.weak("refreshing…");
         }
         if let Some(r) = self.frames.sync.report() {
             ui.weak(format!("Frames {}", r.text())).on_hover_text(

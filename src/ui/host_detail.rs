@@ -199,7 +199,8 @@ impl HostDetail {
                 }
             }
             if self.procs.is_loading() {
-                crate::ui::widgets::waiting_ui(ui);
+                // Still, not animated: a refresh with rows on screen costs no frames.
+                ui.weak("refreshing…");
             }
         });
         if let Some(e) = self.procs.error() {

@@ -120,6 +120,16 @@ pub fn local_time(epoch: i32) -> String {
     local(i64::from(epoch), "%m-%d %H:%M:%S").unwrap_or_default()
 }
 
+/// Epoch seconds as a local time of day, `14:02`, with the day before it when that is not
+/// today: `11-29 14:02`.
+pub fn short_time(epoch: i64) -> String {
+    let today = local(crate::api::auth::now_epoch(), "%m-%d");
+    match (local(epoch, "%m-%d"), today) {
+        (Some(day), Some(today)) if day == today => local(epoch, "%H:%M").unwrap_or_default(),
+        _ => local(epoch, "%m-%d %H:%M").unwrap_or_default(),
+    }
+}
+
 /// Epoch seconds as local `2026-11-28 14:03:07` (the number itself when out of range).
 pub fn local_date_time(epoch: i64) -> String {
     local(epoch, "%Y-%m-%d %H:%M:%S").unwrap_or_else(|| epoch.to_string())
