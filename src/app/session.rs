@@ -292,6 +292,7 @@ impl Session {
     pub fn run_refreshes(&mut self, tasks: &Tasks) -> Option<Instant> {
         self.shows.poll();
         let listed = self.jobs.jobs.generation();
+        let hosts_listed = self.hosts.hosts.generation();
         self.jobs.poll();
         // The open jobs take their new state from the list: no GetJob of their own.
         if self.jobs.jobs.generation() != listed
@@ -308,6 +309,11 @@ impl Session {
             && let Some(h) = self.hosts.get(&d.host.id)
         {
             d.host = h.clone();
+        }
+        if self.jobs.jobs.generation() != listed || self.hosts.hosts.generation() != hosts_listed {
+            // The list it replaced was freed: a 5,000-job show is megabytes that glibc would
+            // otherwise keep (spread over the arenas of the threads that decoded them).
+            crate::tasks::return_freed_memory();
         }
         // Choose a show once the list is known: the profile's, else the first active one.
         if self.show.is_none()
