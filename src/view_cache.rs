@@ -51,6 +51,17 @@ pub struct CacheKey {
     pub username: String,
 }
 
+impl CacheKey {
+    /// The key of `profile`'s views.
+    pub fn of(profile: &crate::profiles::Profile) -> Self {
+        Self {
+            profile: profile.name.clone(),
+            gateway_url: profile.gateway_url.clone(),
+            username: profile.username.clone(),
+        }
+    }
+}
+
 /// A saved view.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(default)]

@@ -8,15 +8,13 @@ mod common;
 
 use std::io::Read as _;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Duration;
 
 use common::{Target, step_until};
 use cuedesk::api::Credentials;
 use cuedesk::api::requests::JobSearchCriteria;
 use cuedesk::app::{Connection, CueDeskApp, ProfileSetup};
-use cuedesk::profiles::{Loaded, Profile, ProfilesFile};
-use cuedesk::secrets::MemoryStore;
+use cuedesk::profiles::Profile;
 use cuedesk::sim::faults::Fault;
 use cuedesk::view_cache::{CacheKey, CachedKind, ViewCache};
 use egui_kittest::Harness;
@@ -49,18 +47,7 @@ async fn studio(t: &Target, cache_views: bool) -> (Profile, Vec<String>) {
 
 /// The window connected with `profile`, keeping its views in `dir`.
 fn window(t: &Target, dir: &Path, profile: Profile) -> Harness<'static, CueDeskApp> {
-    let setup = ProfileSetup {
-        loaded: Loaded {
-            file: ProfilesFile::default(),
-            warning: None,
-            writable: false,
-        },
-        store: None,
-        creds: Arc::new(MemoryStore::default()),
-        open: None,
-        env: None,
-        view_cache: Some(dir.to_owned()),
-    };
+    let setup = ProfileSetup::in_memory(Some(dir.to_owned()));
     let connection = Connection {
         credentials: Credentials::secret("jdoe", t.secret.clone()),
         profile,
@@ -71,14 +58,7 @@ fn window(t: &Target, dir: &Path, profile: Profile) -> Harness<'static, CueDeskA
 }
 
 fn cache_of(dir: &Path, profile: &Profile) -> ViewCache {
-    ViewCache::new(
-        dir,
-        CacheKey {
-            profile: profile.name.clone(),
-            gateway_url: profile.gateway_url.clone(),
-            username: profile.username.clone(),
-        },
-    )
+    ViewCache::new(dir, CacheKey::of(profile))
 }
 
 fn listed(names: &[String]) -> String {

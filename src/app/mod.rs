@@ -61,6 +61,25 @@ pub struct ProfileSetup {
     pub view_cache: Option<std::path::PathBuf>,
 }
 
+impl ProfileSetup {
+    /// No profiles file and secrets in memory only (tests, headless use); views kept in
+    /// `view_cache` if given.
+    pub fn in_memory(view_cache: Option<std::path::PathBuf>) -> Self {
+        Self {
+            loaded: Loaded {
+                file: ProfilesFile::default(),
+                warning: None,
+                writable: false,
+            },
+            store: None,
+            creds: Arc::new(MemoryStore::default()),
+            open: None,
+            env: None,
+            view_cache,
+        }
+    }
+}
+
 /// A short outcome in the corner of the window.
 struct Toast {
     text: String,
@@ -97,22 +116,7 @@ pub struct CueDeskApp {
 impl CueDeskApp {
     /// An app that connects to `connection` (if given) at once, without saved profiles.
     pub fn new(rt: tokio::runtime::Handle, connection: Option<Connection>) -> Self {
-        Self::with_profiles(
-            rt,
-            ProfileSetup {
-                loaded: Loaded {
-                    file: ProfilesFile::default(),
-                    warning: None,
-                    writable: false,
-                },
-                store: None,
-                creds: Arc::new(MemoryStore::default()),
-                open: None,
-                env: None,
-                view_cache: None,
-            },
-            connection,
-        )
+        Self::with_profiles(rt, ProfileSetup::in_memory(None), connection)
     }
 
     /// An app with saved profiles: connects to `connection` if given, else opens `setup.open`

@@ -154,16 +154,9 @@ impl Session {
             credentials,
         } = connection;
         let client = ApiClient::new(profile.client_config(credentials))?;
-        let cache = cache_dir.filter(|_| profile.cache_views).map(|dir| {
-            ViewCache::new(
-                dir,
-                CacheKey {
-                    profile: profile.name.clone(),
-                    gateway_url: profile.gateway_url.clone(),
-                    username: profile.username.clone(),
-                },
-            )
-        });
+        let cache = cache_dir
+            .filter(|_| profile.cache_views)
+            .map(|dir| ViewCache::new(dir, CacheKey::of(&profile)));
         let saved_views = cache.clone().map(|cache| {
             tasks.blocking("reading the saved views", move || {
                 Ok((cache.load(CachedKind::Jobs), cache.load(CachedKind::Hosts)))
@@ -462,6 +455,7 @@ impl Session {
             return;
         };
         let now = crate::api::auth::now_epoch();
+        let mut views = Vec::new();
         if let Some(jobs) = self.jobs.jobs.data()
             && self.jobs.jobs.saved_at().is_none()
             && self
@@ -478,13 +472,7 @@ impl Session {
                 jobs: jobs.clone(),
                 ..CachedView::default()
             };
-            let cache = cache.clone();
-            let write = tasks.blocking("saving the jobs view", move || {
-                cache
-                    .save(CachedKind::Jobs, view)
-                    .map_err(|e| e.to_string())
-            });
-            self.cache_writes.push(CachedKind::Jobs, write);
+            views.push((CachedKind::Jobs, view));
         }
         if let Some(hosts) = self.hosts.hosts.data()
             && self.hosts.hosts.saved_at().is_none()
@@ -493,18 +481,22 @@ impl Session {
                 .is_none_or(|at| at.elapsed() >= CACHE_EVERY)
         {
             self.hosts_written = Some(Instant::now());
-            let view = CachedView {
-                saved_at: now,
-                hosts: hosts.clone(),
-                ..CachedView::default()
-            };
+            let hosts = hosts.clone();
+            views.push((
+                CachedKind::Hosts,
+                CachedView {
+                    saved_at: now,
+                    hosts,
+                    ..CachedView::default()
+                },
+            ));
+        }
+        for (kind, view) in views {
             let cache = cache.clone();
-            let write = tasks.blocking("saving the hosts view", move || {
-                cache
-                    .save(CachedKind::Hosts, view)
-                    .map_err(|e| e.to_string())
+            let write = tasks.blocking("saving a view for the next start", move || {
+                cache.save(kind, view).map_err(|e| e.to_string())
             });
-            self.cache_writes.push(CachedKind::Hosts, write);
+            self.cache_writes.push(kind, write);
         }
     }
 

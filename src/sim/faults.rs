@@ -46,20 +46,6 @@ pub enum Fault {
 }
 
 impl Fault {
-    /// Its name in the request log.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Self::Latency(_) => "latency",
-            Self::Status { .. } => "status",
-            Self::Unauthorized(_) => "unauthorized",
-            Self::Malformed => "malformed",
-            Self::Truncated => "truncated",
-            Self::Html { .. } => "html",
-            Self::Reset => "reset",
-            Self::Huge { .. } => "huge",
-        }
-    }
-
     /// Cuebot down: 503 / UNAVAILABLE.
     pub fn cuebot_down() -> Self {
         Self::Status {
@@ -76,7 +62,7 @@ impl Fault {
         )
     }
 
-    /// A short name for counting (`error`, `unauthorized`, `reset`…).
+    /// A short name for counting and for the request log (`slow`, `error`, `reset`…).
     pub fn kind(&self) -> &'static str {
         match self {
             Self::Latency(_) => "slow",

@@ -27,7 +27,7 @@ pub struct JournalLine {
     pub bytes_in: usize,
     /// Answer body bytes, when known before it is sent (every answer but a streamed fault).
     pub bytes_out: Option<u64>,
-    /// The injected fault, if any (`latency`, `status`, `reset`…).
+    /// The injected fault, if any (`slow`, `error`, `unauthorized`, `reset`…).
     pub fault: Option<&'static str>,
 }
 

@@ -234,10 +234,7 @@ pub(crate) async fn handle(State(st): State<Arc<Shared>>, req: Request) -> Respo
 /// The answer, with what the request log wants to know in its extensions.
 async fn answer(st: &Arc<Shared>, parts: Parts, bytes: Bytes) -> Response {
     let (latency, fault) = st.faults.next();
-    let name = fault
-        .as_ref()
-        .map(Fault::name)
-        .or(latency.map(|_| "latency"));
+    let name = fault.as_ref().map(Fault::kind).or(latency.map(|_| "slow"));
     let mut resp = answer_with(st, parts, bytes, latency, fault).await;
     if let Some(name) = name {
         resp.extensions_mut().insert(InjectedFault(name));
