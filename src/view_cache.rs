@@ -215,20 +215,18 @@ mod tests {
         assert!(cache.load(CachedKind::Hosts).is_none(), "no hosts saved");
 
         // Another gateway or user under the same profile name: not theirs.
-        let mut other = key("studio");
-        other.gateway_url = "http://elsewhere:8448".into();
-        assert!(
-            ViewCache::new(dir.path(), other)
-                .load(CachedKind::Jobs)
-                .is_none()
-        );
-        let mut other = key("studio");
-        other.username = "someone".into();
-        assert!(
-            ViewCache::new(dir.path(), other)
-                .load(CachedKind::Jobs)
-                .is_none()
-        );
+        let elsewhere = CacheKey {
+            gateway_url: "http://elsewhere:8448".into(),
+            ..key("studio")
+        };
+        let someone = CacheKey {
+            username: "someone".into(),
+            ..key("studio")
+        };
+        for other in [elsewhere, someone] {
+            let cache = ViewCache::new(dir.path(), other.clone());
+            assert!(cache.load(CachedKind::Jobs).is_none(), "{other:?}");
+        }
         // Names that make the same file name: each ignores the other's.
         assert!(
             ViewCache::new(dir.path(), key("studio?"))

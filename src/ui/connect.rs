@@ -359,17 +359,11 @@ impl ConnectPanel {
                 );
                 ui.end_row();
                 ui.label("In the background");
-                ui.horizontal(|ui| {
-                    ui.add(
-                        egui::DragValue::new(&mut self.form.background_refresh_secs)
-                            .range(1..=3600)
-                            .prefix("every ")
-                            .suffix(" s"),
-                    )
+                let background = egui::DragValue::new(&mut self.form.background_refresh_secs);
+                ui.add(background.range(1..=3600).prefix("every ").suffix(" s"))
                     .on_hover_text(
                         "How often the show's jobs and the hosts are refreshed while the window is unfocused or minimized",
                     );
-                });
                 ui.end_row();
                 ui.label("Instant start");
                 ui.checkbox(
