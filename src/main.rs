@@ -256,7 +256,12 @@ fn run_window(
         open: profile,
         env,
         view_cache: cuedesk::view_cache::ViewCache::default_dir(),
+        preread: None,
     };
+    // The opening profile's saved views are read while the window is created (a quarter of a
+    // second under software GL), so its rows can be in the first frame.
+    let mut setup = setup;
+    setup.preread = preread_views(&setup, connection.as_ref());
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("CueDesk")
@@ -278,6 +283,24 @@ fn run_window(
         }),
     )
     .map_err(|e| format!("cannot open the window: {e}"))
+}
+
+/// Starts reading the saved views of the profile the window will open, if it keeps them.
+fn preread_views(
+    setup: &ProfileSetup,
+    connection: Option<&Connection>,
+) -> Option<cuedesk::view_cache::Preread> {
+    let profile = setup.opening(connection).filter(|p| p.cache_views)?;
+    let key = cuedesk::view_cache::CacheKey::of(profile);
+    let cache = cuedesk::view_cache::ViewCache::new(setup.view_cache.clone()?, key.clone());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("cuedesk-preread".into())
+        .spawn(move || {
+            tx.send(cache.load_all()).ok();
+        })
+        .ok()?;
+    Some(cuedesk::view_cache::Preread::new(key, rx))
 }
 
 /// Windows release builds have no console of their own: print to the one the command was

@@ -82,6 +82,34 @@ pub struct CachedView {
     pub hosts: Vec<Host>,
 }
 
+/// The saved jobs and hosts views of one profile, as read from the disk.
+pub type SavedViews = (Option<CachedView>, Option<CachedView>);
+
+/// A profile's views being read while the window opens (`main` starts it beside the window's
+/// creation, so the rows can be in the first frame). A session of that profile takes it.
+#[derive(Debug)]
+pub struct Preread {
+    key: CacheKey,
+    views: std::sync::mpsc::Receiver<SavedViews>,
+}
+
+impl Preread {
+    /// The views of `key`, arriving on `views`.
+    pub fn new(key: CacheKey, views: std::sync::mpsc::Receiver<SavedViews>) -> Self {
+        Self { key, views }
+    }
+
+    /// Whose views these are.
+    pub fn key(&self) -> &CacheKey {
+        &self.key
+    }
+
+    /// Where they arrive.
+    pub fn into_receiver(self) -> std::sync::mpsc::Receiver<SavedViews> {
+        self.views
+    }
+}
+
 /// Where one profile's views are kept.
 #[derive(Debug, Clone)]
 pub struct ViewCache {
@@ -125,6 +153,11 @@ impl ViewCache {
             .take(64)
             .collect();
         self.dir.join(format!("{safe}.{}.gz", kind.suffix()))
+    }
+
+    /// Reads both saved views.
+    pub fn load_all(&self) -> SavedViews {
+        (self.load(CachedKind::Jobs), self.load(CachedKind::Hosts))
     }
 
     /// Reads the saved view of `kind`. `None` when there is none, or it is damaged, of another

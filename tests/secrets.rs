@@ -148,6 +148,7 @@ async fn no_secret_or_token_is_written_logged_or_shown() {
         open: None,
         env: None,
         view_cache: None,
+        preread: None,
     };
     let mut h = common::harness(None, |rt| CueDeskApp::with_profiles(rt, setup, None));
 

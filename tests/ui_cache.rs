@@ -16,7 +16,7 @@ use cuedesk::api::requests::JobSearchCriteria;
 use cuedesk::app::{Connection, CueDeskApp, ProfileSetup};
 use cuedesk::profiles::Profile;
 use cuedesk::sim::faults::Fault;
-use cuedesk::view_cache::{CacheKey, CachedKind, ViewCache};
+use cuedesk::view_cache::{CacheKey, CachedKind, Preread, ViewCache};
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
@@ -47,7 +47,10 @@ async fn studio(t: &Target, cache_views: bool) -> (Profile, Vec<String>) {
 
 /// The window connected with `profile`, keeping its views in `dir`.
 fn window(t: &Target, dir: &Path, profile: Profile) -> Harness<'static, CueDeskApp> {
-    let setup = ProfileSetup::in_memory(Some(dir.to_owned()));
+    window_with(t, ProfileSetup::in_memory(Some(dir.to_owned())), profile)
+}
+
+fn window_with(t: &Target, setup: ProfileSetup, profile: Profile) -> Harness<'static, CueDeskApp> {
     let connection = Connection {
         credentials: Credentials::secret("jdoe", t.secret.clone()),
         profile,
@@ -84,14 +87,22 @@ async fn the_last_view_shows_at_once_marked_with_its_time_until_the_gateway_answ
     assert!(h.query_by_label_contains("as of").is_none());
     drop(h);
 
-    // The next start, on a gateway that takes 3 s to answer anything.
+    // The next start, on a gateway that takes 3 s to answer anything. As `main` does, the
+    // views are read while the window is created: the rows are in its first frame.
     t.sim()
         .faults()
         .push_n(&Fault::Latency(Duration::from_secs(3)), 4);
-    let mut h = window(&t, dir.path(), profile);
-    step_until(&mut h, "the saved rows", |h| {
-        h.query_by_label_contains(&listed(&names)).is_some()
-    });
+    let mut setup = ProfileSetup::in_memory(Some(dir.path().to_owned()));
+    let (tx, rx) = std::sync::mpsc::channel();
+    tx.send(cache_of(dir.path(), &profile).load_all()).unwrap();
+    setup.preread = Some(Preread::new(CacheKey::of(&profile), rx));
+    let mut h = window_with(&t, setup, profile);
+    h.step();
+    assert!(
+        h.query_by_label_contains(&listed(&names)).is_some(),
+        "the saved rows in the first frame:\n{}",
+        common::screen_text(&h)
+    );
     assert!(
         h.query_by_label_contains("as of").is_some(),
         "the rows say they are old:\n{}",

@@ -80,6 +80,7 @@ impl Setup {
             open: None,
             env,
             view_cache: None,
+            preread: None,
         };
         common::harness(None, |rt| CueDeskApp::with_profiles(rt, setup, None))
     }

@@ -59,6 +59,8 @@ pub struct ProfileSetup {
     /// Where sessions keep their last jobs and hosts views for the next start (profiles that
     /// allow it); `None`: nowhere.
     pub view_cache: Option<std::path::PathBuf>,
+    /// The views of the profile about to open, already being read (see [`Self::opening`]).
+    pub preread: Option<crate::view_cache::Preread>,
 }
 
 impl ProfileSetup {
@@ -76,7 +78,26 @@ impl ProfileSetup {
             open: None,
             env: None,
             view_cache,
+            preread: None,
         }
+    }
+
+    /// The profile the window will open with these settings and `connection`: the connection's,
+    /// else the environment's (unless a profile is named), else the named or last used one.
+    pub fn opening<'a>(&'a self, connection: Option<&'a Connection>) -> Option<&'a Profile> {
+        if let Some(c) = connection {
+            return Some(&c.profile);
+        }
+        if self.open.is_none()
+            && let Some((profile, _)) = &self.env
+        {
+            return Some(profile);
+        }
+        let name = self
+            .open
+            .as_ref()
+            .or(self.loaded.file.last_profile.as_ref())?;
+        self.loaded.file.get(name)
     }
 }
 
@@ -107,6 +128,8 @@ pub struct CueDeskApp {
     rows_pending: Option<Instant>,
     /// Where sessions keep their last views for the next start (`None`: nowhere).
     view_cache: Option<std::path::PathBuf>,
+    /// A profile's views read while the window opened, for the first session.
+    preread: Option<crate::view_cache::Preread>,
     /// The About dialog is shown.
     about_open: bool,
     /// Every action sent, kept beside the profiles.
@@ -150,6 +173,7 @@ impl CueDeskApp {
             started: None,
             rows_pending: None,
             view_cache: setup.view_cache,
+            preread: setup.preread,
             about_open: false,
             history,
             tasks,
@@ -199,7 +223,8 @@ impl CueDeskApp {
 
     /// Connects to another gateway; the previous session and its requests are dropped.
     pub fn connect(&mut self, connection: Connection) {
-        match Session::new(connection, &self.tasks, self.view_cache.as_deref()) {
+        let preread = self.preread.take();
+        match Session::new(connection, &self.tasks, self.view_cache.as_deref(), preread) {
             Ok(s) => self.session = Some(s),
             Err(e) => self.notices.push(e.user_message()),
         }
@@ -347,6 +372,38 @@ impl eframe::App for CueDeskApp {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    #[test]
+    fn the_opening_profile_is_the_one_the_window_opens() {
+        let named = |name: &str| Profile {
+            name: name.into(),
+            ..Profile::default()
+        };
+        let mut setup = ProfileSetup::in_memory(None);
+        setup.loaded.file.profiles = vec![named("a"), named("b")];
+        assert!(setup.opening(None).is_none(), "nothing used yet: the panel");
+        setup.loaded.file.last_profile = Some("a".into());
+        assert_eq!(setup.opening(None).unwrap().name, "a");
+        setup.env = Some((named("env"), SecretString::from("s")));
+        assert_eq!(
+            setup.opening(None).unwrap().name,
+            "env",
+            "the environment first"
+        );
+        setup.open = Some("b".into());
+        assert_eq!(
+            setup.opening(None).unwrap().name,
+            "b",
+            "unless one is named"
+        );
+        let connection = Connection {
+            profile: named("demo"),
+            credentials: Credentials::secret("jdoe", "s".to_owned()),
+        };
+        assert_eq!(setup.opening(Some(&connection)).unwrap().name, "demo");
+    }
+
     #[test]
     fn the_embedded_icon_decodes() {
         let icon = super::icon();

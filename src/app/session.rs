@@ -24,7 +24,7 @@ use crate::ui::hosts::HostsView;
 use crate::ui::jobs::JobsView;
 use crate::ui::layers::LayerColumn;
 use crate::ui::table::{Sort, TableColumn as _};
-use crate::view_cache::{CacheKey, CachedKind, CachedView, ViewCache};
+use crate::view_cache::{CacheKey, CachedKind, CachedView, Preread, SavedViews, ViewCache};
 
 /// The two views of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,9 +75,6 @@ fn list_interval(
 fn cancelled() -> ApiError {
     ApiError::Internal("cancelled before it was sent".to_owned())
 }
-
-/// The views read from the disk cache at start: jobs, hosts.
-type SavedViews = (Option<CachedView>, Option<CachedView>);
 
 /// A view is written to the disk cache at most this often (and when the show changes): the
 /// rows shown at the next start are at most this much older than the last ones seen.
@@ -148,6 +145,7 @@ impl Session {
         connection: Connection,
         tasks: &Tasks,
         cache_dir: Option<&Path>,
+        preread: Option<Preread>,
     ) -> Result<Self, ApiError> {
         let Connection {
             profile,
@@ -157,10 +155,18 @@ impl Session {
         let cache = cache_dir
             .filter(|_| profile.cache_views)
             .map(|dir| ViewCache::new(dir, CacheKey::of(&profile)));
-        let saved_views = cache.clone().map(|cache| {
-            tasks.blocking("reading the saved views", move || {
-                Ok((cache.load(CachedKind::Jobs), cache.load(CachedKind::Hosts)))
-            })
+        // Read while the window opened, when that was this profile's; else now.
+        let preread = preread
+            .filter(|p| cache.as_ref().is_some_and(|c| c.key() == p.key()))
+            .map(Preread::into_receiver);
+        let saved_views = cache.clone().map(|cache| match preread {
+            Some(views) => match views.try_recv() {
+                Ok(read) => Promise::from_ready(Ok(read)),
+                Err(_) => tasks.blocking("reading the saved views", move || {
+                    Ok(views.recv().unwrap_or_else(|_| cache.load_all()))
+                }),
+            },
+            None => tasks.blocking("reading the saved views", move || Ok(cache.load_all())),
         });
         let show = (!profile.default_show.is_empty()).then(|| profile.default_show.clone());
         let saved = &profile.jobs_view;
