@@ -206,6 +206,8 @@ fn run_window(
             gateway_url: sim.url(),
             username: "jdoe".to_owned(),
             refresh_interval_secs: 5,
+            // A new farm on a new port each run: a saved view could never be shown again.
+            cache_views: false,
             path_mappings,
             ..Profile::default()
         };

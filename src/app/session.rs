@@ -312,7 +312,12 @@ impl Session {
         if self.jobs.jobs.generation() != listed || self.hosts.hosts.generation() != hosts_listed {
             // The list it replaced was freed: a 5,000-job show is megabytes that glibc would
             // otherwise keep (spread over the arenas of the threads that decoded them).
+            let trimming = Instant::now();
             crate::tasks::return_freed_memory();
+            tracing::debug!(
+                "freed memory returned in {} µs",
+                trimming.elapsed().as_micros()
+            );
         }
         // Choose a show once the list is known: the profile's, else the first active one.
         if self.show.is_none()
@@ -364,8 +369,10 @@ impl Session {
 
     /// Keeps exactly one refresh of the list on screen waiting for its moment: the last one
     /// sent plus the interval (which moves with the focus and the gateway's speed), or now
-    /// when one is wanted now. A waiting refresh of another view, or asked with what is no
-    /// longer wanted, is cancelled before it is sent; one in flight is let finish.
+    /// when one is wanted now. A refresh of a view no longer shown is cancelled, even in flight
+    /// (its answer is dropped; the view refreshes when shown again), so the view on screen
+    /// never waits behind it. One asked with what is no longer wanted is cancelled if not yet
+    /// sent; once sent it is let finish and the next one leaves at once.
     fn schedule_list(&mut self, tasks: &Tasks) {
         let (interval, _) = self.list_interval();
         if let Some((view, due)) = &self.list_wait {
