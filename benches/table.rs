@@ -46,7 +46,7 @@ fn table(c: &mut Criterion) {
     let mut g = c.benchmark_group("ui_frame");
     g.sample_size(30);
     let jobs = |ui: &mut egui::Ui, v: &mut JobsView| {
-        v.table_ui(ui, false);
+        v.table_ui(ui, false, &cuedesk::watch::WatchList::default());
     };
     let frames = |ui: &mut egui::Ui, v: &mut FramesView| {
         v.table_ui(ui, false);

@@ -58,6 +58,17 @@ pub enum Command {
         /// Keep it open.
         pin: bool,
     },
+    /// Watch jobs (listed in My jobs, announced when they end or frames die), or stop.
+    Watch {
+        /// The jobs, as listed.
+        jobs: Vec<Job>,
+        /// Watch (true) or stop watching.
+        watch: bool,
+    },
+    /// Stop watching every finished job: they leave My jobs.
+    RemoveFinished,
+    /// Show a job of My jobs (selected, open below), from a notification.
+    OpenWatched(String),
     /// Look a job up by name and show it in the jobs view (its show, selected, open below).
     GoToJob(String),
     /// Open the log of a frame of the open job beside its frames.
@@ -127,6 +138,9 @@ impl Command {
             Self::SendFrameAction(..) => "SendFrameAction",
             Self::AddComment { .. } => "AddComment",
             Self::OpenJob { .. } => "OpenJob",
+            Self::Watch { .. } => "Watch",
+            Self::RemoveFinished => "RemoveFinished",
+            Self::OpenWatched(_) => "OpenWatched",
             Self::GoToJob(_) => "GoToJob",
             Self::OpenFrameLog { .. } => "OpenFrameLog",
             Self::CopyLogPath(_) => "CopyLogPath",

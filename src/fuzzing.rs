@@ -104,7 +104,7 @@ pub fn jobs(data: &[u8]) {
         let mut view = JobsView::default();
         view.jobs.set(rows);
         draw(|ui| {
-            view.table_ui(ui, false);
+            view.table_ui(ui, false, &crate::watch::WatchList::default());
         });
     }
 }

@@ -137,6 +137,8 @@ fn main() -> ExitCode {
         Some(Command::BenchLoad(args)) => runtime.block_on(bench_load(args)),
         None => run_window(&runtime, cli.demo, cli.gateway, cli.profile, started),
     };
+    // Work still out (a request, a desktop notification waiting to be clicked) is dropped.
+    runtime.shutdown_timeout(Duration::from_millis(500));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -167,6 +169,7 @@ fn env_profile(url: Option<String>) -> Result<Option<(Profile, SecretString)>, S
         gateway_url: url,
         username: cuedesk::profiles::default_username(),
         auth,
+        view: cuedesk::app::MainView::Mine.key().to_owned(),
         ..Profile::default()
     };
     Ok(Some((profile, SecretString::from(secret))))
@@ -206,6 +209,7 @@ fn run_window(
             gateway_url: sim.url(),
             username: "jdoe".to_owned(),
             refresh_interval_secs: 5,
+            view: cuedesk::app::MainView::Mine.key().to_owned(),
             // A new farm on a new port each run: a saved view could never be shown again.
             cache_views: false,
             path_mappings,
@@ -277,7 +281,9 @@ fn run_window(
         "CueDesk",
         options,
         Box::new(move |_cc| {
-            let mut app = CueDeskApp::with_profiles(handle, setup, connection).timed_from(started);
+            let mut app = CueDeskApp::with_profiles(handle, setup, connection)
+                .timed_from(started)
+                .with_desktop_notifications();
             if let Some(sim) = demo_sim {
                 app = app.with_demo(sim);
             }

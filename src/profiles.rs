@@ -137,8 +137,18 @@ pub struct Profile {
     pub jobs_view: JobsViewState,
     /// The hosts view as it was last left.
     pub hosts_view: HostsViewState,
-    /// The view shown last: `hosts`, or empty for the jobs.
+    /// The view shown last: `mine`, `hosts`, or empty for a show's jobs.
     pub view: String,
+    /// The "My jobs" table as it was last left.
+    pub mine_view: JobsViewState,
+    /// The jobs watched: listed in "My jobs" and announced when they end or frames die.
+    pub watched: Vec<crate::watch::WatchedJob>,
+    /// The user's own jobs are watched as soon as they are seen (Cuetopia's "Autoload Mine").
+    pub watch_mine: bool,
+    /// Tell when a watched job finishes, fails or is killed.
+    pub notify_finished: bool,
+    /// Tell when frames of a watched job die.
+    pub notify_dead: bool,
     /// Set by the studio in a site-wide file: shown read-only, never written.
     #[serde(skip)]
     pub site: bool,
@@ -165,6 +175,11 @@ impl Default for Profile {
             jobs_view: JobsViewState::default(),
             hosts_view: HostsViewState::default(),
             view: String::new(),
+            mine_view: JobsViewState::default(),
+            watched: Vec::new(),
+            watch_mine: true,
+            notify_finished: true,
+            notify_dead: true,
             site: false,
         }
     }

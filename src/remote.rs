@@ -93,6 +93,14 @@ impl<T: Send + 'static> Remote<T> {
         true
     }
 
+    /// Records a failed request made elsewhere (a task that feeds this value): the data stays,
+    /// the error is shown until the next value.
+    pub fn fail(&mut self, e: ApiError) {
+        tracing::warn!("request failed: {e}");
+        self.error = Some(e);
+        self.failed_at = Some(Instant::now());
+    }
+
     /// Shows a value read from the disk cache, saved at `saved_at` (epoch seconds), until the
     /// first answer replaces it. Ignored once an answer has arrived.
     pub fn set_saved(&mut self, value: T, saved_at: i64) {

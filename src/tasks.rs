@@ -237,6 +237,16 @@ impl<K, T: Send + 'static> Inflight<K, T> {
         self.items.push((key, promise));
     }
 
+    /// How much work is out (finished work not taken yet included).
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when no work is out.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
     /// The work that has finished since the last call, in the order it was started.
     pub fn take_finished(&mut self) -> Vec<(K, T)> {
         let mut done = Vec::new();

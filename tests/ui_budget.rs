@@ -79,19 +79,46 @@ async fn monitoring_a_hundred_jobs_costs_one_request_per_refresh() {
         h.query_by_label_contains("Frames loaded").is_some()
     });
     sim.clear_requests();
-    let count = |path: &str| sim.requests().iter().filter(|r| r.path == path).count();
+    let sent = || -> Vec<(String, String)> {
+        sim.requests()
+            .into_iter()
+            .map(|r| (r.path, r.body))
+            .collect()
+    };
+    // GetJobs of the show (the list), or of the user's own and watched jobs (the watch list).
+    let list = |s: &[(String, String)]| {
+        s.iter()
+            .filter(|(p, b)| p == "/job.JobInterface/GetJobs" && b.contains("\"shows\""))
+            .count()
+    };
+    let deltas = |s: &[(String, String)]| {
+        s.iter()
+            .filter(|(p, _)| p == "/job.JobInterface/GetUpdatedFrames")
+            .count()
+    };
+    let watch = |s: &[(String, String)]| {
+        s.iter()
+            .filter(|(p, b)| p == "/job.JobInterface/GetJobs" && !b.contains("\"shows\""))
+            .count()
+    };
     step_until(&mut h, "six timed refreshes", |_| {
-        count("/job.JobInterface/GetJobs") >= 6 && count("/job.JobInterface/GetUpdatedFrames") >= 6
+        let s = sent();
+        list(&s) >= 6 && deltas(&s) >= 6
     });
-    let sent: Vec<String> = sim.requests().into_iter().map(|r| r.path).collect();
-    let other: Vec<&String> = sent
+    let s = sent();
+    let other: Vec<&String> = s
         .iter()
+        .map(|(p, _)| p)
         .filter(|p| *p != "/job.JobInterface/GetJobs" && *p != "/job.JobInterface/GetUpdatedFrames")
         .collect();
-    assert!(other.is_empty(), "only the list and the delta: {other:?}");
-    // Six refreshes, two requests each (the last one may be on its way): CueWeb's pattern
-    // would be 100 jobs × 12 polls = 1,200 in a minute.
-    assert!(sent.len() <= 14, "{} requests: {sent:?}", sent.len());
+    assert!(other.is_empty(), "only the lists and the delta: {other:?}");
+    // Six refreshes (the last one may be on its way): the show's list and the open job's
+    // delta, and the user's own jobs (watched by default: all pending, so no request by id).
+    // CueWeb's pattern would be 100 jobs × 12 polls = 1,200 in a minute.
+    assert!(list(&s) <= 7, "{} lists: {s:?}", list(&s));
+    assert!(deltas(&s) <= 7, "{} deltas", deltas(&s));
+    assert!(watch(&s) <= 2 * 7, "{} watch requests", watch(&s));
+    assert!(s.len() <= 21, "{} requests: {s:?}", s.len());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -178,4 +205,93 @@ async fn a_slow_refresh_asks_for_no_frames_while_it_is_out() {
     step_until(&mut h, "the slow gateway named", |h| {
         h.query_by_label_contains("gateway slow").is_some()
     });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: counts the simulator's requests and ends frames"
+)]
+async fn watching_wakes_the_window_only_when_a_watched_job_changed() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use cuedesk::app::watching::{Message, Plan, Watching};
+    use cuedesk::tasks::Tasks;
+    use cuedesk::watch::WatchList;
+
+    let t = Target::new().await;
+    let sim = t.sim();
+    let mine = t
+        .client()
+        .get_jobs(&JobSearchCriteria {
+            users: vec!["jdoe".into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let mut watch = WatchList::default();
+    for j in &mine {
+        watch.add(&j.id, &j.name);
+    }
+    let wakes = Arc::new(AtomicUsize::new(0));
+    let counter = wakes.clone();
+    let tasks = Tasks::with_waker(
+        tokio::runtime::Handle::current(),
+        Arc::new(move || {
+            counter.fetch_add(1, Ordering::SeqCst);
+        }),
+    );
+    let plan = Plan {
+        user: "jdoe".into(),
+        watch,
+        finished: std::collections::HashSet::new(),
+        interval: Duration::from_secs(1),
+        every_answer: false,
+    };
+    let mut watching = Watching::start(&tasks, t.client(), plan);
+    let refreshes = || {
+        sim.requests()
+            .iter()
+            .filter(|r| r.body.contains("\"users\""))
+            .count()
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    let mut answers = 0;
+    while answers == 0 {
+        answers += watching
+            .take()
+            .iter()
+            .filter(|m| matches!(m, Message::Answer(..)))
+            .count();
+        assert!(std::time::Instant::now() < deadline, "no first answer");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let woken = wakes.load(Ordering::SeqCst);
+    // Three more refreshes that change nothing: no wake-up, nothing to take.
+    let seen = refreshes();
+    while refreshes() < seen + 3 {
+        assert!(std::time::Instant::now() < deadline, "no more refreshes");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert_eq!(wakes.load(Ordering::SeqCst), woken, "woken for nothing");
+    assert!(watching.take().is_empty());
+    // A watched job's frames die: the next answer wakes the window.
+    let now = sim.now();
+    sim.with_farm(|f| {
+        f.end_frames(&mine[0].id, 1, cuedesk::api::types::FrameState::Dead, now)
+            .unwrap()
+    });
+    while wakes.load(Ordering::SeqCst) == woken {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no wake-up for the change"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let changed = watching.take();
+    assert!(
+        matches!(changed.as_slice(), [Message::Answer(..)]),
+        "{changed:?}"
+    );
 }

@@ -149,11 +149,18 @@ async fn first_start_asks_for_a_gateway_then_connects_and_keeps_the_secret_out_o
     });
 
     h.get_by_label("Save and connect").click();
+    // A new profile opens on the user's own jobs, across every show.
+    step_until(&mut h, "My jobs", |h| {
+        h.query_all_by_label_contains("Stop watching")
+            .next()
+            .is_some()
+    });
+    assert_eq!(h.get_by_label("Profile").value().as_deref(), Some("Studio"));
+    h.get_by_label("Jobs").click();
     step_until(&mut h, "a show", |h| {
         h.query_by_label("Show")
             .is_some_and(|n| n.value().is_some_and(|v| !v.is_empty()))
     });
-    assert_eq!(h.get_by_label("Profile").value().as_deref(), Some("Studio"));
     // The user picks a show; the profile remembers it.
     h.get_by_label("Show").click();
     step_until(&mut h, "the show list", |h| {

@@ -11,6 +11,7 @@ impl CueDeskApp {
     pub(super) fn top_bar(&mut self, ui: &mut egui::Ui) {
         let mut about = false;
         let mut history_open = self.history.open;
+        let bell = &mut self.bell;
         let commands = &self.commands;
         egui::Panel::top("top_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
@@ -48,10 +49,15 @@ impl CueDeskApp {
                 ui.separator();
                 let Some(session) = self.session.as_ref() else {
                     ui.label("not connected");
-                    right_side_ui(ui, &mut about, &mut history_open);
+                    right_side_ui(ui, &mut about, &mut history_open, None);
                     return;
                 };
                 for (view, label, hover) in [
+                    (
+                        MainView::Mine,
+                        "My jobs",
+                        "Your jobs across every show, and the jobs you watch",
+                    ),
                     (
                         MainView::Jobs,
                         "Jobs",
@@ -102,6 +108,9 @@ impl CueDeskApp {
                 let (interval, slow) = session.list_interval();
                 let sent = session.list_in_flight();
                 match session.view {
+                    MainView::Mine => {
+                        refresh_state_ui(ui, &session.mine.jobs, sent, interval, slow);
+                    }
                     MainView::Jobs => {
                         refresh_state_ui(ui, &session.jobs.jobs, sent, interval, slow);
                     }
@@ -109,7 +118,7 @@ impl CueDeskApp {
                         refresh_state_ui(ui, &session.hosts.hosts, sent, interval, slow);
                     }
                 }
-                right_side_ui(ui, &mut about, &mut history_open);
+                right_side_ui(ui, &mut about, &mut history_open, Some(bell));
             });
         });
         if about {
@@ -206,6 +215,67 @@ impl CueDeskApp {
         }
     }
 
+    /// The bell's list: every notification of this run, newest first, each with Open; and the
+    /// profile's switches for what to be told.
+    pub(super) fn bell_ui(&mut self, ctx: &egui::Context) {
+        if !self.bell.open {
+            return;
+        }
+        let mut open = true;
+        let commands = &self.commands;
+        let bell = &mut self.bell;
+        let session = self.session.as_mut();
+        egui::Window::new("Notifications")
+            .open(&mut open)
+            .default_size([460.0, 420.0])
+            .show(ctx, |ui| {
+                if let Some(session) = session {
+                    let p = &mut session.profile;
+                    ui.horizontal_wrapped(|ui| {
+                        ui.label("Tell me when a watched job");
+                        ui.checkbox(&mut p.notify_finished, "finishes or is killed");
+                        ui.checkbox(&mut p.notify_dead, "has new dead frames");
+                    });
+                    ui.checkbox(&mut p.watch_mine, "Watch my own jobs")
+                        .on_hover_text("Every job of yours is watched as soon as it is seen, in any show");
+                    ui.separator();
+                }
+                if bell.entries().is_empty() {
+                    ui.weak("Nothing yet. Star a job (☆) to watch it; you are told here and on your desktop when it finishes or frames die.");
+                }
+                let mut opened = None;
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    for n in bell.entries() {
+                        let e = &n.event;
+                        ui.horizontal(|ui| {
+                            ui.weak(crate::ui::widgets::short_time(e.at));
+                            let title = egui::RichText::new(e.title()).strong();
+                            if e.is_bad() {
+                                ui.colored_label(theme::error(ui), title);
+                            } else {
+                                ui.label(title);
+                            }
+                            if ui.small_button("Open").clicked() {
+                                opened = Some(e.job_id.clone());
+                            }
+                        });
+                        ui.label(e.body());
+                        ui.add_space(4.0);
+                    }
+                });
+                if !bell.entries().is_empty() && ui.button("Clear").clicked() {
+                    bell.clear();
+                }
+                if let Some(id) = opened {
+                    commands.send(Command::OpenWatched(id));
+                }
+            });
+        self.bell.mark_seen();
+        if !open {
+            self.bell.open = false;
+        }
+    }
+
     pub(super) fn toasts_ui(&self, ctx: &egui::Context) {
         if self.toasts.is_empty() {
             return;
@@ -233,8 +303,13 @@ impl CueDeskApp {
     }
 }
 
-/// The right end of the top bar: About, History and the theme.
-fn right_side_ui(ui: &mut egui::Ui, about: &mut bool, history: &mut bool) {
+/// The right end of the top bar: About, History, the theme, and the bell when connected.
+fn right_side_ui(
+    ui: &mut egui::Ui,
+    about: &mut bool,
+    history: &mut bool,
+    bell: Option<&mut crate::notify::Bell>,
+) {
     ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
         theme_switch_ui(ui);
         if ui.button("About").clicked() {
@@ -248,6 +323,21 @@ fn right_side_ui(ui: &mut egui::Ui, about: &mut bool, history: &mut bool) {
             .clicked()
         {
             *history = !*history;
+        }
+        if let Some(bell) = bell {
+            let unseen = bell.unseen();
+            let text = if unseen > 0 {
+                egui::RichText::new(format!("🔔 {unseen}")).color(theme::warning(ui))
+            } else {
+                egui::RichText::new("🔔")
+            };
+            if ui
+                .selectable_label(bell.open, text)
+                .on_hover_text("Notifications: what happened to the jobs you watch")
+                .clicked()
+            {
+                bell.open = !bell.open;
+            }
         }
     });
 }

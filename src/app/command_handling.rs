@@ -131,6 +131,11 @@ fn session_command(
             let salt = session.profile.name.clone();
             session.detail.show_job(&job, pin, &salt);
         }
+        Command::Watch { jobs, watch } => session.set_watched(&jobs, watch),
+        Command::RemoveFinished => {
+            session.remove_finished();
+        }
+        Command::OpenWatched(id) => session.show_in_mine(&id),
         Command::GoToJob(name) => {
             let client = session.client.clone();
             let n = name.clone();

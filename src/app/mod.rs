@@ -13,6 +13,7 @@ mod command_handling;
 mod pages;
 mod profiles;
 mod session;
+pub mod watching;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -134,6 +135,14 @@ pub struct CueDeskApp {
     about_open: bool,
     /// Every action sent, kept beside the profiles.
     history: crate::ui::history::HistoryView,
+    /// Every notification of this run.
+    bell: crate::notify::Bell,
+    /// Send desktop notifications (see [`Self::with_desktop_notifications`]).
+    desktop_notifications: bool,
+    /// Desktop notifications on screen, by job id: clicked or closed.
+    shown: crate::tasks::Inflight<String, Result<crate::notify::Shown, String>>,
+    /// The desktop could not show a notification once: said once, not at every event.
+    desktop_failed: bool,
 }
 
 impl CueDeskApp {
@@ -176,6 +185,10 @@ impl CueDeskApp {
             preread: setup.preread,
             about_open: false,
             history,
+            bell: crate::notify::Bell::default(),
+            desktop_notifications: false,
+            shown: crate::tasks::Inflight::default(),
+            desktop_failed: false,
             tasks,
         };
         let env_first = setup.open.is_none() && app.profiles.env_profile.is_some();
@@ -208,6 +221,23 @@ impl CueDeskApp {
         self.started = Some(started);
         self.rows_pending = Some(started);
         self
+    }
+
+    /// Also tells what happens to watched jobs with desktop notifications (the bell lists them
+    /// either way). Off unless asked: a test must not pop notifications up on a desktop.
+    pub fn with_desktop_notifications(mut self) -> Self {
+        self.desktop_notifications = true;
+        self
+    }
+
+    /// How many desktop notifications are still on screen (not clicked or closed yet).
+    pub fn desktop_notifications_open(&self) -> usize {
+        self.shown.len()
+    }
+
+    /// The notifications of this run, newest first (what the bell lists).
+    pub fn notifications(&self) -> &[crate::notify::Notified] {
+        self.bell.entries()
     }
 
     /// Where the window's background work starts (tests hand it work of their own).
@@ -251,6 +281,7 @@ impl CueDeskApp {
             return;
         };
         let rows = match session.view {
+            MainView::Mine => session.mine.jobs.data().map_or(0, Vec::len),
             MainView::Jobs => session.jobs.jobs.data().map_or(0, Vec::len),
             MainView::Hosts => session.hosts.hosts.data().map_or(0, Vec::len),
         };
@@ -311,6 +342,51 @@ impl CueDeskApp {
         for (text, error) in told {
             self.toast(text, error);
         }
+        self.tell_events(ctx);
+    }
+
+    /// What happened to watched jobs: in the bell's list, a toast, and a desktop notification
+    /// (whatever the window's focus). A click on the notification raises the window with the
+    /// job open.
+    fn tell_events(&mut self, ctx: &egui::Context) {
+        for (id, shown) in self.shown.take_finished() {
+            match shown {
+                Ok(crate::notify::Shown::Clicked) => {
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+                    ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+                    self.commands.send(crate::command::Command::OpenWatched(id));
+                }
+                Ok(crate::notify::Shown::Closed) => {}
+                Err(e) => {
+                    if !std::mem::replace(&mut self.desktop_failed, true) {
+                        tracing::warn!("desktop notifications are not shown: {e}");
+                        self.notice(format!(
+                            "The desktop did not show a notification ({e}); they are listed under the bell"
+                        ));
+                    }
+                }
+            }
+        }
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        for event in std::mem::take(&mut session.events) {
+            tracing::info!("notification: {}: {}", event.title(), event.body());
+            self.toasts.push(Toast {
+                text: format!("{}: {}", event.title(), event.body()),
+                error: event.is_bad(),
+                shown_at: Instant::now(),
+            });
+            if self.desktop_notifications {
+                let id = event.job_id.clone();
+                let e = event.clone();
+                let shown = self
+                    .tasks
+                    .blocking("showing a notification", move || crate::notify::show(&e));
+                self.shown.push(id, shown);
+            }
+            self.bell.push(event);
+        }
     }
 }
 
@@ -349,6 +425,7 @@ impl eframe::App for CueDeskApp {
             session.dialog = None;
         }
         self.toasts_ui(&ctx);
+        self.bell_ui(&ctx);
         self.about_ui(&ctx);
         let profile = self.session.as_ref().map(|s| s.profile.name.clone());
         self.history.window_ui(&ctx, profile.as_deref());

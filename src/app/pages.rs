@@ -6,10 +6,11 @@ use crate::api::ApiError;
 use crate::command::Command;
 use crate::ui::actions::JobAction;
 use crate::ui::host_actions::HostAction;
+use crate::ui::jobs::RowRequest;
 use crate::ui::table::TableKeys;
 use crate::ui::{theme, widgets};
 
-use super::{CueDeskApp, Session};
+use super::{CueDeskApp, MainView, Session};
 
 /// The failure of the view's last refresh, with Retry, above its table.
 fn failure_ui(
@@ -40,6 +41,7 @@ fn table_keys(ui: &egui::Ui, session: &Session) -> TableKeys {
 }
 
 impl CueDeskApp {
+    /// A show's jobs, or My jobs: the same table, toolbar and actions.
     pub(super) fn jobs_ui(&mut self, ui: &mut egui::Ui) {
         let commands = &self.commands;
         let Some(session) = self.session.as_mut() else {
@@ -47,54 +49,86 @@ impl CueDeskApp {
             ui.label("Run cuedesk --demo for the built-in demo farm, or cuedesk --gateway URL with JWT_SECRET or JWT_TOKEN set");
             return;
         };
-        let failure = session
-            .jobs
-            .jobs
-            .error()
-            .or(session.shows.error())
-            .map(ApiError::user_message);
+        let mine = session.view == MainView::Mine;
+        let failure = if mine {
+            session.watch_error().map(ApiError::user_message)
+        } else {
+            session
+                .jobs
+                .jobs
+                .error()
+                .or(session.shows.error())
+                .map(ApiError::user_message)
+        };
         failure_ui(ui, failure, commands);
         let keys = table_keys(ui, session);
+        let read_only = session.profile.read_only;
+        let user = session.profile.username.clone();
+        let finished_count = session.finished_watched();
+        let watch_mine = session.profile.watch_mine;
+        let Session {
+            jobs,
+            mine: mine_view,
+            watch,
+            include_finished,
+            previewed,
+            ..
+        } = session;
+        let view = if mine { mine_view } else { jobs };
         if keys.select_all {
-            session.jobs.select_all();
+            view.select_all();
         }
         if keys.clear {
-            session.jobs.table.selected.clear();
+            view.table.selected.clear();
         }
         if keys.delete {
-            commands.send(Command::JobAction(
-                JobAction::Kill,
-                session.jobs.selected_jobs(),
-            ));
+            commands.send(Command::JobAction(JobAction::Kill, view.selected_jobs()));
         }
         // The count is enough for the toolbar; the jobs are cloned only when an action starts.
-        let selected = session.jobs.selected_count();
-        let read_only = session.profile.read_only;
+        let selected = view.selected_count();
         // Wraps on narrow windows rather than running off the edge.
         ui.horizontal_wrapped(|ui| {
             ui.label("Filter");
             ui.add(
-                egui::TextEdit::singleline(&mut session.jobs.filter.text)
+                egui::TextEdit::singleline(&mut view.filter.text)
                     .hint_text("job name")
                     .desired_width(180.0),
             );
-            let mut mine = session.jobs.filter.user.is_some();
-            if ui.checkbox(&mut mine, "My jobs").changed() {
-                session.jobs.filter.user = mine.then(|| session.profile.username.clone());
+            if !mine {
+                let mut only_mine = view.filter.user.is_some();
+                if ui
+                    .checkbox(&mut only_mine, "Only mine")
+                    .on_hover_text(
+                        "Only your jobs of this show; My jobs lists them across every show",
+                    )
+                    .changed()
+                {
+                    view.filter.user = only_mine.then(|| user.clone());
+                }
             }
-            ui.checkbox(&mut session.jobs.filter.regex, "Regex");
+            ui.checkbox(&mut view.filter.regex, "Regex");
             egui::ComboBox::new("state_filter", "State filter")
-                .selected_text(session.jobs.filter.state.label())
+                .selected_text(view.filter.state.label())
                 .show_ui(ui, |ui| {
                     for f in crate::ui::jobs::StateFilter::ALL {
-                        ui.selectable_value(&mut session.jobs.filter.state, f, f.label());
+                        ui.selectable_value(&mut view.filter.state, f, f.label());
                     }
                 });
-            let mut finished = session.include_finished;
-            if ui.checkbox(&mut finished, "Include finished").changed() {
-                commands.send(Command::IncludeFinished(finished));
+            if mine {
+                let button = ui
+                    .add_enabled(finished_count > 0, egui::Button::new("Remove finished"))
+                    .on_hover_text("Stop watching the finished jobs: they leave this list")
+                    .on_disabled_hover_text("No finished job is listed");
+                if button.clicked() {
+                    commands.send(Command::RemoveFinished);
+                }
+            } else {
+                let mut finished = *include_finished;
+                if ui.checkbox(&mut finished, "Include finished").changed() {
+                    commands.send(Command::IncludeFinished(finished));
+                }
             }
-            crate::ui::table::columns_menu(ui, &mut session.jobs.table.hidden);
+            crate::ui::table::columns_menu(ui, &mut view.table.hidden);
             ui.separator();
             for action in JobAction::ALL {
                 let enabled = selected > 0 && !read_only;
@@ -110,39 +144,56 @@ impl CueDeskApp {
                     button = button.on_hover_text(key);
                 }
                 if button.clicked() {
-                    commands.send(Command::JobAction(action, session.jobs.selected_jobs()));
+                    commands.send(Command::JobAction(action, view.selected_jobs()));
                 }
             }
-            let shown = session.jobs.visible().count();
-            let total = session.jobs.jobs.data().map_or(0, Vec::len);
+            let shown = view.visible().count();
+            let total = view.jobs.data().map_or(0, Vec::len);
             ui.weak(format!("{shown} of {total} jobs, {selected} selected"));
-            saved_view_ui(ui, session.jobs.jobs.saved_at());
+            saved_view_ui(ui, view.jobs.saved_at());
         });
-        if let Some(e) = session.jobs.filter_error() {
+        if let Some(e) = view.filter_error() {
             ui.colored_label(theme::error(ui), e);
         }
-        if session.jobs.jobs.data().is_none() && session.jobs.jobs.is_loading() {
-            widgets::loading_ui(ui, "Loading jobs…");
+        if view.jobs.data().is_none() {
+            if mine {
+                widgets::loading_ui(ui, "Loading your jobs…");
+            } else if view.jobs.is_loading() {
+                widgets::loading_ui(ui, "Loading jobs…");
+            }
+        } else if mine && view.jobs.data().is_some_and(Vec::is_empty) {
+            let who = if watch_mine {
+                format!("{user} has no pending job and no job is watched.")
+            } else {
+                "No job is watched.".to_owned()
+            };
+            ui.label(who);
+            ui.weak("Star a job (☆) in Jobs to watch it: it is listed here and you are told when it finishes or frames die.");
         }
-        if let Some(action) = session.jobs.table_ui(ui, read_only) {
-            commands.send(Command::JobAction(action, session.jobs.selected_jobs()));
+        match view.table_ui(ui, read_only, watch) {
+            Some(RowRequest::Action(action)) => {
+                commands.send(Command::JobAction(action, view.selected_jobs()));
+            }
+            Some(RowRequest::Watch(jobs, watch)) => {
+                commands.send(Command::Watch { jobs, watch });
+            }
+            None => {}
         }
         // A job selected alone is shown in the detail view; a double-click keeps it open.
-        if let Some(id) = session.jobs.opened.take()
-            && let Some(job) = session.jobs.visible().find(|j| j.id == id).cloned()
+        if let Some(id) = view.opened.take()
+            && let Some(job) = view.visible().find(|j| j.id == id).cloned()
         {
             commands.send(Command::OpenJob { job, pin: true });
-        } else if session.jobs.table.selected.len() == 1
-            && session.jobs.table.selected.first() != session.previewed.as_ref()
-            && let Some(job) = session
-                .jobs
+        } else if view.table.selected.len() == 1
+            && view.table.selected.first() != previewed.as_ref()
+            && let Some(job) = view
                 .table
                 .selected
                 .first()
-                .and_then(|id| session.jobs.visible().find(|j| &j.id == id))
+                .and_then(|id| view.visible().find(|j| &j.id == id))
                 .cloned()
         {
-            session.previewed = Some(job.id.clone());
+            *previewed = Some(job.id.clone());
             commands.send(Command::OpenJob { job, pin: false });
         }
     }

@@ -312,6 +312,8 @@ impl Profiles {
         }
         self.view_checked_at = Some(Instant::now());
         let (state, hosts_state) = session.view_state();
+        let mine_state = session.mine.state(false);
+        let watched = session.watch.saved();
         let view = session.view.key();
         let Some(profile) = self
             .file
@@ -321,7 +323,21 @@ impl Profiles {
         else {
             return;
         };
-        if profile.jobs_view == state && profile.hosts_view == hosts_state && profile.view == view {
+        if profile.jobs_view == state
+            && profile.hosts_view == hosts_state
+            && profile.mine_view == mine_state
+            && profile.watched == watched
+            && profile.view == view
+            && (
+                profile.watch_mine,
+                profile.notify_finished,
+                profile.notify_dead,
+            ) == (
+                session.profile.watch_mine,
+                session.profile.notify_finished,
+                session.profile.notify_dead,
+            )
+        {
             self.view_changed_at = None;
             return;
         }
@@ -332,6 +348,11 @@ impl Profiles {
         }
         profile.jobs_view = state;
         profile.hosts_view = hosts_state;
+        profile.mine_view = mine_state;
+        watched.clone_into(&mut profile.watched);
+        profile.watch_mine = session.profile.watch_mine;
+        profile.notify_finished = session.profile.notify_finished;
+        profile.notify_dead = session.profile.notify_dead;
         view.clone_into(&mut profile.view);
         self.view_changed_at = None;
         self.save_file(tasks);

@@ -25,10 +25,15 @@ use crate::ui::jobs::JobsView;
 use crate::ui::layers::LayerColumn;
 use crate::ui::table::{Sort, TableColumn as _};
 use crate::view_cache::{CacheKey, CachedKind, CachedView, Preread, SavedViews, ViewCache};
+use crate::watch::{Event, EventKind, EventSwitches, MyJobs, WatchAnswer, WatchList, Watcher};
 
-/// The two views of the window.
+use super::watching::{Message, Plan, Watching};
+
+/// The views of the window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MainView {
+    /// The user's own jobs across every show and the jobs they watch, and the open jobs below.
+    Mine,
     /// A show's jobs, and the open jobs below.
     Jobs,
     /// The farm's hosts, and the chosen host's procs below.
@@ -39,17 +44,23 @@ impl MainView {
     /// How the profile stores it.
     pub fn key(self) -> &'static str {
         match self {
+            Self::Mine => "mine",
             Self::Jobs => "",
             Self::Hosts => "hosts",
         }
     }
 
     fn from_key(key: &str) -> Self {
-        if key == "hosts" {
-            Self::Hosts
-        } else {
-            Self::Jobs
+        match key {
+            "mine" => Self::Mine,
+            "hosts" => Self::Hosts,
+            _ => Self::Jobs,
         }
+    }
+
+    /// True for the views whose open jobs are shown below (My jobs and a show's jobs).
+    pub fn has_jobs(self) -> bool {
+        matches!(self, Self::Mine | Self::Jobs)
     }
 }
 
@@ -98,6 +109,22 @@ pub struct Session {
     pub background: bool,
     /// The jobs of the chosen show.
     pub jobs: JobsView,
+    /// "My jobs": the user's own pending jobs across every show and the watched jobs (its
+    /// rows are set from `my_jobs` at each answer of the watch list).
+    pub mine: JobsView,
+    /// The jobs the user watches.
+    pub watch: WatchList,
+    /// What the last answers said of the user's own and the watched jobs.
+    my_jobs: MyJobs,
+    /// Tells what changed in the watched jobs.
+    watcher: Watcher,
+    /// The refresh of the user's own and the watched jobs: it runs whatever the view (the
+    /// watched jobs stay current), from the first time there is something to watch.
+    watching: Option<Watching>,
+    /// What happened to watched jobs, for the app to tell the user.
+    pub events: Vec<Event>,
+    /// Dead frames being looked up, to name them in a notification.
+    dead_lookups: Inflight<Event, Result<Vec<crate::api::types::Frame>, ApiError>>,
     /// The next refresh of the list on screen (of the view it is for), waiting in its task
     /// until due, then in flight until its answer is taken.
     list_wait: Option<(MainView, Deadline)>,
@@ -188,6 +215,9 @@ impl Session {
             )),
             ..DetailArea::default()
         };
+        let mut mine = JobsView::from_state(&profile.mine_view, &profile.username);
+        mine.table.salt = format!("{}/mine", profile.name);
+        let watch = WatchList::from_saved(&profile.watched);
         let mut hosts = HostsView::from_state(&profile.hosts_view);
         hosts.table.salt.clone_from(&profile.name);
         let procs_sort = Sort::from_saved(
@@ -205,6 +235,13 @@ impl Session {
             show,
             background: false,
             jobs,
+            mine,
+            watch,
+            my_jobs: MyJobs::default(),
+            watcher: Watcher::default(),
+            watching: None,
+            events: Vec::new(),
+            dead_lookups: Inflight::default(),
             list_wait: None,
             list_sent: None,
             list_took: None,
@@ -230,6 +267,7 @@ impl Session {
     /// local time, `14:02`.
     pub fn stale_since(&self) -> Option<String> {
         let saved = match self.view {
+            MainView::Mine => None,
             MainView::Jobs => self.jobs.jobs.saved_at(),
             MainView::Hosts => self.hosts.hosts.saved_at(),
         }?;
@@ -246,11 +284,25 @@ impl Session {
     /// the last answer's time while the gateway takes more than a fifth of it. The second
     /// value is that last answer's time when it stretched the interval.
     pub fn list_interval(&self) -> (Duration, Option<Duration>) {
+        if self.view == MainView::Mine {
+            return self.watch_interval();
+        }
         list_interval(
             self.refresh_interval(),
             self.background
                 .then(|| Duration::from_secs(self.profile.background_refresh_secs.max(1))),
             self.list_took,
+        )
+    }
+
+    /// How often the user's own and the watched jobs are refreshed: the profile's interval in
+    /// front and behind (one or two small requests), stretched like the lists' while the
+    /// gateway is slow.
+    fn watch_interval(&self) -> (Duration, Option<Duration>) {
+        list_interval(
+            self.refresh_interval(),
+            None,
+            self.watching.as_ref().and_then(|w| w.took),
         )
     }
 
@@ -262,7 +314,7 @@ impl Session {
             // The show list again too, on the next jobs refresh.
             self.shows_wanted = true;
             match self.view {
-                MainView::Jobs => {
+                MainView::Mine | MainView::Jobs => {
                     if let Some(d) = self.detail.active_mut() {
                         d.refresh_soon();
                     }
@@ -328,11 +380,13 @@ impl Session {
         }
         self.take_saved_views();
         self.save_views(tasks);
+        self.take_watch_answer(tasks);
         self.schedule_list(tasks);
+        self.schedule_watch(tasks);
         // The job or host shown below refreshes on the same interval; what is hidden waits.
         let interval = self.refresh_interval();
         match self.view {
-            MainView::Jobs => self
+            MainView::Mine | MainView::Jobs => self
                 .detail
                 .active_mut()
                 .map(|d| d.logic(tasks, &self.client, interval)),
@@ -346,6 +400,7 @@ impl Session {
     /// True while a refresh of `view`'s list waits or is in flight.
     fn list_loading(&self, view: MainView) -> bool {
         match view {
+            MainView::Mine => self.watching.as_ref().is_some_and(Watching::sending),
             MainView::Jobs => self.jobs.jobs.is_pending() || self.shows.is_pending(),
             MainView::Hosts => self.hosts.hosts.is_pending(),
         }
@@ -354,6 +409,7 @@ impl Session {
     /// When `view`'s list last got an answer, good or not.
     fn list_answered_at(&self, view: MainView) -> Option<Instant> {
         match view {
+            MainView::Mine => self.mine.jobs.answered_at(),
             MainView::Jobs => self.jobs.jobs.answered_at().max(self.shows.answered_at()),
             MainView::Hosts => self.hosts.hosts.answered_at(),
         }
@@ -361,6 +417,9 @@ impl Session {
 
     /// True while the refresh of the list on screen has been sent and not answered yet.
     pub fn list_in_flight(&self) -> bool {
+        if self.view == MainView::Mine {
+            return self.list_loading(MainView::Mine);
+        }
         self.list_wait
             .as_ref()
             .is_some_and(|(view, due)| *view == self.view && due.reached())
@@ -399,10 +458,13 @@ impl Session {
                         self.shows.set_due(at);
                     }
                     MainView::Hosts => self.hosts.hosts.set_due(at),
+                    MainView::Mine => {}
                 }
             }
         }
-        if self.list_wait.is_none() && !self.list_loading(self.view) {
+        // My jobs are the watch list's: see `schedule_watch`.
+        if self.view != MainView::Mine && self.list_wait.is_none() && !self.list_loading(self.view)
+        {
             let at = match self.list_sent {
                 Some(sent) if !self.refresh_due => sent + interval,
                 _ => Instant::now(),
@@ -411,6 +473,7 @@ impl Session {
             let started = match self.view {
                 MainView::Jobs => self.refresh_jobs(tasks, at, &wait),
                 MainView::Hosts => self.refresh_hosts(tasks, at, &wait),
+                MainView::Mine => false,
             };
             if started {
                 self.list_wait = Some((self.view, deadline));
@@ -428,8 +491,181 @@ impl Session {
                     self.shows.cancel();
                 }
                 MainView::Hosts => self.hosts.hosts.cancel(),
+                MainView::Mine => {}
             }
         }
+    }
+
+    /// Keeps the refresh of the user's own and the watched jobs running with what it should
+    /// ask for, whatever the view (notifications need the watched jobs current); started the
+    /// first time there is something to watch or My jobs is shown.
+    fn schedule_watch(&mut self, tasks: &Tasks) {
+        let mine = self.view == MainView::Mine;
+        let wanted = mine || self.profile.watch_mine || !self.watch.is_empty();
+        if !wanted && self.watching.is_none() {
+            return;
+        }
+        let plan = Plan {
+            user: if mine || self.profile.watch_mine {
+                self.profile.username.clone()
+            } else {
+                String::new()
+            },
+            watch: self.watch.clone(),
+            finished: self
+                .my_jobs
+                .finished()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            interval: self.refresh_interval(),
+            every_answer: mine,
+        };
+        match &self.watching {
+            Some(w) => {
+                w.set_plan(plan);
+                if mine && self.refresh_due {
+                    w.refresh_now();
+                }
+            }
+            None => self.watching = Some(Watching::start(tasks, self.client.clone(), plan)),
+        }
+        if mine {
+            self.refresh_due = false;
+        }
+    }
+
+    /// Takes what the refresh of the watch list brought: the user's own jobs are watched
+    /// (when the profile says so), My jobs are updated, and what changed becomes events (dead
+    /// frames looked up first, to name them).
+    fn take_watch_answer(&mut self, tasks: &Tasks) {
+        for (mut event, frames) in self.dead_lookups.take_finished() {
+            if let (EventKind::Dead { first, .. }, Ok(frames)) = (&mut event.kind, frames) {
+                *first = crate::watch::latest_dead(&frames);
+            }
+            self.events.push(event);
+        }
+        let Some(watching) = self.watching.as_mut() else {
+            return;
+        };
+        for message in watching.take() {
+            match message {
+                Message::Answer(answer, _) => self.take_answer(tasks, &answer),
+                Message::Failed(e) => self.mine.jobs.fail(e),
+            }
+        }
+    }
+
+    fn take_answer(&mut self, tasks: &Tasks, answer: &WatchAnswer) {
+        if self.profile.watch_mine {
+            for job in answer.mine.iter().flatten() {
+                self.watch.add(&job.id, &job.name);
+            }
+        }
+        self.my_jobs.update(answer, &self.watch);
+        let switches = EventSwitches {
+            finished: self.profile.notify_finished,
+            dead: self.profile.notify_dead,
+        };
+        let events = self.watcher.update(
+            self.my_jobs.jobs(),
+            &self.watch,
+            switches,
+            crate::api::auth::now_epoch(),
+        );
+        for event in events {
+            if matches!(event.kind, EventKind::Dead { .. }) {
+                let client = self.client.clone();
+                let criteria = crate::api::requests::FrameSearchCriteria {
+                    states: crate::api::requests::FrameStateSeq {
+                        frame_states: vec![crate::api::types::FrameState::Dead],
+                    },
+                    page: 1,
+                    limit: 100,
+                    ..Default::default()
+                };
+                let job_id = event.job_id.clone();
+                let lookup = tasks.spawn("looking up dead frames", async move {
+                    client.get_frames(&job_id, &criteria).await
+                });
+                self.dead_lookups.push(event, lookup);
+            } else {
+                self.events.push(event);
+            }
+        }
+        self.show_my_jobs();
+    }
+
+    /// Puts what is known of the user's own and the watched jobs in the My jobs table; the
+    /// open jobs take their new state from it.
+    fn show_my_jobs(&mut self) {
+        let rows = self.my_jobs.rows();
+        for tab in &mut self.detail.tabs {
+            if let Some(job) = rows.iter().find(|j| j.id == tab.job.id) {
+                tab.update_job(job);
+            }
+        }
+        self.mine.jobs.set(rows);
+        self.mine.update_order();
+    }
+
+    /// Shows a job of My jobs: the view, the job selected, scrolled to and open below
+    /// (nothing when it is no longer listed).
+    pub fn show_in_mine(&mut self, id: &str) {
+        let Some(job) = self.my_jobs.jobs().find(|j| j.id == id).cloned() else {
+            return;
+        };
+        self.set_view(MainView::Mine);
+        self.mine.filter = crate::ui::jobs::JobFilter::default();
+        self.mine.table.selected = std::iter::once(job.id.clone()).collect();
+        self.mine.table.scroll_to = Some(job.id.clone());
+        self.previewed = Some(job.id.clone());
+        self.detail.show_job(&job, true, &self.profile.name);
+    }
+
+    /// Why the last refresh of My jobs failed.
+    pub fn watch_error(&self) -> Option<&ApiError> {
+        self.mine.jobs.error()
+    }
+
+    /// How many finished jobs My jobs lists.
+    pub fn finished_watched(&self) -> usize {
+        self.my_jobs.finished().len()
+    }
+
+    /// Watches `jobs` (or stops watching them): My jobs shows them at once, and the next
+    /// refresh asks for them.
+    pub fn set_watched(&mut self, jobs: &[Job], watch: bool) {
+        for job in jobs {
+            if watch {
+                self.watch.add(&job.id, &job.name);
+                self.my_jobs.insert(job.clone());
+            } else {
+                self.watch.remove(&job.id);
+                self.watcher.forget(&job.id);
+            }
+        }
+        self.my_jobs
+            .retain_watched(&self.watch, &self.profile.username);
+        self.show_my_jobs();
+    }
+
+    /// Stops watching every finished job: they leave My jobs.
+    pub fn remove_finished(&mut self) -> usize {
+        let finished: Vec<String> = self
+            .my_jobs
+            .finished()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        for id in &finished {
+            self.watch.remove(id);
+            self.watcher.forget(id);
+        }
+        self.my_jobs
+            .retain_watched(&self.watch, &self.profile.username);
+        self.show_my_jobs();
+        finished.len()
     }
 
     /// Shows the views read from the disk cache, where no answer has come yet. The saved show

@@ -80,6 +80,8 @@ impl ConnectPanel {
     pub fn new_profile(profiles: &ProfilesFile) -> Self {
         let form = Profile {
             name: profiles.unique_name("New profile"),
+            // An artist's first view: their own jobs, across every show.
+            view: crate::app::MainView::Mine.key().to_owned(),
             ..Profile::default()
         };
         Self {

@@ -9,6 +9,7 @@ use crate::remote::Remote;
 use crate::ui::actions::JobAction;
 use crate::ui::table::{self, Sort, TableRow, TableState};
 use crate::ui::widgets;
+use crate::watch::WatchList;
 
 crate::ui::table::columns! {
     /// A column of the jobs table.
@@ -219,6 +220,10 @@ impl TableRow for Job {
         &self.id
     }
 
+    fn name(&self) -> &str {
+        &self.name
+    }
+
     fn compare(&self, other: &Self, column: JobColumn, _now: i64) -> Ordering {
         column.compare(self, other)
     }
@@ -402,20 +407,69 @@ impl JobsView {
         self.table.select_all(jobs);
     }
 
-    /// Draws the table, scrolling sideways when it is wider than the window. Returns an action
-    /// chosen from a row's right-click menu (for the selection).
-    pub fn table_ui(&mut self, ui: &mut egui::Ui, read_only: bool) -> Option<JobAction> {
+    /// Draws the table with a star in front of each job (filled when `watch` has it),
+    /// scrolling sideways when it is wider than the window. Returns what a row asked for: an
+    /// action from its right-click menu (for the selection), or to watch or stop watching.
+    pub fn table_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        read_only: bool,
+        watch: &WatchList,
+    ) -> Option<RowRequest> {
         self.update_order();
         let jobs = self.jobs.data().map_or(&[][..], Vec::as_slice);
         let actions = JobAction::ALL.map(|a| (a, a.label()));
-        let response = self.table.ui(ui, "jobs", jobs, false, |ui, _| {
-            table::menu_actions(ui, &actions, read_only)
-        });
+        let stars = table::Stars {
+            is_starred: &|id| watch.contains(id),
+            hover: (
+                "Watched: listed in My jobs, and you are told when it ends or frames die. Click to stop watching",
+                "Watch this job: list it in My jobs and tell me when it ends or frames die",
+            ),
+            verbs: ("Stop watching", "Watch"),
+        };
+        let response = self
+            .table
+            .ui_starred(ui, "jobs", jobs, &stars, |ui, job, selected| {
+                // The menu acts on the selection, or on the row when it is not selected.
+                let watched = if selected.contains(&job.id) {
+                    selected.iter().all(|id| watch.contains(id))
+                } else {
+                    watch.contains(&job.id)
+                };
+                let label = if watched { "Stop watching" } else { "Watch" };
+                if ui.button(label).clicked() {
+                    let rows = if selected.contains(&job.id) {
+                        jobs.iter()
+                            .filter(|j| selected.contains(&j.id))
+                            .cloned()
+                            .collect()
+                    } else {
+                        vec![job.clone()]
+                    };
+                    return Some(RowRequest::Watch(rows, !watched));
+                }
+                ui.separator();
+                table::menu_actions(ui, &actions, read_only).map(RowRequest::Action)
+            });
         if response.opened.is_some() {
             self.opened = response.opened;
         }
+        if let Some(id) = response.starred {
+            let job = jobs.iter().find(|j| j.id == id).cloned();
+            return job.map(|j| RowRequest::Watch(vec![j], !watch.contains(&id)));
+        }
         response.action
     }
+}
+
+/// What a row of the jobs table asked for.
+#[derive(Debug)]
+pub enum RowRequest {
+    /// An action on the selection.
+    Action(JobAction),
+    /// Watch these jobs (true) or stop watching them: the row whose star was clicked, or from
+    /// the right-click menu the selection (the row when it is not selected).
+    Watch(Vec<Job>, bool),
 }
 
 #[cfg(test)]

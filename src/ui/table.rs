@@ -71,7 +71,8 @@ impl<C: TableColumn> Sort<C> {
 }
 
 /// A sortable table as every view draws it: striped, resizable, rows that sense clicks,
-/// cells centred vertically, one resizable column per entry of `columns`.
+/// cells centred vertically, a narrow star column first if `star`, one resizable column per
+/// entry of `columns`.
 ///
 /// Cells are not clipped: their text is cut short with "…" instead ([`fit_cell`]). A clipped
 /// cell is a clip rectangle of its own, so one draw call per cell: under software rendering
@@ -79,6 +80,7 @@ impl<C: TableColumn> Sort<C> {
 pub fn builder<'a, C: TableColumn>(
     ui: &'a mut egui::Ui,
     id_salt: impl egui::AsIdSalt,
+    star: bool,
     columns: &[C],
 ) -> egui_extras::TableBuilder<'a> {
     let mut table = egui_extras::TableBuilder::new(ui)
@@ -87,6 +89,9 @@ pub fn builder<'a, C: TableColumn>(
         .resizable(true)
         .sense(egui::Sense::click())
         .cell_layout(egui::Layout::left_to_right(egui::Align::Center));
+    if star {
+        table = table.column(egui_extras::Column::exact(22.0).resizable(false));
+    }
     for c in columns {
         table = table.column(
             egui_extras::Column::initial(c.initial_width())
@@ -316,6 +321,11 @@ pub trait TableRow {
     /// The row's stable id.
     fn id(&self) -> &str;
 
+    /// What the row is called, for screen readers (the id unless the row has a name).
+    fn name(&self) -> &str {
+        self.id()
+    }
+
     /// Orders two rows by `column`, ascending; `now` (epoch seconds) for columns of elapsed time.
     fn compare(&self, other: &Self, column: Self::Column, now: i64) -> std::cmp::Ordering;
 
@@ -337,6 +347,18 @@ pub struct TableResponse<A> {
     pub opened: Option<String>,
     /// The id of a row clicked alone (no Ctrl/Cmd or Shift).
     pub clicked: Option<String>,
+    /// The id of a row whose star was clicked (tables drawn with [`TableState::ui_starred`]).
+    pub starred: Option<String>,
+}
+
+/// The star a table draws in front of each row (see [`TableState::ui_starred`]).
+pub struct Stars<'a> {
+    /// True for the rows starred.
+    pub is_starred: &'a dyn Fn(&str) -> bool,
+    /// The star's hover text: starred, not starred.
+    pub hover: (&'a str, &'a str),
+    /// What a click does, before the row's name (for screen readers): starred, not starred.
+    pub verbs: (&'a str, &'a str),
 }
 
 /// The state every table keeps: sort, selection by id, hidden columns, the cached display
@@ -497,7 +519,28 @@ impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
     ) -> TableResponse<A> {
         egui::ScrollArea::horizontal()
             .id_salt((name, "sideways"))
-            .show(ui, |ui| self.rows_ui(ui, name, rows, fill, &menu))
+            .show(ui, |ui| {
+                self.rows_ui(ui, name, rows, fill, None, &|ui, r, _| menu(ui, r))
+            })
+            .inner
+    }
+
+    /// [`Self::ui`] with a star in front of each row, filled for the rows `stars` says are
+    /// starred; a click on it toggles it (the response's `starred`) without selecting the row.
+    /// The menu is also given the selected ids.
+    pub fn ui_starred<R: TableRow<Column = C>, A>(
+        &mut self,
+        ui: &mut egui::Ui,
+        name: &'static str,
+        rows: &[R],
+        stars: &Stars<'_>,
+        menu: impl Fn(&mut egui::Ui, &R, &BTreeSet<String>) -> Option<A>,
+    ) -> TableResponse<A> {
+        egui::ScrollArea::horizontal()
+            .id_salt((name, "sideways"))
+            .show(ui, |ui| {
+                self.rows_ui(ui, name, rows, false, Some(stars), &menu)
+            })
             .inner
     }
 
@@ -507,7 +550,8 @@ impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
         name: &'static str,
         rows: &[R],
         fill: bool,
-        menu: &impl Fn(&mut egui::Ui, &R) -> Option<A>,
+        stars: Option<&Stars<'_>>,
+        menu: &impl Fn(&mut egui::Ui, &R, &BTreeSet<String>) -> Option<A>,
     ) -> TableResponse<A> {
         let now = crate::api::auth::now_epoch();
         let row_height = ui.spacing().interact_size.y;
@@ -522,7 +566,7 @@ impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
         if scroll_to.is_some() {
             self.scroll_to = None;
         }
-        let mut table = builder(ui, (name, &self.salt), &columns);
+        let mut table = builder(ui, (name, &self.salt), stars.is_some(), &columns);
         if fill {
             table = table.auto_shrink([false, false]);
         }
@@ -535,10 +579,16 @@ impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
             action: None,
             opened: None,
             clicked: None,
+            starred: None,
         };
         let (order, selected, sort) = (&self.order, &self.selected, self.sort);
         table
             .header(row_height, |mut header| {
+                if stars.is_some() {
+                    header.col(|ui| {
+                        ui.label("★");
+                    });
+                }
                 clicked_header = self::header(&mut header, &columns, sort);
             })
             .body(|body| {
@@ -547,6 +597,32 @@ impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
                         return;
                     };
                     row.set_selected(selected.contains(r.id()));
+                    if let Some(stars) = stars {
+                        row.col(|ui| {
+                            let on = (stars.is_starred)(r.id());
+                            let (star, hover, verb) = if on {
+                                (
+                                    RichText::new("★").color(ui.visuals().warn_fg_color),
+                                    stars.hover.0,
+                                    stars.verbs.0,
+                                )
+                            } else {
+                                (RichText::new("☆"), stars.hover.1, stars.verbs.1)
+                            };
+                            let star = ui.add(egui::Button::new(star).frame(false));
+                            // Read out as what a click does, e.g. "Watch comp_v012".
+                            star.widget_info(|| {
+                                egui::WidgetInfo::labeled(
+                                    egui::Role::Button,
+                                    true,
+                                    format!("{verb} {}", r.name()),
+                                )
+                            });
+                            if star.on_hover_text(hover).clicked() {
+                                response.starred = Some(r.id().to_owned());
+                            }
+                        });
+                    }
                     for &c in &columns {
                         row.col(|ui| {
                             fit_cell(ui);
@@ -559,7 +635,7 @@ impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
                         response.opened = Some(r.id().to_owned());
                     }
                     row_response.context_menu(|ui| {
-                        if let Some(a) = menu(ui, r) {
+                        if let Some(a) = menu(ui, r, selected) {
                             response.action = Some(a);
                             ui.close();
                         }

@@ -54,6 +54,39 @@ impl Farm {
         self.dispatch(now, false);
     }
 
+    /// Ends up to `count` frames of a job at once that have not ended yet (waiting, running
+    /// or depending, in dispatch order), as the farm would over time: `Succeeded`, `Dead`
+    /// (exit status 1) or `Eaten`. For tests and scripted demos of what a user is told when a
+    /// job ends or frames die. Returns how many frames changed.
+    pub fn end_frames(
+        &mut self,
+        job_id: &str,
+        count: usize,
+        state: FrameState,
+        now: i64,
+    ) -> Result<usize, SimError> {
+        let j = self.job_index(job_id)?;
+        let now = clamp_i32(now);
+        let open: Vec<usize> = (0..self.jobs[j].frames.len())
+            .filter(|&f| {
+                matches!(
+                    self.jobs[j].frames[f].state,
+                    FrameState::Waiting | FrameState::Running | FrameState::Depend
+                )
+            })
+            .take(count)
+            .collect();
+        for &f in &open {
+            self.set_frame_state(j, f, state.clone(), now);
+            let fr = &mut self.jobs[j].frames[f];
+            fr.stop = now;
+            fr.exit = i32::from(state == FrameState::Dead);
+        }
+        // The waiting queue skips frames that are no longer waiting.
+        self.update_job_state(j, now);
+        Ok(open.len())
+    }
+
     pub(super) fn finish_frame(&mut self, j: usize, f: usize, at: i32) {
         let roll: f64 = self.rng.random();
         let (retry, start, cores, layer_idx, min_memory) = {

@@ -1,0 +1,217 @@
+//! The refresh of the user's own and the watched jobs: one task per session that runs whatever
+//! the view, in front or behind, and wakes the window only when an answer changed something
+//! (or My jobs is on screen, whose "updated" label follows each answer). An artist's window
+//! left in the background all day costs one or two small requests per interval and no frame.
+
+use std::collections::HashSet;
+use std::hash::{Hash as _, Hasher as _};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::api::requests::JobSearchCriteria;
+use crate::api::{ApiClient, ApiError};
+use crate::tasks::{Inbox, Received, TaskFailed, Tasks};
+use crate::watch::{WatchAnswer, WatchList};
+
+/// What the task asks for, set by the window whenever it changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The user whose pending jobs are listed (empty: none).
+    pub user: String,
+    /// The jobs watched.
+    pub watch: WatchList,
+    /// Watched jobs known finished: not asked for again (a finished job does not change).
+    pub finished: HashSet<String>,
+    /// The profile's interval.
+    pub interval: Duration,
+    /// Every answer is wanted (My jobs on screen), not only those that changed something.
+    pub every_answer: bool,
+}
+
+/// What the task sends back.
+#[derive(Debug)]
+pub enum Message {
+    /// An answer, and how long the gateway took.
+    Answer(WatchAnswer, Duration),
+    /// A refresh failed.
+    Failed(ApiError),
+}
+
+impl From<TaskFailed> for Message {
+    fn from(e: TaskFailed) -> Self {
+        Self::Failed(e.into())
+    }
+}
+
+/// The running refresh of the watch list.
+pub struct Watching {
+    plan: tokio::sync::watch::Sender<Plan>,
+    now: Arc<tokio::sync::Notify>,
+    sending: Arc<AtomicBool>,
+    inbox: Inbox<Message>,
+    /// How long the gateway took to answer the last refresh.
+    pub took: Option<Duration>,
+}
+
+/// The interval, stretched to five times the gateway's answer time while that is more than a
+/// fifth of it (as the show-wide lists).
+fn stretched(interval: Duration, took: Option<Duration>) -> Duration {
+    match took {
+        Some(t) if t * 5 > interval => Duration::from_secs((t * 5).as_secs_f64().ceil() as u64),
+        _ => interval,
+    }
+}
+
+/// A fingerprint of an answer: the window is woken only when it changes.
+fn fingerprint(answer: &WatchAnswer) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let text = serde_json::to_string(&(&answer.mine, &answer.watched)).unwrap_or_default();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl Watching {
+    /// Starts the task: a first refresh at once, then one per interval.
+    pub fn start(tasks: &Tasks, client: ApiClient, plan: Plan) -> Self {
+        let (plan_tx, mut plan_rx) = tokio::sync::watch::channel(plan);
+        let now = Arc::new(tokio::sync::Notify::new());
+        let sending = Arc::new(AtomicBool::new(false));
+        let (wake_now, flag) = (now.clone(), sending.clone());
+        let inbox = tasks.stream("watching jobs", 2, move |out| async move {
+            let mut sent: Option<Instant> = None;
+            let mut took = None;
+            let mut last = None;
+            let mut all = true;
+            loop {
+                let interval = stretched(plan_rx.borrow().interval, took);
+                let at = sent.map_or_else(Instant::now, |s| s + interval);
+                tokio::select! {
+                    biased;
+                    changed = plan_rx.changed() => {
+                        if changed.is_err() {
+                            return;
+                        }
+                        // A new plan: the same moment, with what it asks.
+                        continue;
+                    }
+                    () = wake_now.notified() => all = true,
+                    () = tokio::time::sleep_until(at.into()) => {}
+                }
+                let plan = plan_rx.borrow_and_update().clone();
+                let started = Instant::now();
+                sent = Some(started);
+                flag.store(true, Ordering::Relaxed);
+                let result = refresh(&client, &plan, all).await;
+                flag.store(false, Ordering::Relaxed);
+                all = false;
+                let message = match result {
+                    Ok(answer) => {
+                        let answered = started.elapsed();
+                        took = Some(answered);
+                        let print = fingerprint(&answer);
+                        if last == Some(print) && !plan.every_answer {
+                            continue;
+                        }
+                        last = Some(print);
+                        Message::Answer(answer, answered)
+                    }
+                    Err(e) => {
+                        // The next answer is passed on whatever it says.
+                        last = None;
+                        Message::Failed(e)
+                    }
+                };
+                if !out.send(message).await {
+                    return;
+                }
+            }
+        });
+        Self {
+            plan: plan_tx,
+            now,
+            sending,
+            inbox,
+            took: None,
+        }
+    }
+
+    /// Changes what the task asks for (nothing happens when it is the same).
+    pub fn set_plan(&self, plan: Plan) {
+        self.plan.send_if_modified(|p| {
+            if *p == plan {
+                false
+            } else {
+                *p = plan;
+                true
+            }
+        });
+    }
+
+    /// Refreshes now, asking for every watched job by id (finished ones too).
+    pub fn refresh_now(&self) {
+        self.now.notify_one();
+    }
+
+    /// True while a refresh is out.
+    pub fn sending(&self) -> bool {
+        self.sending.load(Ordering::Relaxed)
+    }
+
+    /// The messages that arrived.
+    pub fn take(&mut self) -> Vec<Message> {
+        let mut messages = Vec::new();
+        while let Received::Message(m) = self.inbox.take() {
+            if let Message::Answer(_, took) = &m {
+                self.took = Some(*took);
+            }
+            messages.push(m);
+        }
+        messages
+    }
+}
+
+/// One refresh: the user's own pending jobs (when a user is named), then by id the watched
+/// jobs that answer left out and that may still change (`all`: finished ones too).
+async fn refresh(client: &ApiClient, plan: &Plan, all: bool) -> Result<WatchAnswer, ApiError> {
+    let mine = if plan.user.is_empty() {
+        None
+    } else {
+        let criteria = JobSearchCriteria {
+            users: vec![plan.user.clone()],
+            ..Default::default()
+        };
+        Some(client.get_jobs(&criteria).await?)
+    };
+    let pending: HashSet<&str> = mine.iter().flatten().map(|j| j.id.as_str()).collect();
+    let finished = plan.finished.iter().map(String::as_str).collect();
+    let asked = plan.watch.ids_to_ask(&pending, &finished, all);
+    let watched = if asked.is_empty() {
+        Vec::new()
+    } else {
+        let criteria = JobSearchCriteria {
+            ids: asked.clone(),
+            include_finished: true,
+            ..Default::default()
+        };
+        client.get_jobs(&criteria).await?
+    };
+    Ok(WatchAnswer {
+        mine,
+        watched,
+        asked,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slow_gateway_stretches_the_interval() {
+        let s = Duration::from_secs;
+        assert_eq!(stretched(s(10), Some(Duration::from_millis(300))), s(10));
+        assert_eq!(stretched(s(10), Some(Duration::from_millis(3200))), s(16));
+        assert_eq!(stretched(s(10), None), s(10));
+    }
+}

@@ -1,0 +1,568 @@
+//! The jobs a user watches, and what is worth telling them about: a watched job finished (all
+//! frames done, with dead or eaten frames, or killed) or has new dead frames.
+//!
+//! The list is kept per profile. A refresh of it costs at most two GetJobs whatever its size
+//! and shows: the user's own pending jobs (`users`), and by id (`ids`, finished included) the
+//! watched jobs that are not in that answer and not already known to be finished. A watched job
+//! that leaves the pending list is thus looked up by id once, which tells how it ended.
+//!
+//! [`Watcher`] compares each answer with the last: what was already true when CueDesk started
+//! (or when the job was first seen) is never announced, and each event is announced once.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::types::{Frame, Job, JobState};
+
+/// A job on the watch list, as the profile keeps it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchedJob {
+    /// The gateway's job id (what GetJobs takes in `ids`).
+    pub id: String,
+    /// Its name, to say which job when it cannot be found any more.
+    pub name: String,
+}
+
+/// The jobs a profile watches, by id, in the order they were added.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WatchList {
+    jobs: Vec<WatchedJob>,
+}
+
+impl WatchList {
+    /// The list a profile saved.
+    pub fn from_saved(saved: &[WatchedJob]) -> Self {
+        let mut list = Self::default();
+        for w in saved {
+            list.add(&w.id, &w.name);
+        }
+        list
+    }
+
+    /// The list as the profile saves it.
+    pub fn saved(&self) -> &[WatchedJob] {
+        &self.jobs
+    }
+
+    /// True when `id` is watched.
+    pub fn contains(&self, id: &str) -> bool {
+        self.jobs.iter().any(|w| w.id == id)
+    }
+
+    /// Watches a job (nothing if it already is). Returns true when it was added.
+    pub fn add(&mut self, id: &str, name: &str) -> bool {
+        if self.contains(id) {
+            return false;
+        }
+        self.jobs.push(WatchedJob {
+            id: id.to_owned(),
+            name: name.to_owned(),
+        });
+        true
+    }
+
+    /// Stops watching a job.
+    pub fn remove(&mut self, id: &str) {
+        self.jobs.retain(|w| w.id != id);
+    }
+
+    /// How many jobs are watched.
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// True when nothing is watched.
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    /// The ids to ask for by id: every watched job not in `pending` (the user's own pending
+    /// jobs just listed) and, unless `all`, not in `finished` (jobs already known finished: a
+    /// finished job does not change). Sorted, so the same list gives the same request.
+    pub fn ids_to_ask(
+        &self,
+        pending: &HashSet<&str>,
+        finished: &HashSet<&str>,
+        all: bool,
+    ) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .jobs
+            .iter()
+            .filter(|w| !pending.contains(w.id.as_str()))
+            .filter(|w| all || !finished.contains(w.id.as_str()))
+            .map(|w| w.id.clone())
+            .collect();
+        ids.sort();
+        ids
+    }
+}
+
+/// What one refresh of the watch list brought back.
+#[derive(Debug, Clone, Default)]
+pub struct WatchAnswer {
+    /// The user's own pending jobs, across every show (`None`: not asked for).
+    pub mine: Option<Vec<Job>>,
+    /// The watched jobs asked for by id (finished included).
+    pub watched: Vec<Job>,
+    /// The ids that were asked for (a job missing from `watched` is gone from the gateway).
+    pub asked: Vec<String>,
+}
+
+/// The rows of the "My jobs" view: every job the user's own pending list or the watch list
+/// brought, by id. A finished watched job stays (it is not asked for again) until removed.
+#[derive(Debug, Clone, Default)]
+pub struct MyJobs {
+    jobs: BTreeMap<String, Job>,
+}
+
+impl MyJobs {
+    /// Takes an answer: its jobs replace what was known of them. A job that is neither watched
+    /// nor in the user's pending list any more leaves.
+    pub fn update(&mut self, answer: &WatchAnswer, list: &WatchList) {
+        let mine: HashSet<&str> = answer
+            .mine
+            .iter()
+            .flatten()
+            .map(|j| j.id.as_str())
+            .collect();
+        if answer.mine.is_some() {
+            self.jobs
+                .retain(|id, _| mine.contains(id.as_str()) || list.contains(id));
+        }
+        for job in answer.mine.iter().flatten().chain(&answer.watched) {
+            self.jobs.insert(job.id.clone(), job.clone());
+        }
+    }
+
+    /// Shows a job the user just chose to watch, as listed where they chose it.
+    pub fn insert(&mut self, job: Job) {
+        self.jobs.insert(job.id.clone(), job);
+    }
+
+    /// Forgets jobs no longer watched and not the user's own pending ones.
+    pub fn retain_watched(&mut self, list: &WatchList, user: &str) {
+        self.jobs.retain(|id, job| {
+            list.contains(id) || (job.user == user && job.state != JobState::Finished)
+        });
+    }
+
+    /// The ids of the jobs known to be finished.
+    pub fn finished(&self) -> HashSet<&str> {
+        self.jobs
+            .values()
+            .filter(|j| j.state == JobState::Finished)
+            .map(|j| j.id.as_str())
+            .collect()
+    }
+
+    /// The rows, by id.
+    pub fn rows(&self) -> Vec<Job> {
+        self.jobs.values().cloned().collect()
+    }
+
+    /// Every job known.
+    pub fn jobs(&self) -> impl Iterator<Item = &Job> {
+        self.jobs.values()
+    }
+}
+
+/// What happened to a watched job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EventKind {
+    /// Every frame succeeded.
+    Succeeded,
+    /// Finished with dead or eaten frames.
+    Failed {
+        /// Dead frames.
+        dead: i32,
+        /// Eaten frames.
+        eaten: i32,
+    },
+    /// Killed before all its frames ran.
+    Killed {
+        /// Frames that succeeded.
+        done: i32,
+        /// Frames in the job.
+        total: i32,
+    },
+    /// More frames died since the last refresh.
+    Dead {
+        /// How many died since.
+        new: i32,
+        /// Dead frames now.
+        total: i32,
+        /// The most recent dead frame, once looked up: its layer, number and exit status.
+        first: Option<DeadFrame>,
+    },
+}
+
+/// A dead frame, as a notification names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeadFrame {
+    /// Layer.
+    pub layer: String,
+    /// Frame number.
+    pub number: i32,
+    /// Exit status.
+    pub exit_status: i32,
+}
+
+/// Which kinds of event the user wants to hear about (per profile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EventSwitches {
+    /// A job finished, failed or was killed.
+    pub finished: bool,
+    /// New dead frames.
+    pub dead: bool,
+}
+
+/// Something to tell the user about a watched job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// The job's id.
+    pub job_id: String,
+    /// Its name.
+    pub job: String,
+    /// Its show.
+    pub show: String,
+    /// What happened.
+    pub kind: EventKind,
+    /// When it was seen (epoch seconds).
+    pub at: i64,
+}
+
+impl Event {
+    /// The notification's title.
+    pub fn title(&self) -> String {
+        let what = match &self.kind {
+            EventKind::Succeeded => "finished",
+            EventKind::Failed { .. } => "finished with failures",
+            EventKind::Killed { .. } => "was killed",
+            EventKind::Dead { new: 1, .. } => "has a dead frame",
+            EventKind::Dead { .. } => "has dead frames",
+        };
+        format!("{} {what}", self.job)
+    }
+
+    /// The notification's text.
+    pub fn body(&self) -> String {
+        let frames = |n: i32| if n == 1 { "frame" } else { "frames" };
+        match &self.kind {
+            EventKind::Succeeded => format!("Every frame succeeded ({}).", self.show),
+            EventKind::Failed { dead, eaten } => {
+                let mut parts = Vec::new();
+                if *dead > 0 {
+                    parts.push(format!("{dead} dead {}", frames(*dead)));
+                }
+                if *eaten > 0 {
+                    parts.push(format!("{eaten} eaten {}", frames(*eaten)));
+                }
+                format!("{} ({}).", parts.join(", "), self.show)
+            }
+            EventKind::Killed { done, total } => {
+                format!("{done} of {total} frames had succeeded ({}).", self.show)
+            }
+            EventKind::Dead { new, total, first } => {
+                let mut text = format!("{new} more dead {} ({total} now)", frames(*new));
+                if let Some(f) = first {
+                    text.push_str(&format!(
+                        ": layer {}, frame {} exited with status {}",
+                        f.layer, f.number, f.exit_status
+                    ));
+                }
+                text.push('.');
+                text
+            }
+        }
+    }
+
+    /// True for the events that mean something went wrong.
+    pub fn is_bad(&self) -> bool {
+        !matches!(self.kind, EventKind::Succeeded)
+    }
+}
+
+/// What the watcher remembers of a job.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    finished: bool,
+    dead: i32,
+}
+
+/// Tells what changed in the watched jobs since the last refresh.
+#[derive(Debug, Default)]
+pub struct Watcher {
+    seen: HashMap<String, Seen>,
+}
+
+impl Watcher {
+    /// Takes the watched jobs as just listed; returns what happened to them since the last
+    /// time, as `switches` allow. A job seen for the first time is only remembered.
+    pub fn update<'a>(
+        &mut self,
+        jobs: impl IntoIterator<Item = &'a Job>,
+        list: &WatchList,
+        switches: EventSwitches,
+        now: i64,
+    ) -> Vec<Event> {
+        let mut events = Vec::new();
+        for job in jobs {
+            if !list.contains(&job.id) {
+                continue;
+            }
+            let s = &job.job_stats;
+            let now_seen = Seen {
+                finished: job.state == JobState::Finished,
+                dead: s.dead_frames,
+            };
+            let Some(before) = self.seen.insert(job.id.clone(), now_seen) else {
+                continue;
+            };
+            let event = |kind| Event {
+                job_id: job.id.clone(),
+                job: job.name.clone(),
+                show: job.show.clone(),
+                kind,
+                at: now,
+            };
+            if now_seen.finished && !before.finished {
+                if switches.finished {
+                    let ran = s.succeeded_frames + s.dead_frames + s.eaten_frames;
+                    let kind = if ran < s.total_frames {
+                        EventKind::Killed {
+                            done: s.succeeded_frames,
+                            total: s.total_frames,
+                        }
+                    } else if s.dead_frames > 0 || s.eaten_frames > 0 {
+                        EventKind::Failed {
+                            dead: s.dead_frames,
+                            eaten: s.eaten_frames,
+                        }
+                    } else {
+                        EventKind::Succeeded
+                    };
+                    events.push(event(kind));
+                }
+            } else if now_seen.dead > before.dead && !now_seen.finished && switches.dead {
+                events.push(event(EventKind::Dead {
+                    new: now_seen.dead - before.dead,
+                    total: now_seen.dead,
+                    first: None,
+                }));
+            }
+        }
+        events
+    }
+
+    /// Forgets a job (it is no longer watched): if it is watched again, its state then is the
+    /// new starting point.
+    pub fn forget(&mut self, id: &str) {
+        self.seen.remove(id);
+    }
+}
+
+/// The dead frame a "new dead frames" notification names: the one that died last (ties: the
+/// lowest number).
+pub fn latest_dead(frames: &[Frame]) -> Option<DeadFrame> {
+    frames
+        .iter()
+        .max_by(|a, b| {
+            a.stop_time
+                .cmp(&b.stop_time)
+                .then_with(|| b.number.cmp(&a.number))
+        })
+        .map(|f| DeadFrame {
+            layer: f.layer_name.clone(),
+            number: f.number,
+            exit_status: f.exit_status,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn job(id: &str, finished: bool, done: i32, dead: i32, eaten: i32, total: i32) -> Job {
+        let mut j = Job {
+            id: id.into(),
+            name: format!("job-{id}"),
+            show: "testing".into(),
+            user: "jdoe".into(),
+            state: if finished {
+                JobState::Finished
+            } else {
+                JobState::Pending
+            },
+            ..Job::default()
+        };
+        j.job_stats.succeeded_frames = done;
+        j.job_stats.dead_frames = dead;
+        j.job_stats.eaten_frames = eaten;
+        j.job_stats.total_frames = total;
+        j
+    }
+
+    const ALL: EventSwitches = EventSwitches {
+        finished: true,
+        dead: true,
+    };
+
+    fn list(ids: &[&str]) -> WatchList {
+        let mut l = WatchList::default();
+        for id in ids {
+            l.add(id, id);
+        }
+        l
+    }
+
+    #[test]
+    fn what_was_true_at_start_is_never_announced_and_each_event_once() {
+        let l = list(&["a", "b", "c", "d"]);
+        let mut w = Watcher::default();
+        // At start: one already finished, one with dead frames: nothing to say.
+        let start = [
+            job("a", false, 5, 0, 0, 10),
+            job("b", false, 5, 2, 0, 10),
+            job("c", true, 10, 0, 0, 10),
+            job("d", false, 0, 0, 0, 10),
+        ];
+        assert!(w.update(&start, &l, ALL, 0).is_empty());
+        let next = [
+            job("a", true, 10, 0, 0, 10),
+            job("b", false, 5, 5, 0, 10),
+            job("c", true, 10, 0, 0, 10),
+            job("d", true, 3, 0, 0, 10),
+        ];
+        let events = w.update(&next, &l, ALL, 1);
+        let kinds: Vec<_> = events
+            .iter()
+            .map(|e| (e.job_id.as_str(), &e.kind))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a", &EventKind::Succeeded),
+                (
+                    "b",
+                    &EventKind::Dead {
+                        new: 3,
+                        total: 5,
+                        first: None
+                    }
+                ),
+                ("d", &EventKind::Killed { done: 3, total: 10 }),
+            ]
+        );
+        assert_eq!(events[0].title(), "job-a finished");
+        assert_eq!(
+            events[1].body(),
+            "3 more dead frames (5 now).",
+            "the frame is named once it is looked up"
+        );
+        // The same state again: nothing more.
+        assert!(w.update(&next, &l, ALL, 2).is_empty());
+        // b ends with its dead frames: finished with failures.
+        let end = [job("b", true, 5, 4, 1, 10)];
+        let events = w.update(&end, &l, ALL, 3);
+        assert_eq!(events[0].kind, EventKind::Failed { dead: 4, eaten: 1 });
+        assert_eq!(events[0].body(), "4 dead frames, 1 eaten frame (testing).");
+    }
+
+    #[test]
+    fn switches_and_the_watch_list_decide_what_is_said() {
+        let mut w = Watcher::default();
+        let l = list(&["a"]);
+        let quiet = EventSwitches {
+            finished: false,
+            dead: true,
+        };
+        w.update(
+            &[job("a", false, 0, 0, 0, 4), job("x", false, 0, 0, 0, 4)],
+            &l,
+            quiet,
+            0,
+        );
+        let events = w.update(
+            &[job("a", true, 4, 0, 0, 4), job("x", false, 0, 3, 0, 4)],
+            &l,
+            quiet,
+            1,
+        );
+        assert!(
+            events.is_empty(),
+            "a finished (switched off); x is not watched"
+        );
+    }
+
+    #[test]
+    fn only_what_can_change_is_asked_for_by_id() {
+        let l = list(&["mine-pending", "mine-done", "other", "old"]);
+        let pending: HashSet<&str> = ["mine-pending"].into();
+        let finished: HashSet<&str> = ["old"].into();
+        assert_eq!(
+            l.ids_to_ask(&pending, &finished, false),
+            ["mine-done", "other"]
+        );
+        assert_eq!(
+            l.ids_to_ask(&pending, &finished, true),
+            ["mine-done", "old", "other"],
+            "a manual refresh asks for every job not just listed"
+        );
+    }
+
+    #[test]
+    fn my_jobs_keep_finished_watched_jobs_until_removed() {
+        let mut l = list(&["a", "w"]);
+        let mut mine = MyJobs::default();
+        let answer = WatchAnswer {
+            mine: Some(vec![
+                job("a", false, 1, 0, 0, 4),
+                job("b", false, 1, 0, 0, 4),
+            ]),
+            watched: vec![job("w", false, 0, 0, 0, 4)],
+            asked: vec!["w".into()],
+        };
+        mine.update(&answer, &l);
+        assert_eq!(mine.jobs().count(), 3);
+        // a and b finish: a is watched and is asked for by id; b is not and leaves.
+        let answer = WatchAnswer {
+            mine: Some(vec![]),
+            watched: vec![job("a", true, 4, 0, 0, 4), job("w", false, 1, 0, 0, 4)],
+            asked: vec!["a".into(), "w".into()],
+        };
+        mine.update(&answer, &l);
+        let ids: Vec<_> = mine.jobs().map(|j| j.id.as_str()).collect();
+        assert_eq!(ids, ["a", "w"]);
+        assert_eq!(mine.finished(), ["a"].into());
+        // "Remove finished".
+        l.remove("a");
+        mine.retain_watched(&l, "jdoe");
+        assert_eq!(mine.jobs().count(), 1);
+    }
+
+    #[test]
+    fn the_dead_frame_named_is_the_one_that_died_last() {
+        let f = |layer: &str, number, stop, exit| Frame {
+            layer_name: layer.into(),
+            number,
+            stop_time: stop,
+            exit_status: exit,
+            ..Frame::default()
+        };
+        let frames = [
+            f("comp", 7, 100, 1),
+            f("render", 12, 300, 137),
+            f("render", 3, 300, 2),
+        ];
+        assert_eq!(
+            latest_dead(&frames),
+            Some(DeadFrame {
+                layer: "render".into(),
+                number: 3,
+                exit_status: 2
+            })
+        );
+        assert_eq!(latest_dead(&[]), None);
+    }
+}
