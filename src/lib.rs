@@ -27,6 +27,7 @@ pub mod remote;
 pub mod secrets;
 pub mod sim;
 pub mod tasks;
+pub mod terminal;
 pub mod text;
 pub mod tracker;
 pub mod ui;

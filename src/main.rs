@@ -44,6 +44,30 @@ enum Command {
     /// Load a big farm through the real client and view state, then print the times and this
     /// process's peak memory (the simulated gateway runs as a separate process, not counted)
     BenchLoad(BenchLoadArgs),
+    /// Print how jobs are doing until they finish: one line per job and refresh. Exits 0 when
+    /// every frame succeeded, 1 when a frame is dead or eaten or a job was killed, 2 when the
+    /// jobs cannot be watched (unknown job, sign-in failure, unreachable gateway)
+    Watch(WatchArgs),
+}
+
+#[derive(Debug, Args)]
+struct WatchArgs {
+    /// Use this saved profile (its secret or token from the keyring)
+    #[arg(long, value_name = "NAME", conflicts_with = "gateway")]
+    profile: Option<String>,
+    /// The gateway, with $JWT_SECRET or $JWT_TOKEN (default: $OPENCUE_REST_GATEWAY_URL, else the
+    /// last profile used)
+    #[arg(long, value_name = "URL")]
+    gateway: Option<String>,
+    /// Seconds between refreshes
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    interval: u64,
+    /// Print once and exit 0
+    #[arg(long)]
+    once: bool,
+    /// Job names (finished jobs included)
+    #[arg(required = true, value_name = "JOB")]
+    jobs: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -135,6 +159,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Sim(args)) => runtime.block_on(run_sim(args)),
         Some(Command::BenchLoad(args)) => runtime.block_on(bench_load(args)),
+        Some(Command::Watch(args)) => {
+            let code = runtime.block_on(watch(args));
+            runtime.shutdown_timeout(Duration::from_millis(500));
+            return ExitCode::from(code);
+        }
         None => run_window(&runtime, cli.demo, cli.gateway, cli.profile, started),
     };
     // Work still out (a request, a desktop notification waiting to be clicked) is dropped.
@@ -173,6 +202,74 @@ fn env_profile(url: Option<String>) -> Result<Option<(Profile, SecretString)>, S
         ..Profile::default()
     };
     Ok(Some((profile, SecretString::from(secret))))
+}
+
+/// `cuedesk watch`: the profile or gateway to use, then the watch itself.
+async fn watch(args: WatchArgs) -> u8 {
+    let connection = match watch_connection(args.profile, args.gateway) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cuedesk watch: {e}");
+            return cuedesk::terminal::Ending::Error.code();
+        }
+    };
+    let client = match cuedesk::api::ApiClient::new(
+        connection.profile.client_config(connection.credentials),
+    ) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("cuedesk watch: {}", e.user_message());
+            return cuedesk::terminal::Ending::Error.code();
+        }
+    };
+    let request = cuedesk::terminal::WatchRequest {
+        names: args.jobs,
+        interval: Duration::from_secs(args.interval),
+        once: args.once,
+    };
+    let (mut out, mut err) = (std::io::stdout(), std::io::stderr());
+    cuedesk::terminal::watch(&client, &request, &mut out, &mut err)
+        .await
+        .code()
+}
+
+/// Where `cuedesk watch` connects: the named profile, else `--gateway` or the tutorial's
+/// environment variables, else the last profile used.
+fn watch_connection(
+    profile: Option<String>,
+    gateway: Option<String>,
+) -> Result<Connection, String> {
+    if profile.is_none()
+        && let Some((profile, secret)) = env_profile(gateway)?
+    {
+        return Ok(Connection {
+            credentials: profile.credentials(secret),
+            profile,
+        });
+    }
+    let store = cuedesk::profiles::ProfileStore::in_config_dir()
+        .ok_or("this system has no config directory, so no saved profile")?;
+    let mut file = store.load().file;
+    let (site, _) = cuedesk::profiles::load_site_profiles(&cuedesk::profiles::site_profile_paths());
+    file.site_profiles = site;
+    let name = profile.or_else(|| file.last_profile.clone()).ok_or(
+        "no profile: use --profile NAME, or --gateway URL (or OPENCUE_REST_GATEWAY_URL) with JWT_SECRET or JWT_TOKEN",
+    )?;
+    let profile = file
+        .get(&name)
+        .cloned()
+        .ok_or_else(|| format!("there is no profile named {name:?}"))?;
+    use cuedesk::secrets::CredentialStore as _;
+    let secret = cuedesk::secrets::KeyringStore
+        .get(&profile.name)
+        .map_err(|e| format!("cannot read the secret of {name:?} from the keyring: {e}"))?
+        .ok_or_else(|| {
+            format!("no secret or token is stored for {name:?}: save it in CueDesk first")
+        })?;
+    Ok(Connection {
+        credentials: profile.credentials(secret),
+        profile,
+    })
 }
 
 fn run_window(
