@@ -99,8 +99,10 @@ async fn an_unknown_job_a_wrong_secret_or_no_gateway_exit_2_and_say_why() {
     );
 }
 
+type Lines = tokio::io::Lines<BufReader<tokio::process::ChildStdout>>;
+
 /// Starts a watch of `job` every second; returns once it printed its first line.
-async fn watching(t: &Target, job: &Job) -> tokio::process::Child {
+async fn watching(t: &Target, job: &Job) -> (tokio::process::Child, Lines) {
     let mut child = watch(t, &t.secret, &["--interval", "1", &job.name])
         .spawn()
         .unwrap();
@@ -112,18 +114,23 @@ async fn watching(t: &Target, job: &Job) -> tokio::process::Child {
         .unwrap()
         .unwrap();
     assert!(first.starts_with(&job.name), "{first}");
-    // The rest of its output is read as it comes (a full pipe would stop it).
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-    child
+    (child, lines)
 }
 
-async fn exit_code(mut child: tokio::process::Child) -> i32 {
-    tokio::time::timeout(Duration::from_secs(60), child.wait())
+/// Reads the rest of the watch's output to its end (a full pipe would stop it); its exit code
+/// and last line.
+async fn ending((mut child, mut lines): (tokio::process::Child, Lines)) -> (i32, String) {
+    let mut last = String::new();
+    let end = async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            last = line;
+        }
+        child.wait().await.unwrap().code().unwrap()
+    };
+    let code = tokio::time::timeout(Duration::from_secs(60), end)
         .await
-        .expect("cuedesk watch did not end")
-        .unwrap()
-        .code()
-        .unwrap()
+        .expect("cuedesk watch did not end");
+    (code, last)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -145,9 +152,13 @@ async fn a_watch_ends_with_the_jobs_0_when_all_succeeded_1_when_killed() {
         f.end_frames(&good.id, usize::MAX, FrameState::Succeeded, now)
             .unwrap()
     });
-    assert_eq!(exit_code(child).await, 0);
+    let (code, last) = ending(child).await;
+    assert_eq!(code, 0);
+    assert!(last.contains("SUCCEEDED"), "{last}");
 
     let child = watching(&t, &killed).await;
     sim.with_farm(|f| f.kill_job(&killed.id, now).unwrap());
-    assert_eq!(exit_code(child).await, 1);
+    let (code, last) = ending(child).await;
+    assert_eq!(code, 1);
+    assert!(last.contains("KILLED"), "{last}");
 }
