@@ -12,7 +12,6 @@ use clap::{Args, Parser, Subcommand};
 use cuedesk::api::Credentials;
 use cuedesk::api::auth::{mint_token, now_epoch};
 use cuedesk::app::{Connection, CueDeskApp, ProfileSetup};
-use cuedesk::profiles::PathMapping;
 use cuedesk::profiles::{AuthMode, Profile};
 use cuedesk::sim::{FarmSpec, RandomFaults, SimConfig, SimLogs, SimServer, random_secret};
 use secrecy::SecretString;
@@ -284,39 +283,9 @@ fn run_window(
     let handle = runtime.handle().clone();
     let mut demo_sim = None;
     let connection = if demo {
-        let secret = random_secret();
-        let mut config = SimConfig::new(secret.clone(), FarmSpec::default());
-        config.live = true;
-        config.logs = SimLogs::Temporary;
-        let sim = runtime
-            .block_on(SimServer::start(config))
-            .map_err(|e| format!("cannot start the demo farm: {e}"))?;
-        // The demo farm reports its logs under /shots, as a studio's share; the mapping finds
-        // them where the simulator writes them.
-        let path_mappings = sim
-            .log_root()
-            .map(|(root, prefix)| PathMapping {
-                from: prefix.to_owned(),
-                to: root.display().to_string(),
-            })
-            .into_iter()
-            .collect();
-        let profile = Profile {
-            name: "Demo farm".to_owned(),
-            gateway_url: sim.url(),
-            username: "jdoe".to_owned(),
-            refresh_interval_secs: 5,
-            view: cuedesk::app::MainView::Mine.key().to_owned(),
-            // A new farm on a new port each run: a saved view could never be shown again.
-            cache_views: false,
-            path_mappings,
-            ..Profile::default()
-        };
+        let (sim, connection) = runtime.block_on(cuedesk::app::demo::start())?;
         demo_sim = Some(sim);
-        Some(Connection {
-            profile,
-            credentials: Credentials::secret("jdoe", secret),
-        })
+        Some(connection)
     } else if gateway.is_some() {
         env_profile(gateway)?.map(|(profile, secret)| Connection {
             credentials: profile.credentials(secret),

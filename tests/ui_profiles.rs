@@ -87,6 +87,12 @@ impl Setup {
 }
 
 /// Replaces the text of the labelled field (AccessKit SetValue, as a screen reader does).
+/// From the first start's welcome screen to the new profile's form.
+fn to_the_form(h: &mut Harness<'_, CueDeskApp>) {
+    h.get_by_label("Connect to a gateway").click();
+    h.run();
+}
+
 fn fill(h: &mut Harness<'_, CueDeskApp>, label: &str, text: &str) {
     let role = if h
         .query_by_role_and_label(Role::PasswordInput, label)
@@ -131,7 +137,20 @@ async fn first_start_asks_for_a_gateway_then_connects_and_keeps_the_secret_out_o
     let s = Setup::new();
     let mut h = s.harness();
     h.step();
+    // No profile yet: the welcome screen, then the form, not flagged before it is touched.
+    h.get_by_label("Welcome to CueDesk");
+    h.get_by_label("Connect to a gateway").click();
+    h.run();
     h.get_by_label("Gateway profiles");
+    assert!(h.query_by_label("Enter the gateway's JWT secret").is_none());
+    assert_eq!(
+        h.get_by_label("User").value().as_deref(),
+        Some(cuedesk::profiles::default_username().as_str()),
+        "the OS login"
+    );
+    // Save on the empty form says what is missing.
+    h.get_by_label("Save").click();
+    h.run();
     h.get_by_label("Enter the gateway's JWT secret");
 
     fill(&mut h, "Name", "Studio");
@@ -199,6 +218,7 @@ async fn test_connection_names_a_wrong_secret_and_a_wrong_port() {
     let s = Setup::new();
     let mut h = s.harness();
     h.step();
+    to_the_form(&mut h);
     fill(&mut h, "Gateway URL", &t.url);
     fill(&mut h, "User", "jdoe");
     fill(&mut h, "Secret", "not-the-secret");
@@ -234,6 +254,7 @@ async fn test_connection_to_https_uses_the_ca_file_typed_in_the_form() {
     std::fs::write(&ca, pki.ca_pem()).unwrap();
     let mut h = s.harness();
     h.step();
+    to_the_form(&mut h);
     fill(&mut h, "Gateway URL", &t.url);
     fill(&mut h, "User", "jdoe");
     fill(&mut h, "Secret", &t.secret);
@@ -475,10 +496,11 @@ async fn a_site_profile_is_listed_read_only_and_only_the_secret_is_saved() {
     )
     .unwrap();
     let mut h = s.harness_with_site(std::slice::from_ref(&site));
-    step_until(&mut h, "the panel", |h| {
-        h.query_by_label("Farm (site)").is_some()
+    // The welcome screen offers the studio's profile.
+    step_until(&mut h, "the welcome", |h| {
+        h.query_by_label("Connect to Farm").is_some()
     });
-    h.get_by_label("Farm (site)").click();
+    h.get_by_label("Connect to Farm").click();
     step_until(&mut h, "the site profile", |h| {
         h.query_by_label("Site profile").is_some()
     });
@@ -578,4 +600,22 @@ fn step_until_file(path: &std::path::Path, what: &str) {
         );
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_welcome_screen_starts_the_demo_farm_on_my_jobs() {
+    let s = Setup::new();
+    let mut h = s.harness();
+    h.step();
+    h.get_by_label("Try the demo farm").click();
+    step_until(&mut h, "the demo farm's jobs of jdoe", |h| {
+        h.query_all_by_label_contains("Stop watching")
+            .next()
+            .is_some()
+    });
+    let session = h.state().session.as_ref().unwrap();
+    assert_eq!(session.profile.name, "Demo farm");
+    assert_eq!(session.view, cuedesk::app::MainView::Mine);
+    // Nothing was saved: the demo is a trial.
+    assert!(s.store().load().file.profiles.is_empty());
 }

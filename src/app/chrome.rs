@@ -131,7 +131,7 @@ impl CueDeskApp {
         egui::Panel::bottom("status_bar").show(ui, |ui| {
             ui.horizontal(|ui| {
                 let Some(session) = self.session.as_ref() else {
-                    ui.weak("Start with --demo, or --gateway URL with JWT_SECRET or JWT_TOKEN set");
+                    ui.weak("Not connected");
                     return;
                 };
                 ui.label(session.client.base_url());

@@ -46,6 +46,14 @@ impl CueDeskApp {
                     panel.testing(test);
                 }
             }
+            Command::Panel(PanelCommand::Demo) => {
+                if self.demo_start.is_none() {
+                    self.demo_start = Some(
+                        self.tasks
+                            .spawn("starting the demo farm", super::demo::start()),
+                    );
+                }
+            }
             Command::Panel(command) => {
                 if let Some(c) = self.profiles.handle_panel(&self.tasks, command) {
                     self.connect(c);

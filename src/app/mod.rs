@@ -10,6 +10,7 @@
 
 mod chrome;
 mod command_handling;
+pub mod demo;
 mod pages;
 mod profiles;
 mod session;
@@ -135,6 +136,8 @@ pub struct CueDeskApp {
     about_open: bool,
     /// Every action sent, kept beside the profiles.
     history: crate::ui::history::HistoryView,
+    /// The demo farm being started from the welcome screen.
+    demo_start: Option<poll_promise::Promise<Result<(crate::sim::SimServer, Connection), String>>>,
     /// Every notification of this run.
     bell: crate::notify::Bell,
     /// Send desktop notifications (see [`Self::with_desktop_notifications`]).
@@ -185,6 +188,7 @@ impl CueDeskApp {
             preread: setup.preread,
             about_open: false,
             history,
+            demo_start: None,
             bell: crate::notify::Bell::default(),
             desktop_notifications: false,
             shown: crate::tasks::Inflight::default(),
@@ -211,7 +215,7 @@ impl CueDeskApp {
                 }
             }
         } else {
-            app.profiles.panel = Some(ConnectPanel::new_profile(&app.profiles.file));
+            app.profiles.panel = Some(app.profiles.first_panel());
         }
         app
     }
@@ -311,8 +315,21 @@ impl CueDeskApp {
         for problem in self.history.poll() {
             self.notice(problem);
         }
-        if self.session.is_none() && self.profiles.panel.is_none() && !self.profiles.is_opening() {
-            self.profiles.panel = Some(ConnectPanel::new_profile(&self.profiles.file));
+        if self.session.is_none()
+            && self.profiles.panel.is_none()
+            && !self.profiles.is_opening()
+            && self.demo_start.is_none()
+        {
+            self.profiles.panel = Some(self.profiles.first_panel());
+        }
+        match crate::tasks::take_ready(&mut self.demo_start) {
+            Some(Ok((sim, connection))) => {
+                self._demo = Some(sim);
+                self.profiles.panel = None;
+                self.connect(connection);
+            }
+            Some(Err(e)) => self.notice(e),
+            None => {}
         }
         self.toasts
             .retain(|t| t.shown_at.elapsed() < Duration::from_secs(TOAST_SECS));

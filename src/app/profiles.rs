@@ -175,7 +175,8 @@ impl Profiles {
                 secret,
                 connect,
             } => self.save(tasks, *profile, previous_name, secret, connect),
-            PanelCommand::Test { .. } => {}
+            // The caller starts the demo farm and the connection test.
+            PanelCommand::Demo | PanelCommand::Test { .. } => {}
         }
         None
     }
@@ -284,6 +285,16 @@ impl Profiles {
         let write = self.file_writer();
         let promise = tasks.blocking("saving the profiles", move || write().map(|()| None));
         self.saving.push(None, promise);
+    }
+
+    /// The panel a window without a session shows: the welcome screen while no profile of the
+    /// user's own exists, else a new profile's form.
+    pub fn first_panel(&self) -> ConnectPanel {
+        if self.file.profiles.is_empty() {
+            ConnectPanel::welcome(&self.file)
+        } else {
+            ConnectPanel::new_profile(&self.file)
+        }
     }
 
     /// Each profile remembers its show.

@@ -32,6 +32,8 @@ pub enum PanelCommand {
     Connect(String),
     /// Close the panel (back to the current session).
     Close,
+    /// Start the built-in demo farm and connect to it (the welcome screen).
+    Demo,
     /// Try the form's settings: a client exactly as a session would build it lists the shows.
     Test {
         /// The form as typed.
@@ -53,6 +55,12 @@ pub struct ConnectPanel {
     test_result: Option<Result<String, String>>,
     /// Log path mappings as typed, one `from => to` per line.
     mappings: String,
+    /// Fields the user has typed in: only their problems are shown (a new form is not red).
+    touched: std::collections::BTreeSet<&'static str>,
+    /// Save was pressed: every problem is shown.
+    save_tried: bool,
+    /// The welcome screen of a first start is shown instead of the form.
+    welcome: bool,
 }
 
 impl Drop for ConnectPanel {
@@ -76,6 +84,19 @@ impl Default for ConnectPanel {
 }
 
 impl ConnectPanel {
+    /// The first start's welcome: the demo farm, a gateway (the form), or the studio's site
+    /// profiles.
+    pub fn welcome(profiles: &ProfilesFile) -> Self {
+        let mut panel = Self::new_profile(profiles);
+        panel.welcome = true;
+        panel
+    }
+
+    /// True while the welcome screen is shown.
+    pub fn is_welcome(&self) -> bool {
+        self.welcome
+    }
+
     /// A blank form for a new profile.
     pub fn new_profile(profiles: &ProfilesFile) -> Self {
         let form = Profile {
@@ -92,6 +113,9 @@ impl ConnectPanel {
             test: None,
             test_result: None,
             mappings: String::new(),
+            touched: std::collections::BTreeSet::new(),
+            save_tried: false,
+            welcome: false,
         }
     }
 
@@ -107,6 +131,9 @@ impl ConnectPanel {
             test: None,
             test_result: None,
             mappings: String::new(),
+            touched: std::collections::BTreeSet::new(),
+            save_tried: false,
+            welcome: false,
         })
     }
 
@@ -120,6 +147,9 @@ impl ConnectPanel {
             test: None,
             test_result: None,
             mappings: String::new(),
+            touched: std::collections::BTreeSet::new(),
+            save_tried: false,
+            welcome: false,
         })
     }
 
@@ -199,6 +229,9 @@ impl ConnectPanel {
                 Err(p) => self.test = Some(p),
             }
         }
+        if self.welcome {
+            return self.welcome_ui(ui, profiles, env_profile);
+        }
         ui.horizontal(|ui| {
             ui.heading("Gateway profiles");
             if can_close && ui.button("Close").clicked() {
@@ -261,6 +294,67 @@ impl ConnectPanel {
         command
     }
 
+    fn welcome_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        profiles: &ProfilesFile,
+        env_profile: Option<&Profile>,
+    ) -> Option<PanelCommand> {
+        let mut command = None;
+        ui.add_space(24.0);
+        ui.vertical_centered(|ui| {
+            ui.set_max_width(560.0);
+            ui.heading("Welcome to CueDesk");
+            ui.add_space(6.0);
+            ui.label(
+                "CueDesk shows your renders on an OpenCue farm: what runs, what died and why, \
+                 and tells you when a job finishes or frames die.",
+            );
+            ui.add_space(18.0);
+            let big = |text: &str| egui::Button::new(egui::RichText::new(text).heading());
+            if ui.add(big("Try the demo farm")).clicked() {
+                command = Some(PanelCommand::Demo);
+            }
+            ui.weak(
+                "A simulated farm on this computer: nothing to set up, nothing real is touched.",
+            );
+            ui.add_space(14.0);
+            if ui.add(big("Connect to a gateway")).clicked() {
+                self.welcome = false;
+            }
+            ui.weak(
+                "Your studio's OpenCue REST Gateway: its address, and the secret or token your \
+                 wranglers give you.",
+            );
+            let site: Vec<&Profile> = profiles.visible_site_profiles().collect();
+            if !site.is_empty() || env_profile.is_some() {
+                ui.add_space(18.0);
+                ui.strong("Set up for you");
+            }
+            if let Some(env) = env_profile {
+                ui.horizontal(|ui| {
+                    ui.label(format!("{} (from the environment)", env.gateway_url));
+                    if ui.button("Connect").clicked() {
+                        command = Some(PanelCommand::UseEnvironment);
+                    }
+                });
+            }
+            for p in site {
+                ui.horizontal(|ui| {
+                    ui.label(&p.name).on_hover_text(&p.gateway_url);
+                    if ui
+                        .button(format!("Connect to {}", p.name))
+                        .on_hover_text("Set up by your studio")
+                        .clicked()
+                    {
+                        command = Some(PanelCommand::Connect(p.name.clone()));
+                    }
+                });
+            }
+        });
+        command
+    }
+
     fn form_ui(
         &mut self,
         ui: &mut egui::Ui,
@@ -272,12 +366,15 @@ impl ConnectPanel {
         }
         let mut command = None;
         let problems = self.problems(profiles);
+        // A field is flagged once typed in, or once Save was pressed.
+        let (touched, save_tried) = (self.touched.clone(), self.save_tried);
         let problem = |field: &str| {
             problems
                 .iter()
-                .find(|(f, _)| *f == field)
+                .find(|(f, _)| *f == field && (save_tried || touched.contains(f)))
                 .map(|(_, m)| m.clone())
         };
+        let mut typed: Vec<&'static str> = Vec::new();
         ui.heading(if self.editing.is_some() {
             "Edit profile"
         } else {
@@ -287,22 +384,26 @@ impl ConnectPanel {
             .num_columns(2)
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
-                text_row(
+                if text_row(
                     ui,
                     "Name",
                     &mut self.form.name,
                     false,
                     problem("name"),
                     None,
-                );
-                text_row(
+                ) {
+                    typed.push("name");
+                }
+                if text_row(
                     ui,
                     "Gateway URL",
                     &mut self.form.gateway_url,
                     false,
                     problem("gateway_url"),
                     None,
-                );
+                ) {
+                    typed.push("gateway_url");
+                }
                 let mut ca = self
                     .form
                     .ca_file
@@ -318,14 +419,16 @@ impl ConnectPanel {
                     Some("for https with a studio CA: its certificate (PEM)"),
                 );
                 self.form.ca_file = (!ca.is_empty()).then(|| std::path::PathBuf::from(ca));
-                text_row(
+                if text_row(
                     ui,
                     "User",
                     &mut self.form.username,
                     false,
                     problem("username"),
                     None,
-                );
+                ) {
+                    typed.push("username");
+                }
                 ui.label("Sign in with");
                 ui.horizontal(|ui| {
                     ui.radio_value(&mut self.form.auth, AuthMode::Secret, "JWT secret");
@@ -333,14 +436,16 @@ impl ConnectPanel {
                 });
                 ui.end_row();
                 let (secret_label, hint) = self.secret_label_and_hint();
-                text_row(
+                if text_row(
                     ui,
                     secret_label,
                     &mut self.secret,
                     true,
                     problem("secret"),
                     hint,
-                );
+                ) {
+                    typed.push("secret");
+                }
                 if self.form.auth == AuthMode::Secret {
                     ui.label("Tokens last");
                     let mut minutes = self.form.token_lifetime_secs / 60;
@@ -411,10 +516,11 @@ impl ConnectPanel {
                         .on_hover_text(
                             "Where this workstation finds the farm's log share: one farm path => local path per line",
                         );
-                    if edit.changed()
-                        && let Ok(m) = crate::logs::parse_mappings(&self.mappings)
-                    {
-                        self.form.path_mappings = m;
+                    if edit.changed() {
+                        typed.push("mappings");
+                        if let Ok(m) = crate::logs::parse_mappings(&self.mappings) {
+                            self.form.path_mappings = m;
+                        }
                     }
                     if let Some(p) = problem("mappings") {
                         ui.colored_label(theme::error(ui), p);
@@ -436,6 +542,7 @@ impl ConnectPanel {
                 "Plain http: the token crosses the network unencrypted",
             );
         }
+        self.touched.extend(typed);
         let valid = problems.is_empty();
         ui.horizontal(|ui| {
             let secret = self.typed_secret().or_else(|| stored_secret.cloned());
@@ -452,14 +559,15 @@ impl ConnectPanel {
                     secret,
                 });
             }
-            if ui.add_enabled(valid, egui::Button::new("Save")).clicked() {
-                command = Some(self.save_command(false));
-            }
-            if ui
-                .add_enabled(valid, egui::Button::new("Save and connect"))
-                .clicked()
-            {
-                command = Some(self.save_command(true));
+            // Save says what is missing rather than being greyed out.
+            for (label, connect) in [("Save", false), ("Save and connect", true)] {
+                if ui.button(label).clicked() {
+                    if valid {
+                        command = Some(self.save_command(connect));
+                    } else {
+                        self.save_tried = true;
+                    }
+                }
             }
             if let Some(name) = self.editing.clone() {
                 if ui.button("Duplicate").clicked() {
@@ -587,6 +695,7 @@ fn is_loopback(url: &str) -> bool {
         })
 }
 
+/// A labelled text field with its problem under it. Returns true when the user changed it.
 fn text_row(
     ui: &mut egui::Ui,
     label: &str,
@@ -594,22 +703,26 @@ fn text_row(
     password: bool,
     problem: Option<String>,
     hint: Option<&str>,
-) {
+) -> bool {
     let l = ui.label(label);
-    ui.vertical(|ui| {
-        let mut edit = egui::TextEdit::singleline(value)
-            .password(password)
-            .desired_width(320.0);
-        if let Some(h) = hint {
-            edit = edit.hint_text(h);
-        }
-        if problem.is_some() && !password {
-            edit = edit.text_color(theme::error(ui));
-        }
-        ui.add(edit).labelled_by(l.id);
-        if let Some(p) = problem {
-            ui.colored_label(theme::error(ui), p);
-        }
-    });
+    let changed = ui
+        .vertical(|ui| {
+            let mut edit = egui::TextEdit::singleline(value)
+                .password(password)
+                .desired_width(320.0);
+            if let Some(h) = hint {
+                edit = edit.hint_text(h);
+            }
+            if problem.is_some() && !password {
+                edit = edit.text_color(theme::error(ui));
+            }
+            let changed = ui.add(edit).labelled_by(l.id).changed();
+            if let Some(p) = problem {
+                ui.colored_label(theme::error(ui), p);
+            }
+            changed
+        })
+        .inner;
     ui.end_row();
+    changed
 }
