@@ -258,6 +258,13 @@ fn watch_connection(
         .get(&name)
         .cloned()
         .ok_or_else(|| format!("there is no profile named {name:?}"))?;
+    if profile.auth == AuthMode::Command {
+        // The token command gives the token: nothing to read from the keyring.
+        return Ok(Connection {
+            credentials: profile.credentials(SecretString::default()),
+            profile,
+        });
+    }
     use cuedesk::secrets::CredentialStore as _;
     let secret = cuedesk::secrets::KeyringStore
         .get(&profile.name)

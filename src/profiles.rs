@@ -24,6 +24,8 @@ pub enum AuthMode {
     Secret,
     /// A pre-issued JWT, used as is until it expires.
     Token,
+    /// A command that prints a JWT (the studio's credential helper): nothing is in the keyring.
+    Command,
 }
 
 /// A prefix rewrite for log paths (`/shots` → `S:\shots`).
@@ -106,8 +108,10 @@ pub struct Profile {
     pub gateway_url: String,
     /// Who this user is (the token's `sub`, "my jobs", kill records).
     pub username: String,
-    /// Secret or token.
+    /// Secret, token or token command.
     pub auth: AuthMode,
+    /// With [`AuthMode::Command`]: the command that prints a token (`{user}` is replaced).
+    pub token_command: String,
     /// Lifetime of minted tokens.
     pub token_lifetime_secs: u64,
     /// Automatic refresh interval.
@@ -161,6 +165,7 @@ impl Default for Profile {
             gateway_url: String::new(),
             username: default_username(),
             auth: AuthMode::Secret,
+            token_command: String::new(),
             token_lifetime_secs: crate::api::auth::DEFAULT_TOKEN_LIFETIME.as_secs(),
             refresh_interval_secs: 10,
             background_refresh_secs: 60,
@@ -202,6 +207,10 @@ impl Profile {
                 lifetime: std::time::Duration::from_secs(self.token_lifetime_secs.max(60)),
             },
             AuthMode::Token => crate::api::Credentials::Token { token: secret },
+            AuthMode::Command => crate::api::Credentials::Command {
+                command: self.token_command.clone(),
+                username: self.username.clone(),
+            },
         }
     }
 
@@ -229,6 +238,16 @@ impl Profile {
         }
         if self.username.trim().is_empty() {
             out.push(("username", "Enter your user name".to_owned()));
+        }
+        if self.auth == AuthMode::Command {
+            match shell_words::split(&self.token_command) {
+                Ok(words) if words.is_empty() => out.push((
+                    "token_command",
+                    "Enter the command that prints a token".to_owned(),
+                )),
+                Ok(_) => {}
+                Err(e) => out.push(("token_command", format!("Cannot read this command: {e}"))),
+            }
         }
         if self.refresh_interval_secs == 0 {
             out.push((

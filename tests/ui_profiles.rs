@@ -619,3 +619,55 @@ async fn the_welcome_screen_starts_the_demo_farm_on_my_jobs() {
     // Nothing was saved: the demo is a trial.
     assert!(s.store().load().file.profiles.is_empty());
 }
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_signs_in_with_a_token_command_and_keeps_no_secret() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let t = Target::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let token = cuedesk::api::auth::mint_token(
+        "jdoe",
+        &SecretString::from(t.secret.clone()),
+        cuedesk::api::auth::now_epoch(),
+        std::time::Duration::from_secs(900),
+    )
+    .unwrap();
+    let helper = dir.path().join("studio-token");
+    std::fs::write(&helper, format!("#!/bin/sh\necho {token}\n")).unwrap();
+    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let s = Setup::new();
+    let mut h = s.harness();
+    h.step();
+    to_the_form(&mut h);
+    fill(&mut h, "Name", "Studio");
+    fill(&mut h, "Gateway URL", &t.url);
+    fill(&mut h, "User", "jdoe");
+    h.get_by_label("Token command").click();
+    h.run();
+    // No secret to enter: the command gives the token.
+    assert!(
+        h.query_by_role_and_label(Role::PasswordInput, "Token")
+            .is_none()
+    );
+    fill(
+        &mut h,
+        "Token command",
+        &format!("{} --user {{user}}", helper.display()),
+    );
+    h.get_by_label("Save and connect").click();
+    step_until(&mut h, "jdoe's jobs", |h| {
+        h.query_all_by_label_contains("Stop watching")
+            .next()
+            .is_some()
+    });
+    assert!(
+        s.creds.get("Studio").unwrap().is_none(),
+        "nothing in the keyring"
+    );
+    let saved = s.store().load().file;
+    let p = saved.get("Studio").unwrap();
+    assert_eq!(p.auth, cuedesk::profiles::AuthMode::Command);
+    let text = std::fs::read_to_string(s.store().path()).unwrap();
+    assert!(!text.contains(&token), "the token is never written");
+}

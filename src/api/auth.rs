@@ -32,6 +32,15 @@ pub enum Credentials {
         /// The token.
         token: SecretString,
     },
+    /// A command that prints a JWT (a studio's credential helper, like kubectl's exec plugins
+    /// or AWS `credential_process`): run without a shell, `{user}` replaced in its arguments,
+    /// again before the token expires or after a 401. The token is kept in memory only.
+    Command {
+        /// The command line, split like a shell would.
+        command: String,
+        /// Replaces `{user}`.
+        username: String,
+    },
     /// Send no `Authorization` header (only useful to see the gateway's 401).
     Anonymous,
 }
@@ -50,6 +59,11 @@ impl std::fmt::Debug for Credentials {
             Self::Token { .. } => f
                 .debug_struct("Token")
                 .field("token", &"[redacted]")
+                .finish(),
+            Self::Command { command, username } => f
+                .debug_struct("Command")
+                .field("command", command)
+                .field("username", username)
                 .finish(),
             Self::Anonymous => f.write_str("Anonymous"),
         }
@@ -128,12 +142,73 @@ pub fn token_expiry(token: &str) -> Result<Option<i64>, ApiError> {
 struct Cached {
     token: SecretString,
     exp: Option<i64>,
+    /// Renewed when less than this is left (a tenth of its life, at most a minute).
+    margin: i64,
 }
 
-/// Hands out the bearer token for each request, minting and renewing as needed.
+/// A tenth of a token's life, between 1 s and a minute: it is renewed when less is left.
+fn renewal_margin(lifetime_secs: i64) -> i64 {
+    (lifetime_secs / 10).clamp(1, 60)
+}
+
+/// How long a token command may take.
+pub const TOKEN_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Runs a token command: split like a shell would (no shell runs it), `{user}` replaced in each
+/// argument (so a user name cannot add arguments), standard output trimmed is the token. Its
+/// failure says which command, how it ended and what it wrote on standard error.
+pub async fn run_token_command(command: &str, username: &str) -> Result<SecretString, ApiError> {
+    let fail = |what: String| ApiError::Token(format!("the token command {command:?} {what}"));
+    let words = shell_words::split(command).map_err(|e| fail(format!("cannot be read: {e}")))?;
+    let Some((program, args)) = words.split_first() else {
+        return Err(ApiError::Token("the token command is empty".into()));
+    };
+    let args: Vec<String> = args.iter().map(|a| a.replace("{user}", username)).collect();
+    let child = tokio::process::Command::new(program)
+        .args(&args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| fail(format!("cannot be started: {e}")))?;
+    let out = tokio::time::timeout(TOKEN_COMMAND_TIMEOUT, child.wait_with_output())
+        .await
+        .map_err(|_| {
+            fail(format!(
+                "did not finish within {} s",
+                TOKEN_COMMAND_TIMEOUT.as_secs()
+            ))
+        })?
+        .map_err(|e| fail(format!("failed: {e}")))?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stderr = stderr.trim();
+    let said = if stderr.is_empty() {
+        String::new()
+    } else {
+        format!(": {}", crate::api::error::snippet(stderr.as_bytes(), 300))
+    };
+    if !out.status.success() {
+        return Err(fail(format!("failed ({}){said}", out.status)));
+    }
+    let token = String::from_utf8(out.stdout)
+        .map_err(|_| fail("printed something that is not text".into()))?
+        .trim()
+        .to_owned();
+    if token.is_empty() {
+        return Err(fail(format!("printed no token{said}")));
+    }
+    token_expiry(&token).map_err(|e| fail(format!("printed no JWT ({})", e.user_message())))?;
+    Ok(SecretString::from(token))
+}
+
+/// Hands out the bearer token for each request, minting, running the token command and
+/// renewing as needed.
 pub struct TokenSource {
     credentials: Credentials,
     cached: Mutex<Option<Cached>>,
+    /// One token command at a time: requests made while it runs wait for its token.
+    running: tokio::sync::Mutex<()>,
 }
 
 impl std::fmt::Debug for TokenSource {
@@ -150,6 +225,7 @@ impl TokenSource {
         Self {
             credentials,
             cached: Mutex::new(None),
+            running: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -158,9 +234,58 @@ impl TokenSource {
         &self.credentials
     }
 
-    /// True when a fresh token can be minted (secret mode).
+    /// True when a fresh token can be had after a 401: minted (secret mode) or from the token
+    /// command.
     pub fn can_remint(&self) -> bool {
-        matches!(self.credentials, Credentials::Secret { .. })
+        matches!(
+            self.credentials,
+            Credentials::Secret { .. } | Credentials::Command { .. }
+        )
+    }
+
+    /// The token to send at `now` (epoch s): as [`Self::bearer_at`], and for a token command
+    /// its last token while more than a minute (a tenth of its life at most) is left, else the
+    /// command's new one.
+    pub async fn bearer_for_request(&self, now: i64) -> Result<Option<SecretString>, ApiError> {
+        let Credentials::Command { command, username } = &self.credentials else {
+            return self.bearer_at(now);
+        };
+        if let Some(token) = self.cached_until(now) {
+            return Ok(Some(token));
+        }
+        let _one = self.running.lock().await;
+        // Another request may have run it meanwhile.
+        if let Some(token) = self.cached_until(now) {
+            return Ok(Some(token));
+        }
+        let token = run_token_command(command, username).await?;
+        let exp = token_expiry(token.expose_secret())?;
+        tracing::info!(
+            "token from the token command, expires {}",
+            exp.map_or_else(|| "never".to_owned(), |e| format!("in {} s", e - now))
+        );
+        *self.lock_cached() = Some(Cached {
+            token: token.clone(),
+            exp,
+            margin: exp.map_or(60, |e| renewal_margin(e - now)),
+        });
+        Ok(Some(token))
+    }
+
+    /// The cached token while it has more than a minute (or a tenth of its life) left.
+    fn cached_until(&self, now: i64) -> Option<SecretString> {
+        let cached = self.lock_cached();
+        let c = cached.as_ref()?;
+        match c.exp {
+            None => Some(c.token.clone()),
+            Some(exp) => (now + c.margin < exp).then(|| c.token.clone()),
+        }
+    }
+
+    fn lock_cached(&self) -> std::sync::MutexGuard<'_, Option<Cached>> {
+        self.cached
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The token to send now, or `None` in anonymous mode.
@@ -173,6 +298,7 @@ impl TokenSource {
         match &self.credentials {
             Credentials::Anonymous => Ok(None),
             Credentials::Token { token } => Ok(Some(token.clone())),
+            Credentials::Command { .. } => Ok(self.lock_cached().as_ref().map(|c| c.token.clone())),
             Credentials::Secret {
                 username,
                 secret,
@@ -183,7 +309,7 @@ impl TokenSource {
                     .lock()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 // Renew when less than a tenth of the lifetime (at most a minute) is left.
-                let margin = i64::try_from((lifetime.as_secs() / 10).clamp(1, 60)).unwrap_or(60);
+                let margin = renewal_margin(i64::try_from(lifetime.as_secs()).unwrap_or(i64::MAX));
                 let fresh = cached
                     .as_ref()
                     .is_some_and(|c| c.exp.is_some_and(|exp| now + margin < exp));
@@ -193,6 +319,7 @@ impl TokenSource {
                     *cached = Some(Cached {
                         token: SecretString::from(token),
                         exp: Some(exp),
+                        margin,
                     });
                 }
                 Ok(cached.as_ref().map(|c| c.token.clone()))
@@ -214,7 +341,7 @@ impl TokenSource {
         match &self.credentials {
             Credentials::Anonymous => Ok(None),
             Credentials::Token { token } => token_expiry(token.expose_secret()),
-            Credentials::Secret { .. } => Ok(self
+            Credentials::Secret { .. } | Credentials::Command { .. } => Ok(self
                 .cached
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -186,14 +186,15 @@ impl ApiClient {
                 return decode_body(endpoint, status, content_type, bytes).await;
             }
             let error = error_from_status(endpoint, status, &content_type, &bytes);
-            if let ApiError::Unauthorized {
-                reason: AuthFailure::Expired,
-                ..
-            } = error
+            // An expired token is minted again; a token command is run again after any 401
+            // (its token may have been revoked).
+            let command = matches!(self.inner.auth.credentials(), Credentials::Command { .. });
+            if let ApiError::Unauthorized { reason, .. } = &error
+                && (command || *reason == AuthFailure::Expired)
                 && self.inner.auth.can_remint()
                 && !reminted
             {
-                tracing::info!(endpoint, "token expired: minting a new one and retrying");
+                tracing::info!(endpoint, "401: a new token and one more try");
                 self.inner.auth.invalidate();
                 reminted = true;
                 continue;
@@ -251,7 +252,11 @@ impl ApiClient {
             .body(body.to_vec());
         // Minted on the gateway's clock once it is known: a workstation clock that is off by
         // more than a token's life would otherwise send tokens already expired (or not yet born).
-        if let Some(token) = inner.auth.bearer_at(self.estimated_server_now())? {
+        if let Some(token) = inner
+            .auth
+            .bearer_for_request(self.estimated_server_now())
+            .await?
+        {
             let mut value = HeaderValue::from_str(&format!("Bearer {}", token.expose_secret()))
                 .map_err(|_| {
                     ApiError::Token("the token contains characters not allowed in a header".into())

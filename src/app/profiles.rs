@@ -10,7 +10,7 @@ use secrecy::SecretString;
 
 use crate::app::Connection;
 use crate::app::session::Session;
-use crate::profiles::{Profile, ProfileStore, ProfilesFile};
+use crate::profiles::{AuthMode, Profile, ProfileStore, ProfilesFile};
 use crate::secrets::{CredentialStore as _, FallbackStore};
 use crate::tasks::{Inflight, Tasks};
 use crate::ui::connect::{ConnectPanel, PanelCommand};
@@ -86,6 +86,12 @@ impl Profiles {
     /// Reads a profile's secret off the UI thread; connects with it when `connect`, else
     /// only makes it available to the panel's "Test connection".
     pub fn open(&mut self, tasks: &Tasks, profile: Profile, connect: bool) {
+        // A token command's profile keeps nothing in the keyring.
+        if profile.auth == AuthMode::Command {
+            let ready = Promise::from_ready(Ok(Some(SecretString::default())));
+            self.opening = Some((profile, connect, ready));
+            return;
+        }
         let creds = self.creds.clone();
         let name = profile.name.clone();
         let promise = tasks.blocking("reading a secret from the keyring", move || {
@@ -207,8 +213,18 @@ impl Profiles {
         let creds = self.creds.clone();
         let write = self.file_writer();
         let name = profile.name.clone();
+        let command = profile.auth == AuthMode::Command;
         let promise = tasks.blocking("saving a profile", move || {
             let e = |e: crate::secrets::SecretError| e.to_string();
+            if command {
+                // The token command gives the token: nothing is kept in the keyring.
+                creds.delete(&name).map_err(e)?;
+                if let Some(p) = previous_name.filter(|p| p != &name) {
+                    creds.delete(&p).map_err(e)?;
+                }
+                write()?;
+                return Ok(Some(SecretString::default()));
+            }
             let secret = match (secret, previous_name) {
                 (Some(s), previous) => {
                     creds.set(&name, &s).map_err(e)?;

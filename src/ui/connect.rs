@@ -167,7 +167,7 @@ impl ConnectPanel {
     fn secret_label_and_hint(&self) -> (&'static str, Option<&'static str>) {
         let label = match self.form.auth {
             AuthMode::Secret => "Secret",
-            AuthMode::Token => "Token",
+            AuthMode::Token | AuthMode::Command => "Token",
         };
         let hint =
             (self.has_stored_secret && self.secret.is_empty()).then_some("Stored; type to replace");
@@ -190,10 +190,13 @@ impl ConnectPanel {
         }
         if self.secret.is_empty() && !self.has_stored_secret {
             let what = match self.form.auth {
-                AuthMode::Secret => "Enter the gateway's JWT secret",
-                AuthMode::Token => "Paste a JWT token",
+                AuthMode::Secret => Some("Enter the gateway's JWT secret"),
+                AuthMode::Token => Some("Paste a JWT token"),
+                AuthMode::Command => None,
             };
-            out.push(("secret", what.into()));
+            if let Some(what) = what {
+                out.push(("secret", what.into()));
+            }
         }
         if self.form.auth == AuthMode::Token
             && !self.secret.is_empty()
@@ -433,18 +436,35 @@ impl ConnectPanel {
                 ui.horizontal(|ui| {
                     ui.radio_value(&mut self.form.auth, AuthMode::Secret, "JWT secret");
                     ui.radio_value(&mut self.form.auth, AuthMode::Token, "Token");
+                    ui.radio_value(&mut self.form.auth, AuthMode::Command, "Token command")
+                        .on_hover_text(
+                            "Your studio's command that prints a token for you: no secret is kept",
+                        );
                 });
                 ui.end_row();
-                let (secret_label, hint) = self.secret_label_and_hint();
-                if text_row(
-                    ui,
-                    secret_label,
-                    &mut self.secret,
-                    true,
-                    problem("secret"),
-                    hint,
-                ) {
-                    typed.push("secret");
+                if self.form.auth == AuthMode::Command {
+                    if text_row(
+                        ui,
+                        "Token command",
+                        &mut self.form.token_command,
+                        false,
+                        problem("token_command"),
+                        Some("e.g. studio-token --user {user}"),
+                    ) {
+                        typed.push("token_command");
+                    }
+                } else {
+                    let (secret_label, hint) = self.secret_label_and_hint();
+                    if text_row(
+                        ui,
+                        secret_label,
+                        &mut self.secret,
+                        true,
+                        problem("secret"),
+                        hint,
+                    ) {
+                        typed.push("secret");
+                    }
                 }
                 if self.form.auth == AuthMode::Secret {
                     ui.label("Tokens last");
@@ -545,7 +565,12 @@ impl ConnectPanel {
         self.touched.extend(typed);
         let valid = problems.is_empty();
         ui.horizontal(|ui| {
-            let secret = self.typed_secret().or_else(|| stored_secret.cloned());
+            // A token command needs no secret: the command gives the token.
+            let secret = if self.form.auth == AuthMode::Command {
+                Some(SecretString::default())
+            } else {
+                self.typed_secret().or_else(|| stored_secret.cloned())
+            };
             let can_test =
                 self.form.problems().is_empty() && secret.is_some() && self.test.is_none();
             if ui
@@ -603,21 +628,23 @@ impl ConnectPanel {
         ui.heading("Site profile");
         ui.weak("Set up by your studio for everyone: read-only. Duplicate it to change it.");
         let (secret_label, hint) = self.secret_label_and_hint();
+        let command_auth = self.form.auth == AuthMode::Command;
         let p = &self.form;
         egui::Grid::new("site_profile")
             .num_columns(2)
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
                 let auth = match p.auth {
-                    AuthMode::Secret => "JWT secret",
-                    AuthMode::Token => "Token",
+                    AuthMode::Secret => "JWT secret".to_owned(),
+                    AuthMode::Token => "Token".to_owned(),
+                    AuthMode::Command => format!("Token command: {}", p.token_command),
                 };
                 let mappings = crate::logs::format_mappings(&p.path_mappings);
                 for (k, v) in [
                     ("Name", p.name.clone()),
                     ("Gateway URL", p.gateway_url.clone()),
                     ("User", p.username.clone()),
-                    ("Sign in with", auth.to_owned()),
+                    ("Sign in with", auth),
                     (
                         "CA file",
                         p.ca_file.as_ref().map_or_else(
@@ -646,12 +673,15 @@ impl ConnectPanel {
                     ui.label(v);
                     ui.end_row();
                 }
+                if command_auth {
+                    return;
+                }
                 let missing = (!self.has_stored_secret && self.secret.is_empty())
                     .then(|| format!("Enter your {}", secret_label.to_lowercase()));
                 text_row(ui, secret_label, &mut self.secret, true, missing, hint);
             });
         ui.horizontal(|ui| {
-            let ready = self.has_stored_secret || !self.secret.is_empty();
+            let ready = command_auth || self.has_stored_secret || !self.secret.is_empty();
             if ui
                 .add_enabled(!self.secret.is_empty(), egui::Button::new("Save secret"))
                 .clicked()
@@ -672,7 +702,9 @@ impl ConnectPanel {
     }
 
     fn save_command(&mut self, connect: bool) -> PanelCommand {
-        let secret = self.typed_secret();
+        let secret = self
+            .typed_secret()
+            .filter(|_| self.form.auth != AuthMode::Command);
         self.secret.clear();
         PanelCommand::Save {
             profile: Box::new(self.form.clone()),
