@@ -69,6 +69,8 @@ pub enum Command {
     RemoveFinished,
     /// Show a job of My jobs (selected, open below), from a notification.
     OpenWatched(String),
+    /// Show or hide the "My workstation" panel.
+    ToggleWorkstation,
     /// Look a job up by name and show it in the jobs view (its show, selected, open below).
     GoToJob(String),
     /// Open the log of a frame of the open job beside its frames.
@@ -141,6 +143,7 @@ impl Command {
             Self::Watch { .. } => "Watch",
             Self::RemoveFinished => "RemoveFinished",
             Self::OpenWatched(_) => "OpenWatched",
+            Self::ToggleWorkstation => "ToggleWorkstation",
             Self::GoToJob(_) => "GoToJob",
             Self::OpenFrameLog { .. } => "OpenFrameLog",
             Self::CopyLogPath(_) => "CopyLogPath",

@@ -295,3 +295,72 @@ async fn watching_200_jobs_across_three_shows_costs_two_requests_per_refresh() {
     // Nothing else was asked: no show-wide list of jobs from the hosts view.
     assert!(bodies.iter().all(|b| !b.contains("shows")), "{bodies:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: names a simulated host after this machine"
+)]
+async fn my_workstation_is_locked_for_the_farm_after_a_confirmation() {
+    let t = Target::new().await;
+    let sim = t.sim();
+    let name = cuedesk::ui::workstation::local_names()
+        .into_iter()
+        .next()
+        .unwrap();
+    sim.with_farm(|f| f.name_host(&name)).unwrap();
+    let before = t.client().find_host(&name).await.unwrap();
+    assert_eq!(before.lock_state, cuedesk::api::types::LockState::Open);
+    let mut h = harness(&t, profile(&t, MainView::Jobs));
+    step_until(&mut h, "the workstation found", |h| {
+        h.query_by_label("My workstation").is_some()
+    });
+    h.get_by_label("My workstation").click();
+    step_until(&mut h, "the panel", |h| {
+        h.query_by_label("Lock for the farm…").is_some()
+    });
+    h.get_by_label("Open: the farm may render on it");
+    // Frames run on it: locking asks first, and says what happens to them.
+    h.get_by_label_contains("running on it");
+    h.get_by_label("Lock for the farm…").click();
+    h.run();
+    h.get_by_label_contains("will finish; no new frame will start until you unlock it");
+    h.get_by_label("Lock it").click();
+    step_until(&mut h, "the lock shown", |h| {
+        h.query_by_label("Locked for the farm: no new frames")
+            .is_some()
+    });
+    let after = t.client().find_host(&name).await.unwrap();
+    assert_eq!(after.lock_state, cuedesk::api::types::LockState::Locked);
+    // Unlocking needs no confirmation.
+    h.get_by_label("Unlock for the farm").click();
+    step_until(&mut h, "open again", |h| {
+        h.query_by_label("Open: the farm may render on it")
+            .is_some()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(real_gateway, ignore = "simulator-only: sets a NIMBY lock")]
+async fn a_nimby_lock_is_explained_and_not_offered_to_unlock() {
+    let t = Target::new().await;
+    let sim = t.sim();
+    let name = cuedesk::ui::workstation::local_names()
+        .into_iter()
+        .next()
+        .unwrap();
+    sim.with_farm(|f| {
+        f.name_host(&name);
+        f.set_nimby_locked(&name);
+    });
+    let mut h = harness(&t, profile(&t, MainView::Jobs));
+    step_until(&mut h, "the workstation found", |h| {
+        h.query_by_label("My workstation").is_some()
+    });
+    h.get_by_label("My workstation").click();
+    step_until(&mut h, "the panel", |h| {
+        h.query_by_label_contains("Only the daemon can clear a NIMBY lock")
+            .is_some()
+    });
+    assert!(h.query_by_label("Unlock for the farm").is_none());
+}

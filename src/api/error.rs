@@ -342,6 +342,12 @@ impl ApiError {
         }
     }
 
+    /// True when the gateway answered that the thing asked for does not exist (a job or host
+    /// name unknown to Cuebot), not that the route is missing.
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, Self::NotFound { route: false, .. })
+    }
+
     /// True when retrying later could succeed (network, timeouts, 5xx); false for auth and URL problems.
     pub fn is_transient(&self) -> bool {
         match self {

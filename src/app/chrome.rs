@@ -77,6 +77,16 @@ impl CueDeskApp {
                         commands.send(Command::SetView(view));
                     }
                 }
+                if session.workstation.is_render_host()
+                    && ui
+                        .selectable_label(session.workstation.open, "My workstation")
+                        .on_hover_text(
+                            "This computer is a render host of the farm: its lock and the frames running on it",
+                        )
+                        .clicked()
+                {
+                    commands.send(Command::ToggleWorkstation);
+                }
                 ui.separator();
                 if session.view == MainView::Jobs {
                     let mut chosen = session.show.clone();

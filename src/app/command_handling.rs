@@ -144,6 +144,7 @@ fn session_command(
             session.remove_finished();
         }
         Command::OpenWatched(id) => session.show_in_mine(&id),
+        Command::ToggleWorkstation => session.workstation.toggle(),
         Command::GoToJob(name) => {
             let client = session.client.clone();
             let n = name.clone();

@@ -20,6 +20,10 @@ pub async fn start() -> Result<(SimServer, Connection), String> {
     let sim = SimServer::start(config)
         .await
         .map_err(|e| format!("cannot start the demo farm: {e}"))?;
+    // This workstation is one of the demo farm's render hosts: "My workstation" can be tried.
+    if let Some(name) = crate::ui::workstation::local_names().into_iter().next() {
+        sim.with_farm(|f| f.name_host(&name));
+    }
     // The demo farm reports its logs under /shots, as a studio's share; the mapping finds them
     // where the simulator writes them.
     let path_mappings = sim

@@ -441,6 +441,12 @@ impl eframe::App for CueDeskApp {
         {
             session.dialog = None;
         }
+        if let Some(session) = self.session.as_mut() {
+            let read_only = session.profile.read_only;
+            session
+                .workstation
+                .window_ui(&ctx, read_only, &self.commands);
+        }
         self.toasts_ui(&ctx);
         self.bell_ui(&ctx);
         self.about_ui(&ctx);

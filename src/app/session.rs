@@ -164,6 +164,8 @@ pub struct Session {
     pub previewed: Option<String>,
     /// Where the detail panel was drawn last frame.
     pub detail_rect: Option<egui::Rect>,
+    /// This workstation, when it is a render host of the farm.
+    pub workstation: crate::ui::workstation::Workstation,
 }
 
 impl Session {
@@ -179,6 +181,11 @@ impl Session {
             credentials,
         } = connection;
         let client = ApiClient::new(profile.client_config(credentials))?;
+        let workstation = crate::ui::workstation::Workstation::look_up(
+            tasks,
+            &client,
+            crate::ui::workstation::local_names(),
+        );
         let cache = cache_dir
             .filter(|_| profile.cache_views)
             .map(|dir| ViewCache::new(dir, CacheKey::of(&profile)));
@@ -260,6 +267,7 @@ impl Session {
             detail,
             previewed: None,
             detail_rect: None,
+            workstation,
         })
     }
 
@@ -385,7 +393,8 @@ impl Session {
         self.schedule_watch(tasks);
         // The job or host shown below refreshes on the same interval; what is hidden waits.
         let interval = self.refresh_interval();
-        match self.view {
+        let workstation = self.workstation.logic(tasks, &self.client, interval);
+        let below = match self.view {
             MainView::Mine | MainView::Jobs => self
                 .detail
                 .active_mut()
@@ -394,7 +403,8 @@ impl Session {
                 .host_detail
                 .as_mut()
                 .map(|d| d.logic(tasks, &self.client, interval)),
-        }
+        };
+        [below, workstation].into_iter().flatten().min()
     }
 
     /// True while a refresh of `view`'s list waits or is in flight.
@@ -864,6 +874,7 @@ impl Session {
                 if let Some(d) = self.host_detail.as_mut() {
                     d.refresh_soon();
                 }
+                self.workstation.refresh_soon();
             }
         }
     }

@@ -17,3 +17,4 @@ pub mod logview;
 pub mod table;
 pub mod theme;
 pub mod widgets;
+pub mod workstation;

@@ -54,6 +54,35 @@ impl Farm {
         self.dispatch(now, false);
     }
 
+    /// Names a host of the farm `name` (this workstation, in the demo farm: its "My
+    /// workstation" panel can then be tried): an up, unlocked host running frames if there is
+    /// one. Returns the host's id.
+    pub fn name_host(&mut self, name: &str) -> Option<String> {
+        let h = (0..self.hosts.len())
+            .find(|&h| {
+                let host = &self.hosts[h];
+                host.state == HardwareState::Up
+                    && host.lock == LockState::Open
+                    && !host.procs.is_empty()
+            })
+            .or_else(|| (!self.hosts.is_empty()).then_some(0))?;
+        let host = &mut self.hosts[h];
+        self.host_by_name.remove(&host.name);
+        name.clone_into(&mut host.name);
+        self.host_by_name.insert(host.name.clone(), h);
+        Some(host.id.clone())
+    }
+
+    /// NIMBY-locks the host named `name`, as its render daemon does when someone uses the
+    /// machine (tests and demos). Returns false when there is no such host.
+    pub fn set_nimby_locked(&mut self, name: &str) -> bool {
+        let Some(&h) = self.host_by_name.get(name) else {
+            return false;
+        };
+        self.hosts[h].lock = LockState::NimbyLocked;
+        true
+    }
+
     /// Ends up to `count` frames of a job at once that have not ended yet (waiting, running
     /// or depending, in dispatch order), as the farm would over time: `Succeeded`, `Dead`
     /// (exit status 1) or `Eaten`. For tests and scripted demos of what a user is told when a
