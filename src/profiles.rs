@@ -153,6 +153,10 @@ pub struct Profile {
     pub notify_finished: bool,
     /// Tell when frames of a watched job die.
     pub notify_dead: bool,
+    /// Tell when a running frame of a watched job has written no log for `stuck_minutes`.
+    pub notify_stuck: bool,
+    /// A running frame whose log has not been written for this long is stuck (LLU).
+    pub stuck_minutes: u64,
     /// Set by the studio in a site-wide file: shown read-only, never written.
     #[serde(skip)]
     pub site: bool,
@@ -185,6 +189,8 @@ impl Default for Profile {
             watch_mine: true,
             notify_finished: true,
             notify_dead: true,
+            notify_stuck: true,
+            stuck_minutes: 30,
             site: false,
         }
     }

@@ -186,6 +186,15 @@ pub enum EventKind {
         /// Frames in the job.
         total: i32,
     },
+    /// A running frame has written no log for longer than the profile's threshold.
+    Stuck {
+        /// The frame, e.g. `0012-render`.
+        frame: String,
+        /// Minutes since its log was last written.
+        minutes: i64,
+        /// More stuck frames of the job found at the same time.
+        others: usize,
+    },
     /// More frames died since the last refresh.
     Dead {
         /// How many died since.
@@ -215,6 +224,8 @@ pub struct EventSwitches {
     pub finished: bool,
     /// New dead frames.
     pub dead: bool,
+    /// Frames stuck (no log written for the profile's threshold).
+    pub stuck: bool,
 }
 
 /// Something to tell the user about a watched job.
@@ -239,6 +250,8 @@ impl Event {
             EventKind::Succeeded => "finished",
             EventKind::Failed { .. } => "finished with failures",
             EventKind::Killed { .. } => "was killed",
+            EventKind::Stuck { others: 0, .. } => "has a stuck frame",
+            EventKind::Stuck { .. } => "has stuck frames",
             EventKind::Dead { new: 1, .. } => "has a dead frame",
             EventKind::Dead { .. } => "has dead frames",
         };
@@ -262,6 +275,21 @@ impl Event {
             }
             EventKind::Killed { done, total } => {
                 format!("{done} of {total} frames had succeeded ({}).", self.show)
+            }
+            EventKind::Stuck {
+                frame,
+                minutes,
+                others,
+            } => {
+                let mut text = format!(
+                    "Frame {frame} has written no log for {} ({}).",
+                    crate::ui::widgets::duration(minutes * 60),
+                    self.show
+                );
+                if *others > 0 {
+                    text.push_str(&format!(" {others} more {} too.", frames(*others as i32)));
+                }
+                text
             }
             EventKind::Dead { new, total, first } => {
                 let mut text = format!("{new} more dead {} ({total} now)", frames(*new));
@@ -294,6 +322,23 @@ struct Seen {
 #[derive(Debug, Default)]
 pub struct Watcher {
     seen: HashMap<String, Seen>,
+    /// Frames found stuck, by id: each is told once.
+    stuck: HashSet<String>,
+    /// The first look for stuck frames was made (what it found was true at start).
+    stuck_looked: bool,
+}
+
+/// The running frames of a watched job whose logs have not been written for too long.
+#[derive(Debug, Clone)]
+pub struct StuckFrames {
+    /// The job's id.
+    pub job_id: String,
+    /// Its name.
+    pub job: String,
+    /// Its show.
+    pub show: String,
+    /// The stuck frames.
+    pub frames: Vec<Frame>,
 }
 
 impl Watcher {
@@ -355,6 +400,45 @@ impl Watcher {
         events
     }
 
+    /// Takes a look for stuck frames (`now` on the gateway's clock): a frame newly stuck is
+    /// told once; what the first look finds was already true and is not told.
+    pub fn stuck(
+        &mut self,
+        found: &[StuckFrames],
+        switches: EventSwitches,
+        now: i64,
+    ) -> Vec<Event> {
+        let first = !std::mem::replace(&mut self.stuck_looked, true);
+        let mut events = Vec::new();
+        for job in found {
+            let new: Vec<&Frame> = job
+                .frames
+                .iter()
+                .filter(|f| self.stuck.insert(f.id.clone()))
+                .collect();
+            if first || new.is_empty() || !switches.stuck {
+                continue;
+            }
+            let oldest = new
+                .iter()
+                .min_by_key(|f| f.llu_time)
+                .copied()
+                .unwrap_or(new[0]);
+            events.push(Event {
+                job_id: job.job_id.clone(),
+                job: job.job.clone(),
+                show: job.show.clone(),
+                kind: EventKind::Stuck {
+                    frame: oldest.name.clone(),
+                    minutes: (now - i64::from(oldest.llu_time)) / 60,
+                    others: new.len() - 1,
+                },
+                at: now,
+            });
+        }
+        events
+    }
+
     /// Forgets a job (it is no longer watched): if it is watched again, its state then is the
     /// new starting point.
     pub fn forget(&mut self, id: &str) {
@@ -406,6 +490,7 @@ mod tests {
     const ALL: EventSwitches = EventSwitches {
         finished: true,
         dead: true,
+        stuck: true,
     };
 
     fn list(ids: &[&str]) -> WatchList {
@@ -476,6 +561,7 @@ mod tests {
         let quiet = EventSwitches {
             finished: false,
             dead: true,
+            stuck: true,
         };
         w.update(
             &[job("a", false, 0, 0, 0, 4), job("x", false, 0, 0, 0, 4)],
@@ -539,6 +625,38 @@ mod tests {
         l.remove("a");
         mine.retain_watched(&l, "jdoe");
         assert_eq!(mine.jobs().count(), 1);
+    }
+
+    #[test]
+    fn a_stuck_frame_is_told_once_and_not_if_it_was_stuck_at_start() {
+        let frame = |id: &str, llu| Frame {
+            id: id.into(),
+            name: format!("0001-{id}"),
+            llu_time: llu,
+            ..Frame::default()
+        };
+        let found = |frames: Vec<Frame>| {
+            vec![StuckFrames {
+                job_id: "j".into(),
+                job: "comp_v012".into(),
+                show: "testing".into(),
+                frames,
+            }]
+        };
+        let mut w = Watcher::default();
+        assert!(w.stuck(&found(vec![frame("a", 0)]), ALL, 3600).is_empty());
+        let events = w.stuck(
+            &found(vec![frame("a", 0), frame("b", 600), frame("c", 1200)]),
+            ALL,
+            4200,
+        );
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].title(), "comp_v012 has stuck frames");
+        assert_eq!(
+            events[0].body(),
+            "Frame 0001-b has written no log for 1h00m (testing). 1 more frame too."
+        );
+        assert!(w.stuck(&found(vec![frame("b", 600)]), ALL, 4800).is_empty());
     }
 
     #[test]

@@ -248,6 +248,7 @@ async fn watching_wakes_the_window_only_when_a_watched_job_changed() {
         finished: std::collections::HashSet::new(),
         interval: Duration::from_secs(1),
         every_answer: false,
+        stuck_after: None,
     };
     let mut watching = Watching::start(&tasks, t.client(), plan);
     let refreshes = || {

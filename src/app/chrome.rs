@@ -245,6 +245,13 @@ impl CueDeskApp {
                         ui.label("Tell me when a watched job");
                         ui.checkbox(&mut p.notify_finished, "finishes or is killed");
                         ui.checkbox(&mut p.notify_dead, "has new dead frames");
+                        ui.checkbox(&mut p.notify_stuck, "has a frame stuck for")
+                            .on_hover_text("A running frame whose log has not been written for this long (LLU)");
+                        ui.add(
+                            egui::DragValue::new(&mut p.stuck_minutes)
+                                .range(5..=1440)
+                                .suffix(" min"),
+                        );
                     });
                     ui.checkbox(&mut p.watch_mine, "Watch my own jobs")
                         .on_hover_text("Every job of yours is watched as soon as it is seen, in any show");

@@ -359,10 +359,14 @@ impl Profiles {
                 profile.watch_mine,
                 profile.notify_finished,
                 profile.notify_dead,
+                profile.notify_stuck,
+                profile.stuck_minutes,
             ) == (
                 session.profile.watch_mine,
                 session.profile.notify_finished,
                 session.profile.notify_dead,
+                session.profile.notify_stuck,
+                session.profile.stuck_minutes,
             )
         {
             self.view_changed_at = None;
@@ -380,6 +384,8 @@ impl Profiles {
         profile.watch_mine = session.profile.watch_mine;
         profile.notify_finished = session.profile.notify_finished;
         profile.notify_dead = session.profile.notify_dead;
+        profile.notify_stuck = session.profile.notify_stuck;
+        profile.stuck_minutes = session.profile.stuck_minutes;
         view.clone_into(&mut profile.view);
         self.view_changed_at = None;
         self.save_file(tasks);

@@ -530,6 +530,10 @@ impl Session {
                 .collect(),
             interval: self.refresh_interval(),
             every_answer: mine,
+            stuck_after: self
+                .profile
+                .notify_stuck
+                .then(|| Duration::from_secs(self.profile.stuck_minutes.max(1) * 60)),
         };
         match &self.watching {
             Some(w) => {
@@ -562,6 +566,11 @@ impl Session {
             match message {
                 Message::Answer(answer, _) => self.take_answer(tasks, &answer),
                 Message::Failed(e) => self.mine.jobs.fail(e),
+                Message::Stuck(found, now) => {
+                    let switches = self.switches();
+                    self.events
+                        .extend(self.watcher.stuck(&found, switches, now));
+                }
             }
         }
     }
@@ -573,10 +582,7 @@ impl Session {
             }
         }
         self.my_jobs.update(answer, &self.watch);
-        let switches = EventSwitches {
-            finished: self.profile.notify_finished,
-            dead: self.profile.notify_dead,
-        };
+        let switches = self.switches();
         let events = self.watcher.update(
             self.my_jobs.jobs(),
             &self.watch,
@@ -604,6 +610,15 @@ impl Session {
             }
         }
         self.show_my_jobs();
+    }
+
+    /// What the profile wants to be told.
+    fn switches(&self) -> EventSwitches {
+        EventSwitches {
+            finished: self.profile.notify_finished,
+            dead: self.profile.notify_dead,
+            stuck: self.profile.notify_stuck,
+        }
     }
 
     /// Puts what is known of the user's own and the watched jobs in the My jobs table; the

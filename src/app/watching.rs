@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::api::requests::JobSearchCriteria;
 use crate::api::{ApiClient, ApiError};
 use crate::tasks::{Inbox, Received, TaskFailed, Tasks};
-use crate::watch::{WatchAnswer, WatchList};
+use crate::watch::{StuckFrames, WatchAnswer, WatchList};
 
 /// What the task asks for, set by the window whenever it changes.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,6 +27,8 @@ pub struct Plan {
     pub interval: Duration,
     /// Every answer is wanted (My jobs on screen), not only those that changed something.
     pub every_answer: bool,
+    /// Look for running frames whose log has not been written for this long (`None`: don't).
+    pub stuck_after: Option<Duration>,
 }
 
 /// What the task sends back.
@@ -36,7 +38,13 @@ pub enum Message {
     Answer(WatchAnswer, Duration),
     /// A refresh failed.
     Failed(ApiError),
+    /// A look for stuck frames, at this time on the gateway's clock.
+    Stuck(Vec<StuckFrames>, i64),
 }
+
+/// At most this many running watched jobs are looked at for stuck frames at a time (the next
+/// look goes on from there): one GetFrames each.
+const STUCK_JOBS_PER_LOOK: usize = 20;
 
 impl From<TaskFailed> for Message {
     fn from(e: TaskFailed) -> Self {
@@ -83,6 +91,8 @@ impl Watching {
             let mut took = None;
             let mut last = None;
             let mut all = true;
+            let mut stuck_looked: Option<Instant> = None;
+            let mut stuck_cursor = 0;
             loop {
                 let interval = stretched(plan_rx.borrow().interval, took);
                 let at = sent.map_or_else(Instant::now, |s| s + interval);
@@ -104,7 +114,22 @@ impl Watching {
                 flag.store(true, Ordering::Relaxed);
                 let result = refresh(&client, &plan, all).await;
                 flag.store(false, Ordering::Relaxed);
-                all = false;
+                let forced = std::mem::take(&mut all);
+                // Stuck frames are looked for every third of the threshold (at least every
+                // interval), and when the user asks for a refresh.
+                if let (Ok(answer), Some(after)) = (&result, plan.stuck_after)
+                    && (forced
+                        || stuck_looked
+                            .is_none_or(|t| t.elapsed() >= (after / 3).max(plan.interval)))
+                {
+                    stuck_looked = Some(Instant::now());
+                    let found =
+                        stuck_frames(&client, &plan, answer, after, &mut stuck_cursor).await;
+                    let now = client.estimated_server_now();
+                    if !out.send(Message::Stuck(found, now)).await {
+                        return;
+                    }
+                }
                 let message = match result {
                     Ok(answer) => {
                         let answered = started.elapsed();
@@ -169,6 +194,62 @@ impl Watching {
         }
         messages
     }
+}
+
+/// The running frames of watched jobs whose logs have not been written for `after`: one
+/// GetFrames (running frames) per watched job with running frames, at most
+/// [`STUCK_JOBS_PER_LOOK`] jobs a look, going on from `cursor` at the next.
+async fn stuck_frames(
+    client: &ApiClient,
+    plan: &Plan,
+    answer: &WatchAnswer,
+    after: Duration,
+    cursor: &mut usize,
+) -> Vec<StuckFrames> {
+    let running: Vec<&crate::api::types::Job> = answer
+        .mine
+        .iter()
+        .flatten()
+        .chain(&answer.watched)
+        .filter(|j| plan.watch.contains(&j.id) && j.job_stats.running_frames > 0)
+        .collect();
+    if running.is_empty() {
+        return Vec::new();
+    }
+    let start = *cursor % running.len();
+    let take = running.len().min(STUCK_JOBS_PER_LOOK);
+    *cursor = start + take;
+    let now = client.estimated_server_now();
+    let limit = i64::try_from(after.as_secs()).unwrap_or(i64::MAX);
+    let mut found = Vec::new();
+    for job in running.iter().cycle().skip(start).take(take) {
+        let criteria = crate::api::requests::FrameSearchCriteria {
+            states: crate::api::requests::FrameStateSeq {
+                frame_states: vec![crate::api::types::FrameState::Running],
+            },
+            page: 1,
+            limit: 500,
+            ..Default::default()
+        };
+        match client.get_frames(&job.id, &criteria).await {
+            Ok(frames) => {
+                let frames: Vec<_> = frames
+                    .into_iter()
+                    .filter(|f| f.llu_time > 0 && now - i64::from(f.llu_time) > limit)
+                    .collect();
+                if !frames.is_empty() {
+                    found.push(StuckFrames {
+                        job_id: job.id.clone(),
+                        job: job.name.clone(),
+                        show: job.show.clone(),
+                        frames,
+                    });
+                }
+            }
+            Err(e) => tracing::warn!("cannot look for stuck frames of {}: {e}", job.name),
+        }
+    }
+    found
 }
 
 /// One refresh: the user's own pending jobs (when a user is named), then by id the watched

@@ -4,6 +4,9 @@
 #[allow(clippy::wildcard_imports)]
 use super::*;
 
+/// The `due` of a stalled frame: it never finishes and writes no log.
+const STALLED: i32 = i32::MAX;
+
 impl Farm {
     // -----------------------------------------------------------------------------------------
     // Time.
@@ -27,7 +30,7 @@ impl Farm {
             let job = &mut self.jobs[j as usize];
             let min_memory = job.layers[job.frames[f as usize].layer as usize].min_memory;
             let fr = &mut job.frames[f as usize];
-            if now - fr.llu >= 30 {
+            if fr.due != STALLED && now - fr.llu >= 30 {
                 let elapsed = f64::from(now - fr.start);
                 fr.used_mem = (min_memory as f64 * (0.3 + (elapsed / 600.0).min(0.6))) as i64;
                 fr.max_rss = fr.max_rss.max(fr.used_mem);
@@ -71,6 +74,30 @@ impl Farm {
         name.clone_into(&mut host.name);
         self.host_by_name.insert(host.name.clone(), h);
         Some(host.id.clone())
+    }
+
+    /// Stalls a running frame of a job: it stops writing its log (last written `secs_ago`) and
+    /// never finishes by itself, as a hung render does (tests and demos of "stuck" frames).
+    /// Returns the frame's name.
+    pub fn stall_frame(
+        &mut self,
+        job_id: &str,
+        secs_ago: i64,
+        now: i64,
+    ) -> Result<String, SimError> {
+        let j = self.job_index(job_id)?;
+        let now = clamp_i32(now);
+        let Some(&(due, _, f)) = self.running.iter().find(|&&(_, rj, _)| rj as usize == j) else {
+            return Err(SimError::invalid("no running frame to stall"));
+        };
+        self.running.remove(&(due, j as u32, f));
+        let fr = &mut self.jobs[j].frames[f as usize];
+        fr.due = STALLED;
+        fr.llu = now - i32::try_from(secs_ago).unwrap_or(i32::MAX);
+        fr.changed = now;
+        let (layer, number) = (fr.layer as usize, fr.number);
+        self.running.insert((STALLED, j as u32, f));
+        Ok(format!("{number:04}-{}", self.jobs[j].layers[layer].name))
     }
 
     /// NIMBY-locks the host named `name`, as its render daemon does when someone uses the
