@@ -190,6 +190,16 @@ impl<M: Send + 'static> Outbox<M> {
         self.tasks.wake();
         sent
     }
+
+    /// Sends a message without waking the window: it is taken at the window's next frame,
+    /// whenever that is. When the inbox is full, as [`Self::send`].
+    pub async fn send_quietly(&self, message: M) -> bool {
+        match self.tx.try_send(message) {
+            Ok(()) => true,
+            Err(mpsc::error::TrySendError::Full(m)) => self.send(m).await,
+            Err(mpsc::error::TrySendError::Closed(_)) => false,
+        }
+    }
 }
 
 /// The receiving end of a [`Tasks::stream`]; dropping it stops the task at its next send.

@@ -439,10 +439,10 @@ impl Watcher {
         events
     }
 
-    /// Forgets a job (it is no longer watched): if it is watched again, its state then is the
-    /// new starting point.
-    pub fn forget(&mut self, id: &str) {
-        self.seen.remove(id);
+    /// Forgets the jobs no longer in `list`: if one is watched again, its state then is the new
+    /// starting point.
+    pub fn retain(&mut self, list: &WatchList) {
+        self.seen.retain(|id, _| list.contains(id));
     }
 }
 

@@ -13,18 +13,18 @@ use common::Target;
 use cuedesk::api::requests::JobSearchCriteria;
 use cuedesk::app::watching::{Message, Plan, Watching};
 use cuedesk::tasks::Tasks;
-use cuedesk::watch::{EventKind, EventSwitches, StuckFrames, WatchList, Watcher};
+use cuedesk::watch::{Event, EventKind, EventSwitches, WatchList};
 
-/// Waits (at most 30 s) for the task's next look for stuck frames.
-async fn next_look(watching: &mut Watching) -> (Vec<StuckFrames>, i64) {
+/// Waits (at most 30 s) for the task's next answer with what it tells.
+async fn next_events(watching: &mut Watching) -> Vec<Event> {
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
         for m in watching.take() {
-            if let Message::Stuck(found, now) = m {
-                return (found, now);
+            if let Message::Answer { events, .. } = m {
+                return events;
             }
         }
-        assert!(Instant::now() < deadline, "no look for stuck frames");
+        assert!(Instant::now() < deadline, "no answer");
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
 }
@@ -63,35 +63,32 @@ async fn a_frame_that_stops_writing_its_log_is_told_once() {
         watch,
         finished: std::collections::HashSet::new(),
         interval: Duration::from_secs(1),
-        every_answer: false,
+        // Every answer passed on, so that each look can be read.
+        every_answer: true,
         // Ten minutes: the simulated farm's other running frames wrote their logs lately.
         stuck_after: Some(Duration::from_secs(600)),
+        watch_mine: true,
+        switches: EventSwitches {
+            finished: true,
+            dead: true,
+            stuck: true,
+        },
     };
     let mut watching = Watching::start(&tasks, t.client(), plan);
-    let switches = EventSwitches {
-        finished: true,
-        dead: true,
-        stuck: true,
-    };
-    let mut watcher = Watcher::default();
-    let (found, now) = next_look(&mut watching).await;
-    let names: Vec<&str> = found
-        .iter()
-        .flat_map(|s| s.frames.iter().map(|f| f.name.as_str()))
-        .collect();
-    assert_eq!(names, [old.as_str()]);
-    assert!(
-        watcher.stuck(&found, switches, now).is_empty(),
-        "stuck at start"
-    );
+    // The first look finds the frame stuck since before: nothing is told.
+    assert!(next_events(&mut watching).await.is_empty());
     // Another frame hangs: the next look (a refresh asked for) tells it, naming it.
     let now = sim.now();
     let new = sim
         .with_farm(|f| f.stall_frame(&job.id, 2400, now))
         .unwrap();
     watching.refresh_now();
-    let (found, now) = next_look(&mut watching).await;
-    let events = watcher.stuck(&found, switches, now);
+    let events = loop {
+        let events = next_events(&mut watching).await;
+        if !events.is_empty() {
+            break events;
+        }
+    };
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0].title(), format!("{} has a stuck frame", job.name));
     assert!(
@@ -99,8 +96,10 @@ async fn a_frame_that_stops_writing_its_log_is_told_once() {
         "{:?}",
         events[0].kind
     );
+    assert_ne!(new, old);
     // Looked at again: nothing new to tell.
     watching.refresh_now();
-    let (found, now) = next_look(&mut watching).await;
-    assert!(watcher.stuck(&found, switches, now).is_empty());
+    let _ = next_events(&mut watching).await;
+    watching.refresh_now();
+    assert!(next_events(&mut watching).await.is_empty());
 }

@@ -249,6 +249,12 @@ async fn watching_wakes_the_window_only_when_a_watched_job_changed() {
         interval: Duration::from_secs(1),
         every_answer: false,
         stuck_after: None,
+        watch_mine: false,
+        switches: cuedesk::watch::EventSwitches {
+            finished: true,
+            dead: true,
+            stuck: true,
+        },
     };
     let mut watching = Watching::start(&tasks, t.client(), plan);
     let refreshes = || {
@@ -263,7 +269,7 @@ async fn watching_wakes_the_window_only_when_a_watched_job_changed() {
         answers += watching
             .take()
             .iter()
-            .filter(|m| matches!(m, Message::Answer(..)))
+            .filter(|m| matches!(m, Message::Answer { .. }))
             .count();
         assert!(std::time::Instant::now() < deadline, "no first answer");
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -290,9 +296,13 @@ async fn watching_wakes_the_window_only_when_a_watched_job_changed() {
         );
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+    // It says what happened: a dead frame, named.
     let changed = watching.take();
+    let [Message::Answer { events, .. }] = changed.as_slice() else {
+        panic!("{changed:?}");
+    };
     assert!(
-        matches!(changed.as_slice(), [Message::Answer(..)]),
-        "{changed:?}"
+        events[0].body().contains("exited with status 1"),
+        "{events:?}"
     );
 }

@@ -25,7 +25,7 @@ use crate::ui::jobs::JobsView;
 use crate::ui::layers::LayerColumn;
 use crate::ui::table::{Sort, TableColumn as _};
 use crate::view_cache::{CacheKey, CachedKind, CachedView, Preread, SavedViews, ViewCache};
-use crate::watch::{Event, EventKind, EventSwitches, MyJobs, WatchAnswer, WatchList, Watcher};
+use crate::watch::{Event, EventSwitches, MyJobs, WatchList};
 
 use super::watching::{Message, Plan, Watching};
 
@@ -116,15 +116,11 @@ pub struct Session {
     pub watch: WatchList,
     /// What the last answers said of the user's own and the watched jobs.
     my_jobs: MyJobs,
-    /// Tells what changed in the watched jobs.
-    watcher: Watcher,
     /// The refresh of the user's own and the watched jobs: it runs whatever the view (the
     /// watched jobs stay current), from the first time there is something to watch.
     watching: Option<Watching>,
     /// What happened to watched jobs, for the app to tell the user.
     pub events: Vec<Event>,
-    /// Dead frames being looked up, to name them in a notification.
-    dead_lookups: Inflight<Event, Result<Vec<crate::api::types::Frame>, ApiError>>,
     /// The next refresh of the list on screen (of the view it is for), waiting in its task
     /// until due, then in flight until its answer is taken.
     list_wait: Option<(MainView, Deadline)>,
@@ -245,10 +241,8 @@ impl Session {
             mine,
             watch,
             my_jobs: MyJobs::default(),
-            watcher: Watcher::default(),
             watching: None,
             events: Vec::new(),
-            dead_lookups: Inflight::default(),
             list_wait: None,
             list_sent: None,
             list_took: None,
@@ -388,7 +382,7 @@ impl Session {
         }
         self.take_saved_views();
         self.save_views(tasks);
-        self.take_watch_answer(tasks);
+        self.take_watch_answer();
         self.schedule_list(tasks);
         self.schedule_watch(tasks);
         // The job or host shown below refreshes on the same interval; what is hidden waits.
@@ -530,6 +524,8 @@ impl Session {
                 .collect(),
             interval: self.refresh_interval(),
             every_answer: mine,
+            watch_mine: self.profile.watch_mine,
+            switches: self.switches(),
             stuck_after: self
                 .profile
                 .notify_stuck
@@ -550,66 +546,26 @@ impl Session {
     }
 
     /// Takes what the refresh of the watch list brought: the user's own jobs are watched
-    /// (when the profile says so), My jobs are updated, and what changed becomes events (dead
-    /// frames looked up first, to name them).
-    fn take_watch_answer(&mut self, tasks: &Tasks) {
-        for (mut event, frames) in self.dead_lookups.take_finished() {
-            if let (EventKind::Dead { first, .. }, Ok(frames)) = (&mut event.kind, frames) {
-                *first = crate::watch::latest_dead(&frames);
-            }
-            self.events.push(event);
-        }
+    /// (when the profile says so), My jobs are updated, and what happened is told.
+    fn take_watch_answer(&mut self) {
         let Some(watching) = self.watching.as_mut() else {
             return;
         };
         for message in watching.take() {
             match message {
-                Message::Answer(answer, _) => self.take_answer(tasks, &answer),
-                Message::Failed(e) => self.mine.jobs.fail(e),
-                Message::Stuck(found, now) => {
-                    let switches = self.switches();
-                    self.events
-                        .extend(self.watcher.stuck(&found, switches, now));
+                Message::Answer { answer, events, .. } => {
+                    if self.profile.watch_mine {
+                        for job in answer.mine.iter().flatten() {
+                            self.watch.add(&job.id, &job.name);
+                        }
+                    }
+                    self.my_jobs.update(&answer, &self.watch);
+                    self.events.extend(events);
+                    self.show_my_jobs();
                 }
+                Message::Failed(e) => self.mine.jobs.fail(e),
             }
         }
-    }
-
-    fn take_answer(&mut self, tasks: &Tasks, answer: &WatchAnswer) {
-        if self.profile.watch_mine {
-            for job in answer.mine.iter().flatten() {
-                self.watch.add(&job.id, &job.name);
-            }
-        }
-        self.my_jobs.update(answer, &self.watch);
-        let switches = self.switches();
-        let events = self.watcher.update(
-            self.my_jobs.jobs(),
-            &self.watch,
-            switches,
-            crate::api::auth::now_epoch(),
-        );
-        for event in events {
-            if matches!(event.kind, EventKind::Dead { .. }) {
-                let client = self.client.clone();
-                let criteria = crate::api::requests::FrameSearchCriteria {
-                    states: crate::api::requests::FrameStateSeq {
-                        frame_states: vec![crate::api::types::FrameState::Dead],
-                    },
-                    page: 1,
-                    limit: 100,
-                    ..Default::default()
-                };
-                let job_id = event.job_id.clone();
-                let lookup = tasks.spawn("looking up dead frames", async move {
-                    client.get_frames(&job_id, &criteria).await
-                });
-                self.dead_lookups.push(event, lookup);
-            } else {
-                self.events.push(event);
-            }
-        }
-        self.show_my_jobs();
     }
 
     /// What the profile wants to be told.
@@ -667,7 +623,6 @@ impl Session {
                 self.my_jobs.insert(job.clone());
             } else {
                 self.watch.remove(&job.id);
-                self.watcher.forget(&job.id);
             }
         }
         self.my_jobs
@@ -685,7 +640,6 @@ impl Session {
             .collect();
         for id in &finished {
             self.watch.remove(id);
-            self.watcher.forget(id);
         }
         self.my_jobs
             .retain_watched(&self.watch, &self.profile.username);

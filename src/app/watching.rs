@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use crate::api::requests::JobSearchCriteria;
 use crate::api::{ApiClient, ApiError};
 use crate::tasks::{Inbox, Received, TaskFailed, Tasks};
-use crate::watch::{StuckFrames, WatchAnswer, WatchList};
+use crate::watch::{Event, EventKind, EventSwitches, StuckFrames, WatchAnswer, WatchList, Watcher};
 
 /// What the task asks for, set by the window whenever it changes.
 #[derive(Debug, Clone, PartialEq)]
@@ -29,17 +29,39 @@ pub struct Plan {
     pub every_answer: bool,
     /// Look for running frames whose log has not been written for this long (`None`: don't).
     pub stuck_after: Option<Duration>,
+    /// The user's own jobs count as watched.
+    pub watch_mine: bool,
+    /// What to tell.
+    pub switches: EventSwitches,
+}
+
+impl Plan {
+    /// The jobs watched for this answer: the list, and the user's own when they count.
+    fn watched(&self, answer: &WatchAnswer) -> WatchList {
+        let mut list = self.watch.clone();
+        if self.watch_mine {
+            for job in answer.mine.iter().flatten() {
+                list.add(&job.id, &job.name);
+            }
+        }
+        list
+    }
 }
 
 /// What the task sends back.
 #[derive(Debug)]
 pub enum Message {
-    /// An answer, and how long the gateway took.
-    Answer(WatchAnswer, Duration),
+    /// An answer that changed something (or is wanted anyway), and what it means to tell.
+    Answer {
+        /// What the gateway answered.
+        answer: WatchAnswer,
+        /// How long it took.
+        took: Duration,
+        /// What happened to the watched jobs since the last answer.
+        events: Vec<Event>,
+    },
     /// A refresh failed.
     Failed(ApiError),
-    /// A look for stuck frames, at this time on the gateway's clock.
-    Stuck(Vec<StuckFrames>, i64),
 }
 
 /// At most this many running watched jobs are looked at for stuck frames at a time (the next
@@ -86,13 +108,14 @@ impl Watching {
         let now = Arc::new(tokio::sync::Notify::new());
         let sending = Arc::new(AtomicBool::new(false));
         let (wake_now, flag) = (now.clone(), sending.clone());
-        let inbox = tasks.stream("watching jobs", 2, move |out| async move {
+        let inbox = tasks.stream("watching jobs", 16, move |out| async move {
             let mut sent: Option<Instant> = None;
             let mut took = None;
             let mut last = None;
             let mut all = true;
             let mut stuck_looked: Option<Instant> = None;
             let mut stuck_cursor = 0;
+            let mut watcher = Watcher::default();
             loop {
                 let interval = stretched(plan_rx.borrow().interval, took);
                 let at = sent.map_or_else(Instant::now, |s| s + interval);
@@ -115,39 +138,59 @@ impl Watching {
                 let result = refresh(&client, &plan, all).await;
                 flag.store(false, Ordering::Relaxed);
                 let forced = std::mem::take(&mut all);
+                let answer = match result {
+                    Ok(answer) => answer,
+                    Err(e) => {
+                        // The next answer is passed on whatever it says.
+                        last = None;
+                        if !out.send(Message::Failed(e)).await {
+                            return;
+                        }
+                        continue;
+                    }
+                };
+                let answered = started.elapsed();
+                took = Some(answered);
+                // What happened to the watched jobs (the user's own count as watched when the
+                // profile says so), dead frames named.
+                let list = plan.watched(&answer);
+                watcher.retain(&list);
+                let now = client.estimated_server_now();
+                let jobs = answer.mine.iter().flatten().chain(&answer.watched);
+                let mut events = watcher.update(jobs, &list, plan.switches, now);
+                name_dead_frames(&client, &mut events).await;
                 // Stuck frames are looked for every third of the threshold (at least every
                 // interval), and when the user asks for a refresh.
-                if let (Ok(answer), Some(after)) = (&result, plan.stuck_after)
+                if let Some(after) = plan.stuck_after
                     && (forced
                         || stuck_looked
                             .is_none_or(|t| t.elapsed() >= (after / 3).max(plan.interval)))
                 {
                     stuck_looked = Some(Instant::now());
                     let found =
-                        stuck_frames(&client, &plan, answer, after, &mut stuck_cursor).await;
-                    let now = client.estimated_server_now();
-                    if !out.send(Message::Stuck(found, now)).await {
-                        return;
-                    }
+                        stuck_frames(&client, &list, &answer, after, &mut stuck_cursor).await;
+                    events.extend(watcher.stuck(&found, plan.switches, now));
                 }
-                let message = match result {
-                    Ok(answer) => {
-                        let answered = started.elapsed();
-                        took = Some(answered);
-                        let print = fingerprint(&answer);
-                        if last == Some(print) && !plan.every_answer {
-                            continue;
-                        }
-                        last = Some(print);
-                        Message::Answer(answer, answered)
-                    }
-                    Err(e) => {
-                        // The next answer is passed on whatever it says.
-                        last = None;
-                        Message::Failed(e)
-                    }
+                let print = fingerprint(&answer);
+                let changed = last != Some(print);
+                last = Some(print);
+                if !changed && events.is_empty() && !plan.every_answer {
+                    continue;
+                }
+                // The window is woken for what it shows (My jobs on screen) or tells (events);
+                // else the answer waits for its next frame.
+                let wake = plan.every_answer || !events.is_empty();
+                let message = Message::Answer {
+                    answer,
+                    took: answered,
+                    events,
                 };
-                if !out.send(message).await {
+                let delivered = if wake {
+                    out.send(message).await
+                } else {
+                    out.send_quietly(message).await
+                };
+                if !delivered {
                     return;
                 }
             }
@@ -187,7 +230,7 @@ impl Watching {
     pub fn take(&mut self) -> Vec<Message> {
         let mut messages = Vec::new();
         while let Received::Message(m) = self.inbox.take() {
-            if let Message::Answer(_, took) = &m {
+            if let Message::Answer { took, .. } = &m {
                 self.took = Some(*took);
             }
             messages.push(m);
@@ -201,7 +244,7 @@ impl Watching {
 /// [`STUCK_JOBS_PER_LOOK`] jobs a look, going on from `cursor` at the next.
 async fn stuck_frames(
     client: &ApiClient,
-    plan: &Plan,
+    watched: &WatchList,
     answer: &WatchAnswer,
     after: Duration,
     cursor: &mut usize,
@@ -211,7 +254,7 @@ async fn stuck_frames(
         .iter()
         .flatten()
         .chain(&answer.watched)
-        .filter(|j| plan.watch.contains(&j.id) && j.job_stats.running_frames > 0)
+        .filter(|j| watched.contains(&j.id) && j.job_stats.running_frames > 0)
         .collect();
     if running.is_empty() {
         return Vec::new();
@@ -250,6 +293,28 @@ async fn stuck_frames(
         }
     }
     found
+}
+
+/// Names the dead frame of each "new dead frames" event: one GetFrames (dead frames, a page of
+/// 100) per such event; the one that died last is named.
+async fn name_dead_frames(client: &ApiClient, events: &mut [Event]) {
+    for event in events {
+        let EventKind::Dead { first, .. } = &mut event.kind else {
+            continue;
+        };
+        let criteria = crate::api::requests::FrameSearchCriteria {
+            states: crate::api::requests::FrameStateSeq {
+                frame_states: vec![crate::api::types::FrameState::Dead],
+            },
+            page: 1,
+            limit: 100,
+            ..Default::default()
+        };
+        match client.get_frames(&event.job_id, &criteria).await {
+            Ok(frames) => *first = crate::watch::latest_dead(&frames),
+            Err(e) => tracing::warn!("cannot name the dead frames of {}: {e}", event.job),
+        }
+    }
 }
 
 /// One refresh: the user's own pending jobs (when a user is named), then by id the watched
