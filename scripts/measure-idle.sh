@@ -12,7 +12,9 @@
 #   - a second start's launch -> rows, from the view cached on disk by the first.
 #
 # Usage: scripts/measure-idle.sh [BINARY]      (default: target/release/cuedesk, built if absent)
-# Environment: JOBS (5000), LATENCY_MS (3000), IDLE_SECS (60), SIZE (1600x1000), DISPLAY_NUM (97).
+# Environment: JOBS (5000), LATENCY_MS (3000), IDLE_SECS (60), SIZE (1600x1000), DISPLAY_NUM (97),
+# VIEW (jobs: the show of JOBS; or mine), AS_USER (the profile's user, whose jobs are watched:
+# $USER; the farm's artists are jdoe, asmith, mchen…).
 # Needs: Xvfb, xdotool, Mesa (libgl1-mesa-dri), python3.
 set -euo pipefail
 
@@ -22,6 +24,8 @@ LATENCY_MS=${LATENCY_MS:-3000}
 IDLE_SECS=${IDLE_SECS:-60}
 SIZE=${SIZE:-1600x1000}
 DISPLAY_NUM=${DISPLAY_NUM:-97}
+VIEW=${VIEW:-jobs}
+AS_USER=${AS_USER:-${USER:-$(id -un)}}
 target_dir=${CARGO_TARGET_DIR:-target}
 BIN=${1:-$target_dir/release/cuedesk}
 if [[ ! -x $BIN ]]; then
@@ -72,8 +76,8 @@ start_app() {
     local home=$1 log=$2
     HOME=$home XDG_CONFIG_HOME=$home/.config XDG_CACHE_HOME=$home/.cache \
         XDG_DATA_HOME=$home/.local/share LIBGL_ALWAYS_SOFTWARE=1 RUST_LOG=info \
-        OPENCUE_REST_GATEWAY_URL="http://127.0.0.1:$port" JWT_SECRET=$secret \
-        "$BIN" 2>"$log" &
+        OPENCUE_REST_GATEWAY_URL="http://127.0.0.1:$port" JWT_SECRET=$secret USER=$AS_USER \
+        "$BIN" --view "$VIEW" 2>"$log" &
     app=$!
     pids+=("$app")
     for _ in $(seq 1 600); do
@@ -100,7 +104,7 @@ rss() {
     echo
 }
 
-echo "CueDesk $("$BIN" --version | awk '{print $2}'): $JOBS jobs in one show, every answer ${LATENCY_MS} ms late, ${SIZE} under Xvfb, software GL"
+echo "CueDesk $("$BIN" --version | awk '{print $2}'): $JOBS jobs in one show, every answer ${LATENCY_MS} ms late, ${SIZE} under Xvfb, software GL, view $VIEW as $AS_USER"
 home=$work/home
 mkdir -p "$home"
 echo "first start (empty cache):"

@@ -32,6 +32,10 @@ struct Cli {
     #[arg(long, value_name = "NAME", conflicts_with_all = ["demo", "gateway"])]
     profile: Option<String>,
 
+    /// Open on this view: mine (your jobs across every show), jobs (a show's jobs) or hosts
+    #[arg(long, value_name = "VIEW", value_parser = ["mine", "jobs", "hosts"])]
+    view: Option<String>,
+
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -163,7 +167,14 @@ fn main() -> ExitCode {
             runtime.shutdown_timeout(Duration::from_millis(500));
             return ExitCode::from(code);
         }
-        None => run_window(&runtime, cli.demo, cli.gateway, cli.profile, started),
+        None => run_window(
+            &runtime,
+            cli.demo,
+            cli.gateway,
+            cli.profile,
+            cli.view.as_deref(),
+            started,
+        ),
     };
     // Work still out (a request, a desktop notification waiting to be clicked) is dropped.
     runtime.shutdown_timeout(Duration::from_millis(500));
@@ -283,6 +294,7 @@ fn run_window(
     demo: bool,
     gateway: Option<String>,
     profile: Option<String>,
+    view: Option<&str>,
     started: std::time::Instant,
 ) -> Result<(), String> {
     // Promise::spawn_async and the app's tasks need the runtime entered on this thread.
@@ -301,7 +313,8 @@ fn run_window(
     } else {
         None
     };
-    let env = if demo || connection.is_some() {
+    let mut connection = connection;
+    let mut env = if demo || connection.is_some() {
         None
     } else {
         env_profile(None).unwrap_or_else(|e| {
@@ -309,6 +322,18 @@ fn run_window(
             None
         })
     };
+    // `--view`: the view the window opens on ("jobs" is stored as the empty key).
+    let view_key = view.map(|v| if v == "jobs" { "" } else { v });
+    if let Some(key) = view_key {
+        for p in connection
+            .as_mut()
+            .map(|c| &mut c.profile)
+            .into_iter()
+            .chain(env.as_mut().map(|(p, _)| p))
+        {
+            key.clone_into(&mut p.view);
+        }
+    }
     // Saved profiles (read before the window opens; later writes happen off the UI thread).
     let store = cuedesk::profiles::ProfileStore::in_config_dir();
     let loaded = store.as_ref().map_or_else(
@@ -327,6 +352,12 @@ fn run_window(
     if !warnings.is_empty() {
         let all: Vec<String> = loaded.warning.take().into_iter().chain(warnings).collect();
         loaded.warning = Some(all.join(". "));
+    }
+    if let Some(key) = view_key
+        && let Some(name) = profile.clone().or_else(|| loaded.file.last_profile.clone())
+        && let Some(p) = loaded.file.profiles.iter_mut().find(|p| p.name == name)
+    {
+        key.clone_into(&mut p.view);
     }
     let setup = ProfileSetup {
         loaded,
