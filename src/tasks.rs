@@ -113,6 +113,36 @@ impl Tasks {
         self.deliver(what, handle)
     }
 
+    /// Runs blocking work that may wait for as long as a person takes (a desktop notification
+    /// waits to be clicked or closed) on a thread of its own, outside the runtime: closing the
+    /// window or dropping the runtime does not wait for it. The promise gets its result, or the
+    /// panic's text; the window is woken.
+    #[allow(clippy::disallowed_methods)] // This is the one place that spawns.
+    pub fn detached<T, F>(&self, what: &'static str, f: F) -> Promise<Result<T, String>>
+    where
+        T: Send + 'static,
+        F: FnOnce() -> Result<T, String> + Send + 'static,
+    {
+        let (sender, promise) = Promise::new();
+        let tasks = self.clone();
+        let spawned = std::thread::Builder::new()
+            .name(what.to_owned())
+            .spawn(move || {
+                let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+                    .unwrap_or_else(|panic| {
+                        let message = panic_message(&*panic);
+                        tracing::error!("background thread failed while {what}: {message}");
+                        Err(format!("failed while {what}: {message}"))
+                    });
+                sender.send(result);
+                tasks.wake();
+            });
+        match spawned {
+            Ok(_) => promise,
+            Err(e) => Promise::from_ready(Err(format!("cannot start a thread for {what}: {e}"))),
+        }
+    }
+
     /// A promise of the task's result (or of its panic, as an error), and a wake-up when it
     /// ends.
     #[allow(clippy::disallowed_methods)] // This is the one place that spawns.
@@ -161,14 +191,18 @@ impl Tasks {
     }
 }
 
+/// What a panic said (its `&str` or `String` payload).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic".to_owned())
+}
+
 fn failed(what: &'static str, e: tokio::task::JoinError) -> TaskFailed {
     let message = if e.is_panic() {
-        let payload = e.into_panic();
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic".to_owned())
+        panic_message(&*e.into_panic())
     } else {
         "cancelled".to_owned()
     };
@@ -403,6 +437,29 @@ mod tests {
         assert!(p.block_and_take().unwrap_err().contains("(bang)"));
         let ok = tasks.spawn::<u32, String, _>("adding", async { Ok(2 + 2) });
         assert_eq!(ok.block_and_take(), Ok(4));
+    }
+
+    #[test]
+    fn a_detached_thread_gives_its_result_or_its_panic_and_wakes_the_window() {
+        let rt = runtime();
+        let woken = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let count = woken.clone();
+        let tasks = Tasks::with_waker(
+            rt.handle().clone(),
+            Arc::new(move || {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }),
+        );
+        let ok = tasks.detached("adding", || Ok(2 + 2));
+        assert_eq!(ok.block_and_take(), Ok(4));
+        let failed = tasks.detached("testing", || -> Result<u32, String> { panic!("boom") });
+        assert_eq!(
+            failed.block_and_take(),
+            Err("failed while testing: boom".to_owned())
+        );
+        while woken.load(std::sync::atomic::Ordering::SeqCst) < 2 {
+            std::thread::yield_now();
+        }
     }
 
     #[test]

@@ -14,7 +14,6 @@ use std::sync::{Arc, Mutex};
 
 use common::{Target, step_until};
 use cuedesk::api::Credentials;
-use cuedesk::api::requests::JobSearchCriteria;
 use cuedesk::api::types::{FrameState, Job};
 use cuedesk::app::{Connection, CueDeskApp, MainView};
 use cuedesk::profiles::Profile;
@@ -180,14 +179,7 @@ async fn watched_jobs_ending_dying_or_killed_each_notify_once_focused_or_not() {
     let bus = Bus::start();
     let t = Target::new().await;
     let sim = t.sim();
-    let mine: Vec<Job> = t
-        .client()
-        .get_jobs(&JobSearchCriteria {
-            users: vec!["jdoe".into()],
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let mine = common::jobs_of(&t, "jdoe").await;
     assert!(mine.len() >= 3);
     let done = mine
         .iter()

@@ -7,26 +7,26 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Target;
-use cuedesk::api::requests::JobSearchCriteria;
 use cuedesk::app::watching::{Message, Plan, Watching};
 use cuedesk::tasks::Tasks;
 use cuedesk::watch::{Event, EventKind, EventSwitches, WatchList};
 
-/// Waits (at most 30 s) for the task's next answer with what it tells.
+/// Waits (at most 30 s) for the task's next answers; what they tell.
 async fn next_events(watching: &mut Watching) -> Vec<Event> {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    loop {
+    let mut told: Option<Vec<Event>> = None;
+    common::wait_until("an answer", || {
         for m in watching.take() {
             if let Message::Answer { events, .. } = m {
-                return events;
+                told.get_or_insert_with(Vec::new).extend(events);
             }
         }
-        assert!(Instant::now() < deadline, "no answer");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+        told.is_some()
+    })
+    .await;
+    told.unwrap_or_default()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -34,14 +34,7 @@ async fn next_events(watching: &mut Watching) -> Vec<Event> {
 async fn a_frame_that_stops_writing_its_log_is_told_once() {
     let t = Target::new().await;
     let sim = t.sim();
-    let jobs = t
-        .client()
-        .get_jobs(&JobSearchCriteria {
-            users: vec!["jdoe".into()],
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let jobs = common::jobs_of(&t, "jdoe").await;
     let running: Vec<_> = jobs
         .iter()
         .filter(|j| j.job_stats.running_frames > 1)

@@ -222,14 +222,7 @@ async fn watching_wakes_the_window_only_when_a_watched_job_changed() {
 
     let t = Target::new().await;
     let sim = t.sim();
-    let mine = t
-        .client()
-        .get_jobs(&JobSearchCriteria {
-            users: vec!["jdoe".into()],
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let mine = common::jobs_of(&t, "jdoe").await;
     let mut watch = WatchList::default();
     for j in &mine {
         watch.add(&j.id, &j.name);
@@ -263,24 +256,20 @@ async fn watching_wakes_the_window_only_when_a_watched_job_changed() {
             .filter(|r| r.body.contains("\"users\""))
             .count()
     };
-    let deadline = std::time::Instant::now() + Duration::from_secs(30);
     let mut answers = 0;
-    while answers == 0 {
+    common::wait_until("the first answer", || {
         answers += watching
             .take()
             .iter()
             .filter(|m| matches!(m, Message::Answer { .. }))
             .count();
-        assert!(std::time::Instant::now() < deadline, "no first answer");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+        answers > 0
+    })
+    .await;
     let woken = wakes.load(Ordering::SeqCst);
     // Three more refreshes that change nothing: no wake-up, nothing to take.
     let seen = refreshes();
-    while refreshes() < seen + 3 {
-        assert!(std::time::Instant::now() < deadline, "no more refreshes");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    common::wait_until("three more refreshes", || refreshes() >= seen + 3).await;
     assert_eq!(wakes.load(Ordering::SeqCst), woken, "woken for nothing");
     assert!(watching.take().is_empty());
     // A watched job's frames die: the next answer wakes the window.
@@ -289,13 +278,10 @@ async fn watching_wakes_the_window_only_when_a_watched_job_changed() {
         f.end_frames(&mine[0].id, 1, cuedesk::api::types::FrameState::Dead, now)
             .unwrap()
     });
-    while wakes.load(Ordering::SeqCst) == woken {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no wake-up for the change"
-        );
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    common::wait_until("a wake-up for the change", || {
+        wakes.load(Ordering::SeqCst) != woken
+    })
+    .await;
     // It says what happened: a dead frame, named.
     let changed = watching.take();
     let [Message::Answer { events, .. }] = changed.as_slice() else {

@@ -40,11 +40,11 @@ async fn pending(t: &Target, criteria: JobSearchCriteria) -> Vec<Job> {
     t.client().get_jobs(&criteria).await.unwrap()
 }
 
-async fn jobs_of(t: &Target, user: &str) -> Vec<Job> {
+async fn show_jobs(t: &Target, show: &str) -> Vec<Job> {
     pending(
         t,
         JobSearchCriteria {
-            users: vec![user.into()],
+            shows: vec![show.into()],
             ..Default::default()
         },
     )
@@ -58,7 +58,7 @@ async fn jobs_of(t: &Target, user: &str) -> Vec<Job> {
 )]
 async fn my_jobs_lists_the_users_jobs_across_every_show() {
     let t = Target::new().await;
-    let mine = jobs_of(&t, "jdoe").await;
+    let mine = common::jobs_of(&t, "jdoe").await;
     let shows: std::collections::BTreeSet<&str> = mine.iter().map(|j| j.show.as_str()).collect();
     assert!(shows.len() >= 2, "jdoe's jobs are in {shows:?}");
     let mut h = harness(&t, profile(&t, MainView::Mine));
@@ -72,14 +72,7 @@ async fn my_jobs_lists_the_users_jobs_across_every_show() {
         h.get_by_label(&format!("Stop watching {}", job.name));
     }
     // Nobody else's job is listed, though the show of the profile has others.
-    let others = pending(
-        &t,
-        JobSearchCriteria {
-            shows: vec!["demo_show".into()],
-            ..Default::default()
-        },
-    )
-    .await;
+    let others = show_jobs(&t, "demo_show").await;
     let other = others.iter().find(|j| j.user != "jdoe").unwrap();
     assert!(h.query_by_label(&other.name).is_none());
     assert_eq!(h.state().session.as_ref().unwrap().view, MainView::Mine);
@@ -92,14 +85,7 @@ async fn my_jobs_lists_the_users_jobs_across_every_show() {
 )]
 async fn a_job_starred_in_a_show_is_listed_in_my_jobs_until_unstarred() {
     let t = Target::new().await;
-    let show = pending(
-        &t,
-        JobSearchCriteria {
-            shows: vec!["demo_show".into()],
-            ..Default::default()
-        },
-    )
-    .await;
+    let show = show_jobs(&t, "demo_show").await;
     let theirs = show.iter().find(|j| j.user != "jdoe").unwrap().clone();
     let mut h = harness(&t, profile(&t, MainView::Jobs));
     let star = format!("Watch {}", theirs.name);
@@ -142,7 +128,7 @@ async fn a_job_starred_in_a_show_is_listed_in_my_jobs_until_unstarred() {
 async fn the_bell_lists_what_happened_to_watched_jobs_once_and_nothing_from_before() {
     let t = Target::new().await;
     let sim = t.sim();
-    let mine = jobs_of(&t, "jdoe").await;
+    let mine = common::jobs_of(&t, "jdoe").await;
     // One that can finish well (no dead frame), one whose frames die.
     let done = mine
         .iter()

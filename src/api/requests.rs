@@ -119,6 +119,20 @@ message! { skip_unset;
     }
 }
 
+impl FrameSearchCriteria {
+    /// The first `limit` frames of a job in `state` (page 1).
+    pub fn first_in(state: crate::api::types::FrameState, limit: i32) -> Self {
+        Self {
+            states: FrameStateSeq {
+                frame_states: vec![state],
+            },
+            page: 1,
+            limit,
+            ..Self::default()
+        }
+    }
+}
+
 message! { skip_unset;
     /// `HostSearchCriteria`.
     pub struct HostSearchCriteria {

@@ -397,9 +397,10 @@ impl CueDeskApp {
             if self.desktop_notifications {
                 let id = event.job_id.clone();
                 let e = event.clone();
+                // It waits until the notification is clicked or closed: on a thread of its own.
                 let shown = self
                     .tasks
-                    .blocking("showing a notification", move || crate::notify::show(&e));
+                    .detached("showing a notification", move || crate::notify::show(&e));
                 self.shown.push(id, shown);
             }
             self.bell.push(event);

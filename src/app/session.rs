@@ -87,6 +87,10 @@ fn cancelled() -> ApiError {
     ApiError::Internal("cancelled before it was sent".to_owned())
 }
 
+/// In the background the watched jobs are refreshed three times less often, up to this (a
+/// notification is then at most this late).
+const WATCH_IN_BACKGROUND: Duration = Duration::from_secs(30);
+
 /// A view is written to the disk cache at most this often (and when the show changes): the
 /// rows shown at the next start are at most this much older than the last ones seen.
 const CACHE_EVERY: Duration = Duration::from_secs(300);
@@ -298,14 +302,21 @@ impl Session {
     }
 
     /// How often the user's own and the watched jobs are refreshed: the profile's interval in
-    /// front and behind (one or two small requests), stretched like the lists' while the
-    /// gateway is slow.
+    /// front, three times less often behind (up to [`WATCH_IN_BACKGROUND`]), stretched like the
+    /// lists' while the gateway is slow.
     fn watch_interval(&self) -> (Duration, Option<Duration>) {
         list_interval(
             self.refresh_interval(),
-            None,
+            self.watch_background(),
             self.watching.as_ref().and_then(|w| w.took),
         )
+    }
+
+    /// The watch list's interval while the window is in the background: three times the
+    /// profile's, at most [`WATCH_IN_BACKGROUND`] (never shorter than the profile's).
+    fn watch_background(&self) -> Option<Duration> {
+        self.background
+            .then(|| (self.refresh_interval() * 3).min(WATCH_IN_BACKGROUND))
     }
 
     /// Refreshes the view on screen at the next logic pass; `manual` also refreshes the job
@@ -522,7 +533,9 @@ impl Session {
                 .into_iter()
                 .map(str::to_owned)
                 .collect(),
-            interval: self.refresh_interval(),
+            // Less often in the background: an artist with hundreds of pending jobs would
+            // otherwise receive more than the show's list.
+            interval: list_interval(self.refresh_interval(), self.watch_background(), None).0,
             every_answer: mine,
             watch_mine: self.profile.watch_mine,
             switches: self.switches(),

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use crate::api::requests::JobSearchCriteria;
+use crate::api::requests::{FrameSearchCriteria, JobSearchCriteria};
+use crate::api::types::FrameState;
 use crate::api::{ApiClient, ApiError};
 use crate::tasks::{Inbox, Received, TaskFailed, Tasks};
 use crate::watch::{Event, EventKind, EventSwitches, StuckFrames, WatchAnswer, WatchList, Watcher};
@@ -266,14 +267,7 @@ async fn stuck_frames(
     let limit = i64::try_from(after.as_secs()).unwrap_or(i64::MAX);
     let mut found = Vec::new();
     for job in running.iter().cycle().skip(start).take(take) {
-        let criteria = crate::api::requests::FrameSearchCriteria {
-            states: crate::api::requests::FrameStateSeq {
-                frame_states: vec![crate::api::types::FrameState::Running],
-            },
-            page: 1,
-            limit: 500,
-            ..Default::default()
-        };
+        let criteria = FrameSearchCriteria::first_in(FrameState::Running, 500);
         match client.get_frames(&job.id, &criteria).await {
             Ok(frames) => {
                 let frames: Vec<_> = frames
@@ -302,14 +296,7 @@ async fn name_dead_frames(client: &ApiClient, events: &mut [Event]) {
         let EventKind::Dead { first, .. } = &mut event.kind else {
             continue;
         };
-        let criteria = crate::api::requests::FrameSearchCriteria {
-            states: crate::api::requests::FrameStateSeq {
-                frame_states: vec![crate::api::types::FrameState::Dead],
-            },
-            page: 1,
-            limit: 100,
-            ..Default::default()
-        };
+        let criteria = FrameSearchCriteria::first_in(FrameState::Dead, 100);
         match client.get_frames(&event.job_id, &criteria).await {
             Ok(frames) => *first = crate::watch::latest_dead(&frames),
             Err(e) => tracing::warn!("cannot name the dead frames of {}: {e}", event.job),

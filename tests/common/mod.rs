@@ -24,6 +24,27 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::NodeT as _;
 use secrecy::SecretString;
 
+/// The pending jobs of `user`, across every show.
+pub async fn jobs_of(t: &Target, user: &str) -> Vec<Job> {
+    t.client()
+        .get_jobs(&JobSearchCriteria {
+            users: vec![user.into()],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+}
+
+/// Waits on the test's runtime, at most 30 s, until `done` holds (checked every 5 ms); the
+/// failure names `what`.
+pub async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 /// The farm the simulator-backed tests use.
 pub fn test_farm() -> FarmSpec {
     FarmSpec {
