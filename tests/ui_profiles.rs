@@ -620,12 +620,10 @@ async fn the_welcome_screen_starts_the_demo_farm_on_my_jobs() {
     assert!(s.store().load().file.profiles.is_empty());
 }
 
+/// A studio's token helper in `dir`: a script that prints a token for the gateway of `t`.
 #[cfg(unix)]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_profile_signs_in_with_a_token_command_and_keeps_no_secret() {
+fn token_helper(t: &Target, dir: &std::path::Path) -> (std::path::PathBuf, String) {
     use std::os::unix::fs::PermissionsExt as _;
-    let t = Target::new().await;
-    let dir = tempfile::tempdir().unwrap();
     let token = cuedesk::api::auth::mint_token(
         "jdoe",
         &SecretString::from(t.secret.clone()),
@@ -633,9 +631,48 @@ async fn a_profile_signs_in_with_a_token_command_and_keeps_no_secret() {
         std::time::Duration::from_secs(900),
     )
     .unwrap();
-    let helper = dir.path().join("studio-token");
+    let helper = dir.join("studio-token");
     std::fs::write(&helper, format!("#!/bin/sh\necho {token}\n")).unwrap();
     std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    (helper, token)
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_site_profile_ships_a_token_command_and_connects_without_a_secret() {
+    let t = Target::new().await;
+    let s = Setup::new();
+    let (helper, _) = token_helper(&t, s.dir.path());
+    let site = s.dir.path().join("site-profiles.toml");
+    std::fs::write(
+        &site,
+        format!(
+            "[[profiles]]\nname = \"Farm\"\ngateway_url = \"{}\"\nusername = \"jdoe\"\nauth = \"command\"\ntoken_command = \"{} --user {{user}}\"\n",
+            t.url,
+            helper.display()
+        ),
+    )
+    .unwrap();
+    let mut h = s.harness_with_site(std::slice::from_ref(&site));
+    step_until(&mut h, "the welcome", |h| {
+        h.query_by_label("Connect to Farm").is_some()
+    });
+    h.get_by_label("Connect to Farm").click();
+    // Straight to jdoe's jobs: nothing to type, nothing in the keyring.
+    step_until(&mut h, "jdoe's jobs", |h| {
+        h.query_all_by_label_contains("Stop watching")
+            .next()
+            .is_some()
+    });
+    assert!(s.creds.get("Farm").unwrap().is_none());
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_signs_in_with_a_token_command_and_keeps_no_secret() {
+    let t = Target::new().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (helper, token) = token_helper(&t, dir.path());
     let s = Setup::new();
     let mut h = s.harness();
     h.step();

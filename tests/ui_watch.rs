@@ -282,6 +282,27 @@ async fn watching_200_jobs_across_three_shows_costs_two_requests_per_refresh() {
     assert!(bodies.iter().all(|b| !b.contains("shows")), "{bodies:?}");
 }
 
+/// A simulated host named after this machine (NIMBY-locked if `nimby`), and the window with
+/// its "My workstation" panel opened.
+fn my_workstation(t: &Target, nimby: bool) -> (String, Harness<'static, CueDeskApp>) {
+    let name = cuedesk::ui::workstation::local_names()
+        .into_iter()
+        .next()
+        .unwrap();
+    t.sim().with_farm(|f| {
+        f.name_host(&name).unwrap();
+        if nimby {
+            f.set_nimby_locked(&name);
+        }
+    });
+    let mut h = harness(t, profile(t, MainView::Jobs));
+    step_until(&mut h, "the workstation found", |h| {
+        h.query_by_label("My workstation").is_some()
+    });
+    h.get_by_label("My workstation").click();
+    (name, h)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[cfg_attr(
     real_gateway,
@@ -289,19 +310,9 @@ async fn watching_200_jobs_across_three_shows_costs_two_requests_per_refresh() {
 )]
 async fn my_workstation_is_locked_for_the_farm_after_a_confirmation() {
     let t = Target::new().await;
-    let sim = t.sim();
-    let name = cuedesk::ui::workstation::local_names()
-        .into_iter()
-        .next()
-        .unwrap();
-    sim.with_farm(|f| f.name_host(&name)).unwrap();
+    let (name, mut h) = my_workstation(&t, false);
     let before = t.client().find_host(&name).await.unwrap();
     assert_eq!(before.lock_state, cuedesk::api::types::LockState::Open);
-    let mut h = harness(&t, profile(&t, MainView::Jobs));
-    step_until(&mut h, "the workstation found", |h| {
-        h.query_by_label("My workstation").is_some()
-    });
-    h.get_by_label("My workstation").click();
     step_until(&mut h, "the panel", |h| {
         h.query_by_label("Lock for the farm…").is_some()
     });
@@ -330,20 +341,7 @@ async fn my_workstation_is_locked_for_the_farm_after_a_confirmation() {
 #[cfg_attr(real_gateway, ignore = "simulator-only: sets a NIMBY lock")]
 async fn a_nimby_lock_is_explained_and_not_offered_to_unlock() {
     let t = Target::new().await;
-    let sim = t.sim();
-    let name = cuedesk::ui::workstation::local_names()
-        .into_iter()
-        .next()
-        .unwrap();
-    sim.with_farm(|f| {
-        f.name_host(&name);
-        f.set_nimby_locked(&name);
-    });
-    let mut h = harness(&t, profile(&t, MainView::Jobs));
-    step_until(&mut h, "the workstation found", |h| {
-        h.query_by_label("My workstation").is_some()
-    });
-    h.get_by_label("My workstation").click();
+    let (_, mut h) = my_workstation(&t, true);
     step_until(&mut h, "the panel", |h| {
         h.query_by_label_contains("Only the daemon can clear a NIMBY lock")
             .is_some()
