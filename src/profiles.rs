@@ -98,6 +98,51 @@ pub struct HostsViewState {
     pub procs_descending: bool,
 }
 
+/// Whose jobs a profile watches and what it is told about them (the bell's switches).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WatchSettings {
+    /// The user's own jobs are watched as soon as they are seen (Cuetopia's "Autoload Mine").
+    pub watch_mine: bool,
+    /// Tell when a watched job finishes, fails or is killed.
+    pub notify_finished: bool,
+    /// Tell when frames of a watched job die.
+    pub notify_dead: bool,
+    /// Tell when a running frame of a watched job has written no log for `stuck_minutes`.
+    pub notify_stuck: bool,
+    /// A running frame whose log has not been written for this long is stuck (LLU).
+    pub stuck_minutes: u64,
+}
+
+impl Default for WatchSettings {
+    fn default() -> Self {
+        Self {
+            watch_mine: true,
+            notify_finished: true,
+            notify_dead: true,
+            notify_stuck: true,
+            stuck_minutes: 30,
+        }
+    }
+}
+
+impl WatchSettings {
+    /// The kinds of event to tell.
+    pub fn switches(&self) -> crate::watch::EventSwitches {
+        crate::watch::EventSwitches {
+            finished: self.notify_finished,
+            dead: self.notify_dead,
+            stuck: self.notify_stuck,
+        }
+    }
+
+    /// How long a running frame may write no log before it is stuck (`None`: not looked for).
+    pub fn stuck_after(&self) -> Option<std::time::Duration> {
+        self.notify_stuck
+            .then(|| std::time::Duration::from_secs(self.stuck_minutes.max(1) * 60))
+    }
+}
+
 /// One gateway to connect to.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -147,16 +192,8 @@ pub struct Profile {
     pub mine_view: JobsViewState,
     /// The jobs watched: listed in "My jobs" and announced when they end or frames die.
     pub watched: Vec<crate::watch::WatchedJob>,
-    /// The user's own jobs are watched as soon as they are seen (Cuetopia's "Autoload Mine").
-    pub watch_mine: bool,
-    /// Tell when a watched job finishes, fails or is killed.
-    pub notify_finished: bool,
-    /// Tell when frames of a watched job die.
-    pub notify_dead: bool,
-    /// Tell when a running frame of a watched job has written no log for `stuck_minutes`.
-    pub notify_stuck: bool,
-    /// A running frame whose log has not been written for this long is stuck (LLU).
-    pub stuck_minutes: u64,
+    /// Whose jobs are watched and what the user is told about them.
+    pub watching: WatchSettings,
     /// Set by the studio in a site-wide file: shown read-only, never written.
     #[serde(skip)]
     pub site: bool,
@@ -186,11 +223,7 @@ impl Default for Profile {
             view: String::new(),
             mine_view: JobsViewState::default(),
             watched: Vec::new(),
-            watch_mine: true,
-            notify_finished: true,
-            notify_dead: true,
-            notify_stuck: true,
-            stuck_minutes: 30,
+            watching: WatchSettings::default(),
             site: false,
         }
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use crate::api::requests::JobSearchCriteria;
 use crate::api::types::{Job, JobState};
 use crate::api::{ApiClient, ApiError};
+use crate::watch::EventKind;
 
 /// How a watch ended, as the process exit code says it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,23 +32,62 @@ impl Ending {
     }
 }
 
-/// Where a job stands, in one word.
-pub fn state_word(job: &Job) -> &'static str {
-    let s = &job.job_stats;
-    match job.state {
-        JobState::Finished => {
-            if s.succeeded_frames + s.dead_frames + s.eaten_frames < s.total_frames {
-                "KILLED"
-            } else if s.dead_frames > 0 || s.eaten_frames > 0 {
-                "FAILED"
-            } else {
-                "SUCCEEDED"
+/// Where a job stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Finished, every frame succeeded.
+    Succeeded,
+    /// Finished with dead or eaten frames.
+    Failed,
+    /// Killed before all its frames ran.
+    Killed,
+    /// Paused.
+    Paused,
+    /// Frames are running.
+    Running,
+    /// Nothing runs or waits: only dead frames are left (someone must retry or eat them).
+    Dead,
+    /// Frames wait for a host or a dependency.
+    Waiting,
+}
+
+impl Standing {
+    /// Where `job` stands (a finished job as [`crate::watch::ending`] tells).
+    pub fn of(job: &Job) -> Self {
+        let s = &job.job_stats;
+        match crate::watch::ending(job) {
+            Some(EventKind::Succeeded) => Self::Succeeded,
+            Some(EventKind::Killed { .. }) => Self::Killed,
+            // With dead or eaten frames (an ending is nothing else).
+            Some(_) => Self::Failed,
+            None if job.is_paused => Self::Paused,
+            None if s.running_frames > 0 => Self::Running,
+            None if s.dead_frames > 0 && s.waiting_frames == 0 && s.depend_frames == 0 => {
+                Self::Dead
             }
+            None => Self::Waiting,
         }
-        _ if job.is_paused => "PAUSED",
-        _ if s.running_frames > 0 => "RUNNING",
-        _ if s.dead_frames > 0 && s.waiting_frames == 0 && s.depend_frames == 0 => "DEAD",
-        _ => "WAITING",
+    }
+
+    /// The word printed.
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Succeeded => "SUCCEEDED",
+            Self::Failed => "FAILED",
+            Self::Killed => "KILLED",
+            Self::Paused => "PAUSED",
+            Self::Running => "RUNNING",
+            Self::Dead => "DEAD",
+            Self::Waiting => "WAITING",
+        }
+    }
+
+    /// Nothing more will happen without someone acting: finished, or only dead frames left.
+    fn settled(self) -> bool {
+        matches!(
+            self,
+            Self::Succeeded | Self::Failed | Self::Killed | Self::Dead
+        )
     }
 }
 
@@ -79,7 +119,7 @@ pub fn line(job: &Job, now: i64) -> String {
     let mut text = format!(
         "{}  {}  {}/{} done  {} running  {} dead",
         job.name,
-        state_word(job),
+        Standing::of(job).word(),
         s.succeeded_frames,
         s.total_frames,
         s.running_frames,
@@ -163,11 +203,9 @@ pub async fn watch(
         }
         // Done when every job has finished, or has only dead frames left (it would wait for
         // someone to retry or eat them).
-        if shown
-            .iter()
-            .all(|j| j.state == JobState::Finished || state_word(j) == "DEAD")
-        {
-            let bad = shown.iter().any(|j| state_word(j) != "SUCCEEDED");
+        let standing: Vec<Standing> = shown.iter().copied().map(Standing::of).collect();
+        if standing.iter().all(|s| s.settled()) {
+            let bad = standing.iter().any(|s| *s != Standing::Succeeded);
             return if bad {
                 Ending::Failed
             } else {
@@ -217,11 +255,22 @@ mod tests {
         j.start_time = 1000;
         assert_eq!(time_left(&j, 1000 + 1200), Some(Duration::from_secs(1740)));
         assert_eq!(
-            state_word(&job(JobState::Finished, 100, 0, 0, 0)),
-            "SUCCEEDED"
+            Standing::of(&job(JobState::Finished, 100, 0, 0, 0)),
+            Standing::Succeeded
         );
-        assert_eq!(state_word(&job(JobState::Finished, 97, 0, 3, 0)), "FAILED");
-        assert_eq!(state_word(&job(JobState::Finished, 30, 0, 0, 0)), "KILLED");
+        assert_eq!(
+            Standing::of(&job(JobState::Finished, 97, 0, 3, 0)),
+            Standing::Failed
+        );
+        assert_eq!(
+            Standing::of(&job(JobState::Finished, 30, 0, 0, 0)),
+            Standing::Killed
+        );
+        // Only dead frames left: settled, and a failure.
+        assert_eq!(
+            Standing::of(&job(JobState::Pending, 97, 3, 0, 0)),
+            Standing::Dead
+        );
         assert_eq!(
             line(&job(JobState::Finished, 97, 0, 3, 0), 0),
             "comp_v012  FAILED  97/100 done  0 running  0 dead  3 eaten"

@@ -9,7 +9,8 @@
 //! [`Watcher`] compares each answer with the last: what was already true when CueDesk started
 //! (or when the job was first seen) is never announced, and each event is announced once.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -24,10 +25,13 @@ pub struct WatchedJob {
     pub name: String,
 }
 
-/// The jobs a profile watches, by id, in the order they were added.
+/// The jobs a profile watches, by id, in the order they were added. Shared on clone (the
+/// window hands it to the watch task at each frame): a clone costs nothing and two clones of
+/// the same list compare at once.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct WatchList {
-    jobs: Vec<WatchedJob>,
+    jobs: Arc<Vec<WatchedJob>>,
+    ids: Arc<HashSet<String>>,
 }
 
 impl WatchList {
@@ -47,7 +51,7 @@ impl WatchList {
 
     /// True when `id` is watched.
     pub fn contains(&self, id: &str) -> bool {
-        self.jobs.iter().any(|w| w.id == id)
+        self.ids.contains(id)
     }
 
     /// Watches a job (nothing if it already is). Returns true when it was added.
@@ -55,21 +59,20 @@ impl WatchList {
         if self.contains(id) {
             return false;
         }
-        self.jobs.push(WatchedJob {
+        Arc::make_mut(&mut self.jobs).push(WatchedJob {
             id: id.to_owned(),
             name: name.to_owned(),
         });
+        Arc::make_mut(&mut self.ids).insert(id.to_owned());
         true
     }
 
     /// Stops watching a job.
     pub fn remove(&mut self, id: &str) {
-        self.jobs.retain(|w| w.id != id);
-    }
-
-    /// How many jobs are watched.
-    pub fn len(&self) -> usize {
-        self.jobs.len()
+        if self.contains(id) {
+            Arc::make_mut(&mut self.jobs).retain(|w| w.id != id);
+            Arc::make_mut(&mut self.ids).remove(id);
+        }
     }
 
     /// True when nothing is watched.
@@ -83,7 +86,7 @@ impl WatchList {
     pub fn ids_to_ask(
         &self,
         pending: &HashSet<&str>,
-        finished: &HashSet<&str>,
+        finished: &BTreeSet<String>,
         all: bool,
     ) -> Vec<String> {
         let mut ids: Vec<String> = self
@@ -105,8 +108,6 @@ pub struct WatchAnswer {
     pub mine: Option<Vec<Job>>,
     /// The watched jobs asked for by id (finished included).
     pub watched: Vec<Job>,
-    /// The ids that were asked for (a job missing from `watched` is gone from the gateway).
-    pub asked: Vec<String>,
 }
 
 /// The rows of the "My jobs" view: every job the user's own pending list or the watch list
@@ -114,6 +115,8 @@ pub struct WatchAnswer {
 #[derive(Debug, Clone, Default)]
 pub struct MyJobs {
     jobs: BTreeMap<String, Job>,
+    /// The ids of the jobs known finished, kept with `jobs` (shared: see [`WatchList`]).
+    finished: Arc<BTreeSet<String>>,
 }
 
 impl MyJobs {
@@ -133,11 +136,13 @@ impl MyJobs {
         for job in answer.mine.iter().flatten().chain(&answer.watched) {
             self.jobs.insert(job.id.clone(), job.clone());
         }
+        self.note_finished();
     }
 
     /// Shows a job the user just chose to watch, as listed where they chose it.
     pub fn insert(&mut self, job: Job) {
         self.jobs.insert(job.id.clone(), job);
+        self.note_finished();
     }
 
     /// Forgets jobs no longer watched and not the user's own pending ones.
@@ -145,15 +150,24 @@ impl MyJobs {
         self.jobs.retain(|id, job| {
             list.contains(id) || (job.user == user && job.state != JobState::Finished)
         });
+        self.note_finished();
+    }
+
+    fn note_finished(&mut self) {
+        let finished: BTreeSet<String> = self
+            .jobs
+            .values()
+            .filter(|j| j.state == JobState::Finished)
+            .map(|j| j.id.clone())
+            .collect();
+        if *self.finished != finished {
+            self.finished = Arc::new(finished);
+        }
     }
 
     /// The ids of the jobs known to be finished.
-    pub fn finished(&self) -> HashSet<&str> {
-        self.jobs
-            .values()
-            .filter(|j| j.state == JobState::Finished)
-            .map(|j| j.id.as_str())
-            .collect()
+    pub fn finished(&self) -> &Arc<BTreeSet<String>> {
+        &self.finished
     }
 
     /// The rows, by id.
@@ -311,6 +325,30 @@ impl Event {
     }
 }
 
+/// How a finished job ended: every frame succeeded, with dead or eaten frames, or killed before
+/// all its frames ran. `None` while it is not finished.
+pub fn ending(job: &Job) -> Option<EventKind> {
+    let s = &job.job_stats;
+    if job.state != JobState::Finished {
+        return None;
+    }
+    Some(
+        if s.succeeded_frames + s.dead_frames + s.eaten_frames < s.total_frames {
+            EventKind::Killed {
+                done: s.succeeded_frames,
+                total: s.total_frames,
+            }
+        } else if s.dead_frames > 0 || s.eaten_frames > 0 {
+            EventKind::Failed {
+                dead: s.dead_frames,
+                eaten: s.eaten_frames,
+            }
+        } else {
+            EventKind::Succeeded
+        },
+    )
+}
+
 /// What the watcher remembers of a job.
 #[derive(Debug, Clone, Copy)]
 struct Seen {
@@ -372,21 +410,9 @@ impl Watcher {
                 at: now,
             };
             if now_seen.finished && !before.finished {
-                if switches.finished {
-                    let ran = s.succeeded_frames + s.dead_frames + s.eaten_frames;
-                    let kind = if ran < s.total_frames {
-                        EventKind::Killed {
-                            done: s.succeeded_frames,
-                            total: s.total_frames,
-                        }
-                    } else if s.dead_frames > 0 || s.eaten_frames > 0 {
-                        EventKind::Failed {
-                            dead: s.dead_frames,
-                            eaten: s.eaten_frames,
-                        }
-                    } else {
-                        EventKind::Succeeded
-                    };
+                if switches.finished
+                    && let Some(kind) = ending(job)
+                {
                     events.push(event(kind));
                 }
             } else if now_seen.dead > before.dead && !now_seen.finished && switches.dead {
@@ -585,7 +611,7 @@ mod tests {
     fn only_what_can_change_is_asked_for_by_id() {
         let l = list(&["mine-pending", "mine-done", "other", "old"]);
         let pending: HashSet<&str> = ["mine-pending"].into();
-        let finished: HashSet<&str> = ["old"].into();
+        let finished: BTreeSet<String> = ["old".to_owned()].into();
         assert_eq!(
             l.ids_to_ask(&pending, &finished, false),
             ["mine-done", "other"]
@@ -607,7 +633,6 @@ mod tests {
                 job("b", false, 1, 0, 0, 4),
             ]),
             watched: vec![job("w", false, 0, 0, 0, 4)],
-            asked: vec!["w".into()],
         };
         mine.update(&answer, &l);
         assert_eq!(mine.jobs().count(), 3);
@@ -615,12 +640,11 @@ mod tests {
         let answer = WatchAnswer {
             mine: Some(vec![]),
             watched: vec![job("a", true, 4, 0, 0, 4), job("w", false, 1, 0, 0, 4)],
-            asked: vec!["a".into(), "w".into()],
         };
         mine.update(&answer, &l);
         let ids: Vec<_> = mine.jobs().map(|j| j.id.as_str()).collect();
         assert_eq!(ids, ["a", "w"]);
-        assert_eq!(mine.finished(), ["a"].into());
+        assert_eq!(**mine.finished(), ["a".to_owned()].into());
         // "Remove finished".
         l.remove("a");
         mine.retain_watched(&l, "jdoe");

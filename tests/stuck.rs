@@ -54,7 +54,7 @@ async fn a_frame_that_stops_writing_its_log_is_told_once() {
     let plan = Plan {
         user: "jdoe".into(),
         watch,
-        finished: std::collections::HashSet::new(),
+        finished: std::sync::Arc::default(),
         interval: Duration::from_secs(1),
         // Every answer passed on, so that each look can be read.
         every_answer: true,

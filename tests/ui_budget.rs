@@ -238,7 +238,7 @@ async fn watching_wakes_the_window_only_when_a_watched_job_changed() {
     let plan = Plan {
         user: "jdoe".into(),
         watch,
-        finished: std::collections::HashSet::new(),
+        finished: std::sync::Arc::default(),
         interval: Duration::from_secs(1),
         every_answer: false,
         stuck_after: None,

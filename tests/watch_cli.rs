@@ -63,7 +63,7 @@ async fn once_prints_a_line_per_job_and_exits_0() {
         lines[0].starts_with(&format!(
             "{}  {}  {}/{} done",
             a.name,
-            cuedesk::terminal::state_word(a),
+            cuedesk::terminal::Standing::of(a).word(),
             s.succeeded_frames,
             s.total_frames
         )),

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use jsonwebtoken::{Algorithm, EncodingKey, Header};
 use secrecy::{ExposeSecret as _, SecretString};
 
-use crate::api::error::ApiError;
+use crate::api::error::{ApiError, AuthFailure};
 
 /// The default lifetime of a minted token: short, since a new one costs nothing.
 pub const DEFAULT_TOKEN_LIFETIME: Duration = Duration::from_secs(15 * 60);
@@ -234,13 +234,15 @@ impl TokenSource {
         &self.credentials
     }
 
-    /// True when a fresh token can be had after a 401: minted (secret mode) or from the token
-    /// command.
-    pub fn can_remint(&self) -> bool {
-        matches!(
-            self.credentials,
-            Credentials::Secret { .. } | Credentials::Command { .. }
-        )
+    /// True when a 401 for `reason` is worth a new token and one more try: an expired minted
+    /// token is minted again; a token command runs again after any 401 (its token may have
+    /// been revoked). A pre-issued token cannot be renewed.
+    pub fn renews_after(&self, reason: &AuthFailure) -> bool {
+        match self.credentials {
+            Credentials::Secret { .. } => *reason == AuthFailure::Expired,
+            Credentials::Command { .. } => true,
+            Credentials::Token { .. } | Credentials::Anonymous => false,
+        }
     }
 
     /// The token to send at `now` (epoch s): as [`Self::bearer_at`], and for a token command
@@ -377,6 +379,19 @@ mod tests {
         let t = mint_token("a", &SecretString::from("x"), 100, Duration::from_secs(50)).unwrap();
         assert_eq!(token_expiry(&t).unwrap(), Some(150));
         assert!(token_expiry("invalid_token").is_err());
+    }
+
+    #[test]
+    fn a_401_renews_a_minted_token_when_expired_and_a_command_token_always() {
+        let secret = TokenSource::new(Credentials::secret("jdoe", "s"));
+        assert!(secret.renews_after(&AuthFailure::Expired));
+        assert!(!secret.renews_after(&AuthFailure::BadSignature));
+        let command = TokenSource::new(Credentials::Command {
+            command: "studio-token".into(),
+            username: "jdoe".into(),
+        });
+        assert!(command.renews_after(&AuthFailure::BadSignature));
+        assert!(!TokenSource::new(Credentials::token("a.b.c")).renews_after(&AuthFailure::Expired));
     }
 
     #[test]

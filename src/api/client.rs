@@ -186,12 +186,8 @@ impl ApiClient {
                 return decode_body(endpoint, status, content_type, bytes).await;
             }
             let error = error_from_status(endpoint, status, &content_type, &bytes);
-            // An expired token is minted again; a token command is run again after any 401
-            // (its token may have been revoked).
-            let command = matches!(self.inner.auth.credentials(), Credentials::Command { .. });
             if let ApiError::Unauthorized { reason, .. } = &error
-                && (command || *reason == AuthFailure::Expired)
-                && self.inner.auth.can_remint()
+                && self.inner.auth.renews_after(reason)
                 && !reminted
             {
                 tracing::info!(endpoint, "401: a new token and one more try");

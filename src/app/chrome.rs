@@ -240,7 +240,7 @@ impl CueDeskApp {
             .default_size([460.0, 420.0])
             .show(ctx, |ui| {
                 if let Some(session) = session {
-                    let p = &mut session.profile;
+                    let p = &mut session.profile.watching;
                     ui.horizontal_wrapped(|ui| {
                         ui.label("Tell me when a watched job");
                         ui.checkbox(&mut p.notify_finished, "finishes or is killed");

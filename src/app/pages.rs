@@ -51,7 +51,7 @@ impl CueDeskApp {
         };
         let mine = session.view == MainView::Mine;
         let failure = if mine {
-            session.watch_error().map(ApiError::user_message)
+            session.mine.jobs.error().map(ApiError::user_message)
         } else {
             session
                 .jobs
@@ -65,7 +65,7 @@ impl CueDeskApp {
         let read_only = session.profile.read_only;
         let user = session.profile.username.clone();
         let finished_count = session.finished_watched();
-        let watch_mine = session.profile.watch_mine;
+        let watch_mine = session.profile.watching.watch_mine;
         let Session {
             jobs,
             mine: mine_view,

@@ -355,19 +355,7 @@ impl Profiles {
             && profile.mine_view == mine_state
             && profile.watched == watched
             && profile.view == view
-            && (
-                profile.watch_mine,
-                profile.notify_finished,
-                profile.notify_dead,
-                profile.notify_stuck,
-                profile.stuck_minutes,
-            ) == (
-                session.profile.watch_mine,
-                session.profile.notify_finished,
-                session.profile.notify_dead,
-                session.profile.notify_stuck,
-                session.profile.stuck_minutes,
-            )
+            && profile.watching == session.profile.watching
         {
             self.view_changed_at = None;
             return;
@@ -381,11 +369,7 @@ impl Profiles {
         profile.hosts_view = hosts_state;
         profile.mine_view = mine_state;
         watched.clone_into(&mut profile.watched);
-        profile.watch_mine = session.profile.watch_mine;
-        profile.notify_finished = session.profile.notify_finished;
-        profile.notify_dead = session.profile.notify_dead;
-        profile.notify_stuck = session.profile.notify_stuck;
-        profile.stuck_minutes = session.profile.stuck_minutes;
+        profile.watching.clone_from(&session.profile.watching);
         view.clone_into(&mut profile.view);
         self.view_changed_at = None;
         self.save_file(tasks);

@@ -25,7 +25,7 @@ use crate::ui::jobs::JobsView;
 use crate::ui::layers::LayerColumn;
 use crate::ui::table::{Sort, TableColumn as _};
 use crate::view_cache::{CacheKey, CachedKind, CachedView, Preread, SavedViews, ViewCache};
-use crate::watch::{Event, EventSwitches, MyJobs, WatchList};
+use crate::watch::{Event, MyJobs, WatchList};
 
 use super::watching::{Message, Plan, Watching};
 
@@ -57,17 +57,12 @@ impl MainView {
             _ => Self::Jobs,
         }
     }
-
-    /// True for the views whose open jobs are shown below (My jobs and a show's jobs).
-    pub fn has_jobs(self) -> bool {
-        matches!(self, Self::Mine | Self::Jobs)
-    }
 }
 
-/// The list's interval: `base`, or `background` when the window is in the background (if
-/// longer), stretched to five times the gateway's last answer time `took` while that is more
+/// The interval of a timed refresh (the show-wide lists', the watch list's): `base`, or
+/// `background` when the window is in the background (if longer), stretched to five times the gateway's last answer time `took` while that is more
 /// than a fifth of it (whole seconds). The second value is `took` when it stretched.
-fn list_interval(
+pub(super) fn list_interval(
     base: Duration,
     background: Option<Duration>,
     took: Option<Duration>,
@@ -516,33 +511,25 @@ impl Session {
     /// first time there is something to watch or My jobs is shown.
     fn schedule_watch(&mut self, tasks: &Tasks) {
         let mine = self.view == MainView::Mine;
-        let wanted = mine || self.profile.watch_mine || !self.watch.is_empty();
+        let wanted = mine || self.profile.watching.watch_mine || !self.watch.is_empty();
         if !wanted && self.watching.is_none() {
             return;
         }
         let plan = Plan {
-            user: if mine || self.profile.watch_mine {
+            user: if mine || self.profile.watching.watch_mine {
                 self.profile.username.clone()
             } else {
                 String::new()
             },
             watch: self.watch.clone(),
-            finished: self
-                .my_jobs
-                .finished()
-                .into_iter()
-                .map(str::to_owned)
-                .collect(),
+            finished: self.my_jobs.finished().clone(),
             // Less often in the background: an artist with hundreds of pending jobs would
             // otherwise receive more than the show's list.
             interval: list_interval(self.refresh_interval(), self.watch_background(), None).0,
             every_answer: mine,
-            watch_mine: self.profile.watch_mine,
-            switches: self.switches(),
-            stuck_after: self
-                .profile
-                .notify_stuck
-                .then(|| Duration::from_secs(self.profile.stuck_minutes.max(1) * 60)),
+            watch_mine: self.profile.watching.watch_mine,
+            switches: self.profile.watching.switches(),
+            stuck_after: self.profile.watching.stuck_after(),
         };
         match &self.watching {
             Some(w) => {
@@ -567,7 +554,7 @@ impl Session {
         for message in watching.take() {
             match message {
                 Message::Answer { answer, events, .. } => {
-                    if self.profile.watch_mine {
+                    if self.profile.watching.watch_mine {
                         for job in answer.mine.iter().flatten() {
                             self.watch.add(&job.id, &job.name);
                         }
@@ -578,15 +565,6 @@ impl Session {
                 }
                 Message::Failed(e) => self.mine.jobs.fail(e),
             }
-        }
-    }
-
-    /// What the profile wants to be told.
-    fn switches(&self) -> EventSwitches {
-        EventSwitches {
-            finished: self.profile.notify_finished,
-            dead: self.profile.notify_dead,
-            stuck: self.profile.notify_stuck,
         }
     }
 
@@ -617,11 +595,6 @@ impl Session {
         self.detail.show_job(&job, true, &self.profile.name);
     }
 
-    /// Why the last refresh of My jobs failed.
-    pub fn watch_error(&self) -> Option<&ApiError> {
-        self.mine.jobs.error()
-    }
-
     /// How many finished jobs My jobs lists.
     pub fn finished_watched(&self) -> usize {
         self.my_jobs.finished().len()
@@ -645,12 +618,7 @@ impl Session {
 
     /// Stops watching every finished job: they leave My jobs.
     pub fn remove_finished(&mut self) -> usize {
-        let finished: Vec<String> = self
-            .my_jobs
-            .finished()
-            .into_iter()
-            .map(str::to_owned)
-            .collect();
+        let finished: Vec<String> = self.my_jobs.finished().iter().cloned().collect();
         for id in &finished {
             self.watch.remove(id);
         }

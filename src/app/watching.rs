@@ -3,12 +3,13 @@
 //! (or My jobs is on screen, whose "updated" label follows each answer). An artist's window
 //! left in the background all day costs one or two small requests per interval and no frame.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::hash::{Hash as _, Hasher as _};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
+use super::session::list_interval;
 use crate::api::requests::{FrameSearchCriteria, JobSearchCriteria};
 use crate::api::types::FrameState;
 use crate::api::{ApiClient, ApiError};
@@ -23,7 +24,7 @@ pub struct Plan {
     /// The jobs watched.
     pub watch: WatchList,
     /// Watched jobs known finished: not asked for again (a finished job does not change).
-    pub finished: HashSet<String>,
+    pub finished: Arc<BTreeSet<String>>,
     /// The profile's interval.
     pub interval: Duration,
     /// Every answer is wanted (My jobs on screen), not only those that changed something.
@@ -85,15 +86,6 @@ pub struct Watching {
     pub took: Option<Duration>,
 }
 
-/// The interval, stretched to five times the gateway's answer time while that is more than a
-/// fifth of it (as the show-wide lists).
-fn stretched(interval: Duration, took: Option<Duration>) -> Duration {
-    match took {
-        Some(t) if t * 5 > interval => Duration::from_secs((t * 5).as_secs_f64().ceil() as u64),
-        _ => interval,
-    }
-}
-
 /// A fingerprint of an answer: the window is woken only when it changes.
 fn fingerprint(answer: &WatchAnswer) -> u64 {
     let mut h = std::collections::hash_map::DefaultHasher::new();
@@ -118,7 +110,8 @@ impl Watching {
             let mut stuck_cursor = 0;
             let mut watcher = Watcher::default();
             loop {
-                let interval = stretched(plan_rx.borrow().interval, took);
+                // Stretched while the gateway is slow, as the show-wide lists are.
+                let (interval, _) = list_interval(plan_rx.borrow().interval, None, took);
                 let at = sent.map_or_else(Instant::now, |s| s + interval);
                 tokio::select! {
                     biased;
@@ -317,34 +310,16 @@ async fn refresh(client: &ApiClient, plan: &Plan, all: bool) -> Result<WatchAnsw
         Some(client.get_jobs(&criteria).await?)
     };
     let pending: HashSet<&str> = mine.iter().flatten().map(|j| j.id.as_str()).collect();
-    let finished = plan.finished.iter().map(String::as_str).collect();
-    let asked = plan.watch.ids_to_ask(&pending, &finished, all);
+    let asked = plan.watch.ids_to_ask(&pending, &plan.finished, all);
     let watched = if asked.is_empty() {
         Vec::new()
     } else {
         let criteria = JobSearchCriteria {
-            ids: asked.clone(),
+            ids: asked,
             include_finished: true,
             ..Default::default()
         };
         client.get_jobs(&criteria).await?
     };
-    Ok(WatchAnswer {
-        mine,
-        watched,
-        asked,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_slow_gateway_stretches_the_interval() {
-        let s = Duration::from_secs;
-        assert_eq!(stretched(s(10), Some(Duration::from_millis(300))), s(10));
-        assert_eq!(stretched(s(10), Some(Duration::from_millis(3200))), s(16));
-        assert_eq!(stretched(s(10), None), s(10));
-    }
+    Ok(WatchAnswer { mine, watched })
 }

@@ -92,11 +92,6 @@ impl ConnectPanel {
         panel
     }
 
-    /// True while the welcome screen is shown.
-    pub fn is_welcome(&self) -> bool {
-        self.welcome
-    }
-
     /// A blank form for a new profile.
     pub fn new_profile(profiles: &ProfilesFile) -> Self {
         let form = Profile {

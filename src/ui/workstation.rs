@@ -39,20 +39,11 @@ pub fn names_of(full: &str) -> Vec<String> {
     names
 }
 
-/// What was found of this workstation on the farm.
-enum Found {
-    /// Being looked up.
-    Looking(Box<Promise<Result<Option<Host>, ApiError>>>),
-    /// A render host of this farm.
-    Host(String),
-    /// Not a render host of this farm (or it could not be told).
-    No,
-}
-
 /// The panel's state.
 pub struct Workstation {
-    found: Found,
-    /// The host, refreshed while the panel is open.
+    /// This workstation being looked up among the farm's hosts.
+    lookup: Option<Promise<Result<Option<Host>, ApiError>>>,
+    /// The host, once found; refreshed while the panel is open.
     pub host: Remote<Host>,
     /// The frames running on it.
     pub procs: Remote<Vec<Proc>>,
@@ -79,7 +70,7 @@ impl Workstation {
             Ok(None)
         });
         Self {
-            found: Found::Looking(Box::new(lookup)),
+            lookup: Some(lookup),
             host: Remote::default(),
             procs: Remote::default(),
             open: false,
@@ -90,7 +81,7 @@ impl Workstation {
 
     /// True when this workstation is a render host of the farm.
     pub fn is_render_host(&self) -> bool {
-        matches!(self.found, Found::Host(_))
+        self.host.data().is_some()
     }
 
     /// Takes the lookup's answer; refreshes the host and its frames every `interval` while the
@@ -101,35 +92,18 @@ impl Workstation {
         client: &ApiClient,
         interval: Duration,
     ) -> Option<Instant> {
-        if let Found::Looking(p) = &mut self.found {
-            let mut slot = Some(*std::mem::replace(
-                p,
-                Box::new(Promise::from_ready(Ok(None))),
-            ));
-            match take_ready(&mut slot) {
-                None => {
-                    if let Some(p) = slot {
-                        self.found = Found::Looking(Box::new(p));
-                    }
-                }
-                Some(Ok(Some(host))) => {
-                    tracing::info!("this workstation is render host {}", host.name);
-                    self.found = Found::Host(host.id.clone());
-                    self.host.set(host);
-                }
-                Some(Ok(None)) => self.found = Found::No,
-                Some(Err(e)) => {
-                    tracing::warn!("cannot tell whether this workstation renders: {e}");
-                    self.found = Found::No;
-                }
+        match take_ready(&mut self.lookup) {
+            Some(Ok(Some(host))) => {
+                tracing::info!("this workstation is render host {}", host.name);
+                self.host.set(host);
             }
+            Some(Ok(None)) => {}
+            Some(Err(e)) => tracing::warn!("cannot tell whether this workstation renders: {e}"),
+            None => {}
         }
         self.host.poll();
         self.procs.poll();
-        let Found::Host(id) = &self.found else {
-            return None;
-        };
-        if !self.open {
+        if !self.open || !self.is_render_host() {
             return None;
         }
         let due = self.sent.map_or_else(Instant::now, |s| s + interval);
@@ -139,6 +113,7 @@ impl Workstation {
         if self.host.is_pending() || self.procs.is_pending() {
             return None;
         }
+        let id = self.host.data().map(|h| h.id.clone())?;
         self.sent = Some(Instant::now());
         let (c, id2) = (client.clone(), id.clone());
         self.host.request(|| {
@@ -146,10 +121,10 @@ impl Workstation {
                 c.get_host(&id2).await
             })
         });
-        let (c, id2) = (client.clone(), id.clone());
+        let c = client.clone();
         self.procs.request(|| {
             tasks.spawn("listing the frames on this workstation", async move {
-                c.get_host_procs(&id2).await
+                c.get_host_procs(&id).await
             })
         });
         Some(Instant::now() + interval)
