@@ -171,7 +171,11 @@ pub async fn run_token_command(command: &str, username: &str) -> Result<SecretSt
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .map_err(|e| fail(format!("cannot be started: {e}")))?;
+        .map_err(|e| {
+            fail(format!(
+                "cannot be started ({e}): check the profile's token command"
+            ))
+        })?;
     let out = tokio::time::timeout(TOKEN_COMMAND_TIMEOUT, child.wait_with_output())
         .await
         .map_err(|_| {
