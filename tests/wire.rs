@@ -358,3 +358,59 @@ async fn a_stale_last_check_hangs_until_the_grpc_timeout() {
     .await;
     assert_status_body(&r, 504, 4);
 }
+
+#[tokio::test]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: which real RPCs the simulator leaves unimplemented"
+)]
+async fn real_rpcs_the_simulator_lacks_are_501_other_paths_404() {
+    let t = Target::new().await;
+    // A real OpenCue RPC that is not simulated: Cuebot's "unimplemented" answer.
+    let r = post(&t, "/job.GroupInterface/GetGroup", r#"{"id":"x"}"#).await;
+    assert_status_body(&r, 501, 12);
+    assert_eq!(
+        r.json()["message"],
+        "Method job.GroupInterface/GetGroup is unimplemented"
+    );
+    let r = post(&t, "/filter.FilterInterface/GetActions", "{}").await;
+    assert_status_body(&r, 501, 12);
+    // Not an OpenCue RPC at all: the gateway has no route.
+    for path in [
+        "/job.JobInterface/NoSuchMethod",
+        "/facility.AllocationInterface/GetAllocations",
+        "/frame.FrameInterface/GetFrame",
+    ] {
+        let r = post(&t, path, "{}").await;
+        assert_status_body(&r, 404, 5);
+        assert_eq!(r.json()["message"], "Not Found", "{path}");
+    }
+}
+
+#[tokio::test]
+async fn allocations_and_layer_limits_have_the_real_shapes() {
+    let t = Target::new().await;
+    let r = post(&t, "/facility.AllocationInterface/GetAll", "{}").await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let allocs = r.json()["allocations"]["allocations"].clone();
+    let first = &allocs.as_array().expect("double-wrapped list")[0];
+    for key in ["id", "name", "tag", "facility", "billable", "stats"] {
+        assert!(first.get(key).is_some(), "{key} in {first}");
+    }
+    assert!(first["stats"]["cores"].is_number());
+    assert!(first["stats"]["hosts"].is_number());
+
+    let found = discover(&t.client()).await;
+    let r = post(
+        &t,
+        "/job.JobInterface/GetLayers",
+        &format!(r#"{{"job":{{"id":"{}"}}}}"#, found.job.id),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    for layer in r.json()["layers"]["layers"].as_array().unwrap() {
+        let limits = layer["limits"].as_array().expect("limits is a list");
+        assert!(limits.iter().all(Value::is_string), "{limits:?}");
+        assert!(layer["timeoutLlu"].is_number(), "{layer}");
+    }
+}

@@ -18,7 +18,18 @@ use crate::api::requests::{
     JobSearchCriteria, JobSearchRequest, LayerFramesRequest, LayerKillFramesRequest, LayerRefSeq,
     LayerRequest, NameRequest, NewComment, UpdatedFramesRequest, paths,
 };
-use crate::api::types::{Comment, Frame, Host, Job, Layer, Proc, Show};
+use crate::api::requests::{
+    AllocationsResponse, BoolValueResponse, DependRequest, DependsResponse,
+    FrameDropDependsRequest, HostAllocationRequest, HostHardwareStateRequest, HostTagsRequest,
+    JobBoolRequest, JobDropDependsRequest, JobMaxRetriesRequest, JobReorderRequest,
+    JobStaggerRequest, LayerCoresRequest, LayerReorderRequest, LayerStaggerRequest, LayerGpuMemoryRequest, LayerMemoryRequest,
+    LayerTagsRequest, LayerThreadableRequest, LayerTimeoutLluRequest, LayerTimeoutRequest,
+    OutputPathsResponse, ProcRedirectRequest, ProcRequest, ProcUnbookRequest,
+};
+use crate::api::types::{
+    Allocation, Comment, Depend, DependTarget, Frame, HardwareState, Host, Job, Layer, Order,
+    Proc, Show,
+};
 
 /// Methods that send one request and return nothing, or one part of the answer: the name and
 /// arguments, the RPC path, the request body, and what of the response to return.
@@ -150,6 +161,118 @@ rpc_calls! {
 
     /// Reboots a host once its running frames are done.
     fn reboot_host_when_idle(host_id: &str) -> () = HOST_REBOOT_WHEN_IDLE(HostRequest { host: IdRef::new(host_id) });
+
+    /// Reboots a host now: its running frames are killed and go back to waiting.
+    fn reboot_host(host_id: &str) -> () = HOST_REBOOT(HostRequest { host: IdRef::new(host_id) });
+
+    /// Adds tags to a host (it takes the layers that ask for them).
+    fn add_host_tags(host_id: &str, tags: &[String]) -> () = HOST_ADD_TAGS(HostTagsRequest { host: IdRef::new(host_id), tags: tags.to_vec() });
+
+    /// Removes tags from a host.
+    fn remove_host_tags(host_id: &str, tags: &[String]) -> () = HOST_REMOVE_TAGS(HostTagsRequest { host: IdRef::new(host_id), tags: tags.to_vec() });
+
+    /// Moves a host to another allocation (by the allocation's id).
+    fn set_host_allocation(host_id: &str, allocation_id: &str) -> () = HOST_SET_ALLOCATION(HostAllocationRequest { host: IdRef::new(host_id), allocation_id: allocation_id.into() });
+
+    /// Sets a host's hardware state (repair takes it out of the farm; up puts it back).
+    fn set_host_hardware_state(host_id: &str, state: HardwareState) -> () = HOST_SET_HARDWARE_STATE(HostHardwareStateRequest { host: IdRef::new(host_id), state });
+
+    /// Every allocation of every facility.
+    fn get_allocations() -> Vec<Allocation> = ALLOCATION_GET_ALL(Empty {})
+        => |r: AllocationsResponse| r.allocations.allocations;
+
+    /// Kills the frame running on a proc and frees the proc.
+    fn kill_proc(proc_id: &str) -> () = PROC_KILL(ProcRequest { proc: IdRef::new(proc_id) });
+
+    /// Unbooks a proc: it takes no new frame of its job; with `kill`, its frame is killed now.
+    fn unbook_proc(proc_id: &str, kill: bool) -> () = PROC_UNBOOK(ProcUnbookRequest { proc: IdRef::new(proc_id), kill });
+
+    /// Sends a proc to another job once its frame ends (or at once with `kill`). Returns whether
+    /// Cuebot accepted the redirect.
+    fn redirect_proc(proc_id: &str, job_id: &str, kill: bool) -> bool = PROC_REDIRECT_TO_JOB(ProcRedirectRequest { proc: IdRef::new(proc_id), job_id: job_id.into(), kill })
+        => |r: BoolValueResponse| r.value;
+
+    /// Sets a job's minimum GPUs.
+    fn set_job_min_gpus(job_id: &str, gpus: i32) -> () = JOB_SET_MIN_GPUS(JobIntRequest { job: IdRef::new(job_id), val: gpus });
+
+    /// Sets a job's maximum GPUs.
+    fn set_job_max_gpus(job_id: &str, gpus: i32) -> () = JOB_SET_MAX_GPUS(JobIntRequest { job: IdRef::new(job_id), val: gpus });
+
+    /// Turns auto-eat on or off: dead frames are eaten at once instead of waiting.
+    fn set_job_auto_eat(job_id: &str, on: bool) -> () = JOB_SET_AUTO_EAT(JobBoolRequest { job: IdRef::new(job_id), value: on });
+
+    /// Sets how many times a failing frame is tried before it is dead.
+    fn set_job_max_retries(job_id: &str, retries: i32) -> () = JOB_SET_MAX_RETRIES(JobMaxRetriesRequest { job: IdRef::new(job_id), max_retries: retries });
+
+    /// Marks the job's frames matching `criteria` done (succeeded without rendering), which
+    /// releases what waits on them. Empty criteria mark **every** frame.
+    fn mark_done_job_frames(job_id: &str, criteria: &FrameSearchCriteria) -> () = JOB_MARK_DONE_FRAMES(JobFramesRequest { job: IdRef::new(job_id), req: without_paging(criteria) });
+
+    /// Sends the job's frames matching `criteria` back to waiting, ignoring their dependencies.
+    fn mark_job_frames_waiting(job_id: &str, criteria: &FrameSearchCriteria) -> () = JOB_MARK_AS_WAITING(JobFramesRequest { job: IdRef::new(job_id), req: without_paging(criteria) });
+
+    /// Moves the frames of `range` first or last in the dispatch order, or reverses them.
+    fn reorder_job_frames(job_id: &str, range: &str, order: Order) -> () = JOB_REORDER_FRAMES(JobReorderRequest { job: IdRef::new(job_id), range: range.into(), order });
+
+    /// Staggers the frames of `range` by `increment`: every increment-th frame first.
+    fn stagger_job_frames(job_id: &str, range: &str, increment: i32) -> () = JOB_STAGGER_FRAMES(JobStaggerRequest { job: IdRef::new(job_id), range: range.into(), stagger: increment });
+
+    /// Moves the frames of `range` in one layer first or last, or reverses them.
+    fn reorder_layer_frames(layer_id: &str, range: &str, order: Order) -> () = LAYER_REORDER_FRAMES(LayerReorderRequest { layer: IdRef::new(layer_id), range: range.into(), order });
+
+    /// Staggers the frames of `range` in one layer by `increment`.
+    fn stagger_layer_frames(layer_id: &str, range: &str, increment: i32) -> () = LAYER_STAGGER_FRAMES(LayerStaggerRequest { layer: IdRef::new(layer_id), range: range.into(), stagger: increment });
+
+    /// What the job waits on.
+    fn get_what_job_depends_on(job_id: &str) -> Vec<Depend> = JOB_GET_WHAT_THIS_DEPENDS_ON(JobRequest { job: IdRef::new(job_id) })
+        => |r: DependsResponse| r.depends.depends;
+
+    /// What waits on the job.
+    fn get_what_depends_on_job(job_id: &str) -> Vec<Depend> = JOB_GET_WHAT_DEPENDS_ON_THIS(JobRequest { job: IdRef::new(job_id) })
+        => |r: DependsResponse| r.depends.depends;
+
+    /// Drops the job's dependencies of `target` (internal, external or any).
+    fn drop_job_depends(job_id: &str, target: DependTarget) -> () = JOB_DROP_DEPENDS(JobDropDependsRequest { job: IdRef::new(job_id), target });
+
+    /// Satisfies one dependency: what waits on it goes ahead.
+    fn satisfy_depend(depend_id: &str) -> () = DEPEND_SATISFY(DependRequest { depend: IdRef::new(depend_id) });
+
+    /// Sends one frame back to waiting, ignoring its dependencies.
+    fn mark_frame_waiting(frame_id: &str) -> () = FRAME_MARK_AS_WAITING(FrameRequest { frame: IdRef::new(frame_id) });
+
+    /// Drops one frame's dependencies of `target`.
+    fn drop_frame_depends(frame_id: &str, target: DependTarget) -> () = FRAME_DROP_DEPENDS(FrameDropDependsRequest { frame: IdRef::new(frame_id), target });
+
+    /// Marks every frame of a layer done.
+    fn mark_done_layer_frames(layer_id: &str) -> () = LAYER_MARKDONE_FRAMES(LayerRequest { layer: IdRef::new(layer_id) });
+
+    /// Where a layer writes its renders (not its logs).
+    fn get_layer_output_paths(layer_id: &str) -> Vec<String> = LAYER_GET_OUTPUT_PATHS(LayerRequest { layer: IdRef::new(layer_id) })
+        => |r: OutputPathsResponse| r.output_paths;
+
+    /// Sets the cores a frame of the layer is booked with.
+    fn set_layer_min_cores(layer_id: &str, cores: f32) -> () = LAYER_SET_MIN_CORES(LayerCoresRequest { layer: IdRef::new(layer_id), cores });
+
+    /// Sets the most cores a frame of the layer may use.
+    fn set_layer_max_cores(layer_id: &str, cores: f32) -> () = LAYER_SET_MAX_CORES(LayerCoresRequest { layer: IdRef::new(layer_id), cores });
+
+    /// Sets the memory a frame of the layer is booked with, in KB.
+    fn set_layer_min_memory(layer_id: &str, kb: i64) -> () = LAYER_SET_MIN_MEMORY(LayerMemoryRequest { layer: IdRef::new(layer_id), memory: kb });
+
+    /// Sets the GPU memory a frame of the layer is booked with, in KB.
+    fn set_layer_min_gpu_memory(layer_id: &str, kb: i64) -> () = LAYER_SET_MIN_GPU_MEMORY(LayerGpuMemoryRequest { layer: IdRef::new(layer_id), gpu_memory: kb });
+
+    /// Whether a frame of the layer may use more cores than booked.
+    fn set_layer_threadable(layer_id: &str, on: bool) -> () = LAYER_SET_THREADABLE(LayerThreadableRequest { layer: IdRef::new(layer_id), threadable: on });
+
+    /// Replaces the layer's tags (the hosts it may run on).
+    fn set_layer_tags(layer_id: &str, tags: &[String]) -> () = LAYER_SET_TAGS(LayerTagsRequest { layer: IdRef::new(layer_id), tags: tags.to_vec() });
+
+    /// Minutes a frame of the layer may run before it is killed (0: no limit).
+    fn set_layer_timeout(layer_id: &str, minutes: i32) -> () = LAYER_SET_TIMEOUT(LayerTimeoutRequest { layer: IdRef::new(layer_id), timeout: minutes });
+
+    /// Minutes a frame's log may stay unwritten before the frame is killed (0: no limit).
+    fn set_layer_timeout_llu(layer_id: &str, minutes: i32) -> () = LAYER_SET_TIMEOUT_LLU(LayerTimeoutLluRequest { layer: IdRef::new(layer_id), timeout_llu: minutes });
 }
 
 impl ApiClient {

@@ -47,6 +47,15 @@ wire_enum! {
     }
 }
 
+wire_enum! {
+    /// Where ReorderFrames moves frames in the dispatch order.
+    pub enum Order {
+        First = 0 => "FIRST",
+        Last = 1 => "LAST",
+        Reverse = 2 => "REVERSE",
+    }
+}
+
 message! { emit_all;
     /// Counters of a job. `pending_frames` = waiting + depend; `avg_frame_sec` is never filled
     /// by Cuebot's job mapper.

@@ -3,11 +3,15 @@
 //! Units as Cuebot sends them: memory in KB, times in epoch seconds (0 = not set),
 //! cores as float cores. Field docs name the unit where it is not obvious.
 mod comment;
+mod depend;
+mod facility;
 mod host;
 mod job;
 mod show;
 
 pub use comment::*;
+pub use depend::*;
+pub use facility::*;
 pub use host::*;
 pub use job::*;
 pub use show::*;

@@ -99,7 +99,8 @@ impl Farm {
         Ok(())
     }
 
-    pub(super) fn pending_job(&self, job_id: &str) -> Result<usize, SimError> {
+    /// The index of a job that may still change (unknown: 404; finished: read-only).
+    pub fn pending_job(&self, job_id: &str) -> Result<usize, SimError> {
         let j = self.job_index(job_id)?;
         if self.jobs[j].state == JobState::Finished {
             return Err(SimError::finished_readonly());
@@ -418,7 +419,7 @@ impl Farm {
                 let host = &self.hosts[h];
                 (r.hosts.is_empty() || r.hosts.contains(&host.name))
                     && (r.ids.is_empty() || r.ids.contains(&host.id))
-                    && (r.allocs.is_empty() || r.allocs.iter().any(|a| a == host.alloc))
+                    && (r.allocs.is_empty() || r.allocs.iter().any(|a| a == ALLOCS[host.alloc].0))
                     && (r.substr.is_empty()
                         || r.substr.iter().any(|s| host.name.contains(s.as_str())))
                     && (regexes.is_empty() || regexes.iter().any(|re| re.is_match(&host.name)))

@@ -69,7 +69,7 @@ impl Farm {
         for i in 0..count {
             let rng = &mut self.rng;
             let cores = [8.0, 16.0, 16.0, 32.0, 32.0, 64.0][rng.random_range(0..6)];
-            let alloc = ALLOCS[rng.random_range(0..ALLOCS.len())];
+            let alloc = ALLOC_SHARES[rng.random_range(0..ALLOC_SHARES.len())];
             let roll: f64 = rng.random();
             let state = if roll < 0.04 {
                 HardwareState::Down
@@ -79,7 +79,7 @@ impl Farm {
                 HardwareState::Up
             };
             let lock_roll: f64 = rng.random();
-            let desktop = alloc == "local.desktop";
+            let desktop = alloc == 1;
             let lock = if desktop && lock_roll < 0.3 {
                 LockState::NimbyLocked
             } else if lock_roll < 0.08 {
@@ -87,11 +87,13 @@ impl Farm {
             } else {
                 LockState::Open
             };
-            let gpus = if alloc == "local.gpu" { 2.0 } else { 0.0 };
-            let mut tags = vec![
-                alloc.trim_start_matches("local.").to_owned(),
-                "linux".to_owned(),
-            ];
+            // GPU hosts differ (1, 2 or 4 cards), without another draw from the seeded stream.
+            let gpus = if alloc == 2 {
+                [1.0, 2.0, 4.0][(splitmix(self.salt ^ i as u64) % 3) as usize]
+            } else {
+                0.0
+            };
+            let mut tags = vec![ALLOCS[alloc].1.to_owned(), "linux".to_owned()];
             if gpus > 0.0 {
                 tags.push("gpu".into());
             }
@@ -192,18 +194,20 @@ impl Farm {
             let len = len.max(1);
             let li16 = u16::try_from(li).unwrap_or(u16::MAX);
             let frame_secs = rng.random_range(FRAME_SECS.0..FRAME_SECS.1);
+            let min_cores = if service == "houdini" {
+                8.0
+            } else if service == "nuke" {
+                2.0
+            } else {
+                4.0
+            };
             let layer = SimLayer {
                 id: derived_id(self.salt, KIND_LAYER, ji, u32::from(li16)),
                 name: lname.to_owned(),
                 layer_type: ltype.clone(),
                 service,
-                min_cores: if service == "houdini" {
-                    8.0
-                } else if service == "nuke" {
-                    2.0
-                } else {
-                    4.0
-                },
+                min_cores,
+                props: LayerProps::new(service, min_cores),
                 min_memory: [4, 8, 16][rng.random_range(0..3)] * 1_048_576,
                 first: u32::try_from(frames.len()).unwrap_or(u32::MAX),
                 len: u32::try_from(len).unwrap_or(u32::MAX),
@@ -273,6 +277,26 @@ impl Farm {
                 }
             }
         }
+        // An inactive (archived) show has no pending jobs: what is left of its jobs rendered
+        // long ago. Drawn from the salt, so the seeded stream (and every other job) is as before.
+        let archived = !finished && !self.shows[show].active;
+        if archived {
+            for (k, f) in frames.iter_mut().enumerate() {
+                if matches!(f.state, FrameState::Succeeded | FrameState::Eaten) {
+                    continue;
+                }
+                let layer = &layers[f.layer as usize];
+                let h = splitmix(self.salt ^ (u64::from(ji) << 32) ^ k as u64);
+                f.state = FrameState::Succeeded;
+                f.exit = 0;
+                f.stop = now - 86_400 - (h % 50_000) as i32;
+                f.start = f.stop - layer.frame_secs;
+                f.max_rss = layer.min_memory / 2 + (h >> 20) as i64 % layer.min_memory.max(1);
+                f.last_host = Some((h >> 40) as u32 % host_names as u32);
+                f.cores = layer.min_cores;
+                f.llu = f.stop;
+            }
+        }
         let mut order: Vec<u32> = (0..u32::try_from(frames.len()).unwrap_or(u32::MAX)).collect();
         order.sort_by_key(|&i| {
             let f = &frames[i as usize];
@@ -293,6 +317,9 @@ impl Farm {
             log_dir,
             paused,
             auto_eat: rng.random_bool(0.05),
+            max_retries: 3,
+            min_gpus: 0.0,
+            max_gpus: 0.0,
             start_time: submitted,
             stop_time: 0,
             state: JobState::Pending,
@@ -323,6 +350,10 @@ impl Farm {
         if finished {
             job.state = JobState::Finished;
             job.stop_time = now - rng.random_range(60..3000);
+        } else if archived {
+            job.state = JobState::Finished;
+            job.paused = false;
+            job.stop_time = job.frames.iter().map(|f| f.stop).max().unwrap_or(now);
         }
         if rng.random_bool(0.15) {
             self.next_comment += 1;

@@ -9,6 +9,7 @@ mod generate;
 mod logs;
 mod tick;
 mod wire;
+mod wrangle;
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
@@ -149,13 +150,17 @@ const DEPTS: &[(&str, &[LayerDef])] = &[
         ],
     ),
 ];
-const ALLOCS: &[&str] = &[
-    "local.general",
-    "local.general",
-    "local.general",
-    "local.desktop",
-    "local.gpu",
+/// The allocations of the one facility: name, tag.
+const ALLOCS: &[(&str, &str)] = &[
+    ("local.general", "general"),
+    ("local.desktop", "desktop"),
+    ("local.gpu", "gpu"),
+    ("local.unassigned", "unassigned"),
 ];
+/// The one OS of the farm: hosts report it, and jobs are submitted for it.
+const FARM_OS: &str = "rocky9";
+/// Where generated hosts go, by index into [`ALLOCS`]: mostly general.
+const ALLOC_SHARES: &[usize] = &[0, 0, 0, 1, 2];
 
 /// Frames that finish within this many seconds of simulated time when started.
 const FRAME_SECS: (i32, i32) = (40, 400);
@@ -240,10 +245,47 @@ struct SimLayer {
     dispatch_order: i32,
     /// Layer whose frame of the same number must succeed first.
     depends_on: Option<u16>,
+    /// What a wrangler can change (LayerInterface setters).
+    props: LayerProps,
     /// Typical frame duration, seconds.
     frame_secs: i32,
     counts: Counts,
     acc: Acc,
+}
+
+/// A layer's settings that only a wrangler changes.
+#[derive(Debug, Clone)]
+struct LayerProps {
+    max_cores: f32,
+    threadable: bool,
+    /// KB.
+    min_gpu_memory: i64,
+    tags: Vec<String>,
+    /// Minutes, 0 = none.
+    timeout: i32,
+    /// Minutes, 0 = none.
+    timeout_llu: i32,
+    /// License limits, by name.
+    limits: Vec<String>,
+}
+
+impl LayerProps {
+    fn new(service: &str, min_cores: f32) -> Self {
+        Self {
+            max_cores: 0.0,
+            threadable: min_cores > 1.0,
+            min_gpu_memory: 0,
+            tags: vec!["general".into()],
+            timeout: 0,
+            timeout_llu: 0,
+            // Licensed renderers are limited farm-wide; a playblast is not.
+            limits: if service == "maya" {
+                Vec::new()
+            } else {
+                vec![service.to_owned()]
+            },
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -280,6 +322,10 @@ struct SimJob {
     log_dir: String,
     paused: bool,
     auto_eat: bool,
+    /// Attempts before a failing frame is dead.
+    max_retries: i32,
+    min_gpus: f32,
+    max_gpus: f32,
     start_time: i32,
     stop_time: i32,
     state: JobState,
@@ -298,7 +344,8 @@ struct SimJob {
 struct SimHost {
     id: String,
     name: String,
-    alloc: &'static str,
+    /// Index into [`ALLOCS`].
+    alloc: usize,
     cores: f32,
     /// KB.
     memory: i64,
@@ -445,12 +492,15 @@ fn parse_derived_id(salt: u64, kind: u64, id: &str) -> Option<(u32, u32)> {
 const KIND_FRAME: u64 = 0;
 const KIND_LAYER: u64 = 1;
 const KIND_PROC: u64 = 2;
+const KIND_DEPEND: u64 = 3;
+const KIND_ALLOC: u64 = 4;
 
 fn clamp_i32(v: i64) -> i32 {
     i32::try_from(v).unwrap_or(if v < 0 { i32::MIN } else { i32::MAX })
 }
 
 pub use api::FrameAction;
+pub use wrangle::{LayerEdit, Reorder};
 
 #[cfg(test)]
 mod tests {

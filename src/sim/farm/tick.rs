@@ -174,7 +174,7 @@ impl Farm {
         }
         let next = if ok {
             FrameState::Succeeded
-        } else if retry < 2 {
+        } else if retry + 1 < self.jobs[j].max_retries {
             FrameState::Waiting
         } else if self.jobs[j].auto_eat {
             FrameState::Eaten

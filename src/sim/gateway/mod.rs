@@ -31,6 +31,7 @@ use crate::sim::faults::{Fault, Faults};
 use crate::sim::jwt;
 
 mod responses;
+mod wrangle;
 
 use responses::{
     error_response, html_page, huge, json_response, parse_grpc_timeout, status_response, truncated,
@@ -103,58 +104,15 @@ pub(crate) struct Shared {
 #[derive(Debug, Clone, Copy)]
 struct InjectedFault(&'static str);
 
-/// Services the real gateway registers (`main.go`): their unknown methods are 404, their real
-/// methods that the simulator does not implement are answered 501.
-const NOT_SIMULATED: &[&str] = &[
-    "/show.ShowInterface/GetJobs",
-    "/show.ShowInterface/CreateShow",
-    "/job.JobInterface/GetJobNames",
-    "/job.JobInterface/SetMinGpus",
-    "/job.JobInterface/SetMaxGpus",
-    "/job.JobInterface/MarkDoneFrames",
-    "/job.JobInterface/MarkAsWaiting",
-    "/job.JobInterface/AddSubscriber",
-    "/job.JobInterface/SetAutoEat",
-    "/job.JobInterface/SetMaxRetries",
-    "/job.JobInterface/ReorderFrames",
-    "/job.JobInterface/StaggerFrames",
-    "/job.JobInterface/GetDepends",
-    "/job.JobInterface/GetWhatDependsOnThis",
-    "/job.JobInterface/DropDepends",
-    "/job.JobInterface/LaunchSpec",
-    "/job.JobInterface/LaunchSpecAndWait",
-    "/job.JobInterface/SetGroup",
-    "/job.LayerInterface/GetLayer",
-    "/job.LayerInterface/FindLayer",
-    "/job.LayerInterface/MarkdoneFrames",
-    "/job.LayerInterface/GetOutputPaths",
-    "/job.LayerInterface/SetMinCores",
-    "/job.LayerInterface/SetMaxCores",
-    "/job.LayerInterface/SetMinMemory",
-    "/job.LayerInterface/SetTags",
-    "/job.LayerInterface/SetStartAfter",
-    "/job.FrameInterface/GetFrames",
-    "/job.FrameInterface/FindFrame",
-    "/job.FrameInterface/MarkAsWaiting",
-    "/job.FrameInterface/MarkAsDepend",
-    "/job.FrameInterface/DropDepends",
-    "/job.FrameInterface/GetWhatThisDependsOn",
-    "/job.FrameInterface/SetFrameStateDisplayOverride",
-    "/host.HostInterface/SetHardwareState",
-    "/host.HostInterface/Reboot",
-    "/host.HostInterface/AddTags",
-    "/host.HostInterface/RemoveTags",
-    "/host.HostInterface/RenameTag",
-    "/host.HostInterface/SetAllocation",
-    "/host.HostInterface/SetThreadMode",
-    "/host.HostInterface/RedirectToJob",
-    "/host.ProcInterface/GetProcs",
-    "/host.ProcInterface/Kill",
-    "/host.ProcInterface/Unbook",
-    "/host.ProcInterface/UnbookProcs",
-    "/comment.CommentInterface/Save",
-    "/comment.CommentInterface/Delete",
-];
+/// Every RPC of every service the real gateway registers (`main.go`): one that the simulator
+/// does not answer gets 501, as Cuebot answers an unimplemented method; any other path is 404.
+const OPENCUE_RPCS: &str = include_str!("opencue-rpcs.txt");
+
+fn is_opencue_rpc(path: &str) -> bool {
+    OPENCUE_RPCS
+        .lines()
+        .any(|line| !line.starts_with('#') && line == path)
+}
 
 const SIMULATED: &[&str] = &[
     paths::SHOW_GET_SHOWS,
@@ -304,15 +262,16 @@ async fn answer_with(
     if !path.starts_with('/') {
         return status_response(400, 3, "Bad Request");
     }
-    let simulated = SIMULATED.contains(&path.as_str());
-    if !simulated && !NOT_SIMULATED.contains(&path.as_str()) {
+    let simulated =
+        SIMULATED.contains(&path.as_str()) || wrangle::SIMULATED.contains(&path.as_str());
+    if !simulated && !is_opencue_rpc(&path) {
         return status_response(404, 5, "Not Found");
     }
     if parts.method != Method::POST {
         return status_response(501, 12, "Method Not Allowed");
     }
     if !simulated {
-        return status_response(501, 12, &format!("{path} is not simulated by CueDesk"));
+        return status_response(501, 12, &unimplemented(&path));
     }
     let result = dispatch(st, &path, &bytes, deadline).await;
     // Frames that a call started or stopped have their logs written before the answer goes out.
@@ -636,12 +595,19 @@ async fn dispatch(
             farm.add_host_comment(&r.host.id, &r.new_comment, now)?;
             Ok(EMPTY.to_vec())
         }
-        _ => Err(SimError {
-            status: 501,
-            code: 12,
-            message: format!("{path} is not simulated by CueDesk"),
+        _ => wrangle::dispatch(&mut farm, path, body, now).unwrap_or_else(|| {
+            Err(SimError {
+                status: 501,
+                code: 12,
+                message: unimplemented(path),
+            })
         }),
     }
+}
+
+/// grpc-java's text for a method the server does not implement.
+fn unimplemented(path: &str) -> String {
+    format!("Method {} is unimplemented", path.trim_start_matches('/'))
 }
 
 #[cfg(test)]

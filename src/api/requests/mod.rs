@@ -5,6 +5,10 @@
 //! give the gateway's "both spellings accepted" and serde's duplicate-field check gives its 400 when
 //! both spellings of one field are sent.
 
+mod edits;
+
+pub use edits::*;
+
 use crate::api::de::{message, seq};
 use crate::api::types::{
     CommentSeq, FrameSeq, FrameState, HardwareState, Host, HostSeq, Job, JobSeq, JobState,
@@ -35,16 +39,44 @@ pub mod paths {
     pub const JOB_GET_UPDATED_FRAMES: &str = "/job.JobInterface/GetUpdatedFrames";
     pub const JOB_GET_COMMENTS: &str = "/job.JobInterface/GetComments";
     pub const JOB_ADD_COMMENT: &str = "/job.JobInterface/AddComment";
+    pub const JOB_SET_MIN_GPUS: &str = "/job.JobInterface/SetMinGpus";
+    pub const JOB_SET_MAX_GPUS: &str = "/job.JobInterface/SetMaxGpus";
+    pub const JOB_SET_AUTO_EAT: &str = "/job.JobInterface/SetAutoEat";
+    pub const JOB_SET_MAX_RETRIES: &str = "/job.JobInterface/SetMaxRetries";
+    pub const JOB_MARK_DONE_FRAMES: &str = "/job.JobInterface/MarkDoneFrames";
+    pub const JOB_MARK_AS_WAITING: &str = "/job.JobInterface/MarkAsWaiting";
+    pub const JOB_REORDER_FRAMES: &str = "/job.JobInterface/ReorderFrames";
+    pub const JOB_STAGGER_FRAMES: &str = "/job.JobInterface/StaggerFrames";
+    pub const JOB_GET_WHAT_THIS_DEPENDS_ON: &str = "/job.JobInterface/GetWhatThisDependsOn";
+    pub const JOB_GET_WHAT_DEPENDS_ON_THIS: &str = "/job.JobInterface/GetWhatDependsOnThis";
+    pub const JOB_DROP_DEPENDS: &str = "/job.JobInterface/DropDepends";
 
     pub const LAYER_GET_FRAMES: &str = "/job.LayerInterface/GetFrames";
     pub const LAYER_RETRY_FRAMES: &str = "/job.LayerInterface/RetryFrames";
     pub const LAYER_EAT_FRAMES: &str = "/job.LayerInterface/EatFrames";
     pub const LAYER_KILL_FRAMES: &str = "/job.LayerInterface/KillFrames";
+    /// Note the lower-case "d": LayerInterface's name differs from JobInterface's.
+    pub const LAYER_MARKDONE_FRAMES: &str = "/job.LayerInterface/MarkdoneFrames";
+    pub const LAYER_REORDER_FRAMES: &str = "/job.LayerInterface/ReorderFrames";
+    pub const LAYER_STAGGER_FRAMES: &str = "/job.LayerInterface/StaggerFrames";
+    pub const LAYER_GET_OUTPUT_PATHS: &str = "/job.LayerInterface/GetOutputPaths";
+    pub const LAYER_SET_MIN_CORES: &str = "/job.LayerInterface/SetMinCores";
+    pub const LAYER_SET_MAX_CORES: &str = "/job.LayerInterface/SetMaxCores";
+    pub const LAYER_SET_MIN_MEMORY: &str = "/job.LayerInterface/SetMinMemory";
+    pub const LAYER_SET_MIN_GPU_MEMORY: &str = "/job.LayerInterface/SetMinGpuMemory";
+    pub const LAYER_SET_THREADABLE: &str = "/job.LayerInterface/SetThreadable";
+    pub const LAYER_SET_TAGS: &str = "/job.LayerInterface/SetTags";
+    pub const LAYER_SET_TIMEOUT: &str = "/job.LayerInterface/SetTimeout";
+    pub const LAYER_SET_TIMEOUT_LLU: &str = "/job.LayerInterface/SetTimeoutLLU";
 
     pub const FRAME_GET_FRAME: &str = "/job.FrameInterface/GetFrame";
     pub const FRAME_RETRY: &str = "/job.FrameInterface/Retry";
     pub const FRAME_EAT: &str = "/job.FrameInterface/Eat";
     pub const FRAME_KILL: &str = "/job.FrameInterface/Kill";
+    pub const FRAME_MARK_AS_WAITING: &str = "/job.FrameInterface/MarkAsWaiting";
+    pub const FRAME_DROP_DEPENDS: &str = "/job.FrameInterface/DropDepends";
+
+    pub const DEPEND_SATISFY: &str = "/depend.DependInterface/Satisfy";
 
     pub const HOST_GET_HOSTS: &str = "/host.HostInterface/GetHosts";
     pub const HOST_FIND_HOST: &str = "/host.HostInterface/FindHost";
@@ -55,6 +87,17 @@ pub mod paths {
     pub const HOST_GET_PROCS: &str = "/host.HostInterface/GetProcs";
     pub const HOST_GET_COMMENTS: &str = "/host.HostInterface/GetComments";
     pub const HOST_ADD_COMMENT: &str = "/host.HostInterface/AddComment";
+    pub const HOST_ADD_TAGS: &str = "/host.HostInterface/AddTags";
+    pub const HOST_REMOVE_TAGS: &str = "/host.HostInterface/RemoveTags";
+    pub const HOST_SET_ALLOCATION: &str = "/host.HostInterface/SetAllocation";
+    pub const HOST_SET_HARDWARE_STATE: &str = "/host.HostInterface/SetHardwareState";
+    pub const HOST_REBOOT: &str = "/host.HostInterface/Reboot";
+
+    pub const PROC_KILL: &str = "/host.ProcInterface/Kill";
+    pub const PROC_UNBOOK: &str = "/host.ProcInterface/Unbook";
+    pub const PROC_REDIRECT_TO_JOB: &str = "/host.ProcInterface/RedirectToJob";
+
+    pub const ALLOCATION_GET_ALL: &str = "/facility.AllocationInterface/GetAll";
 }
 
 seq! {
