@@ -8,7 +8,7 @@
 
 use std::cell::RefCell;
 
-use crate::api::types::{Host, Job};
+use crate::api::types::{Depend, Host, Job};
 use crate::app::MainView;
 use crate::ui::actions::{ActionRequest, JobAction};
 use crate::ui::comments::CommentTarget;
@@ -40,6 +40,13 @@ pub enum Command {
     FrameAction(Box<Job>, FrameRequest),
     /// Send a frame action the user confirmed, with the kill reason.
     SendFrameAction(Box<Job>, FrameRequest, Option<String>),
+    /// Satisfy dependencies of a job (the user confirmed): what waits on them goes ahead.
+    SatisfyDepends {
+        /// The job whose dependencies they are.
+        job: Box<Job>,
+        /// The dependencies.
+        depends: Vec<Depend>,
+    },
     /// Add a comment to a job or a host.
     AddComment {
         /// The job or host.
@@ -138,6 +145,7 @@ impl Command {
             Self::SendHostAction(..) => "SendHostAction",
             Self::FrameAction(..) => "FrameAction",
             Self::SendFrameAction(..) => "SendFrameAction",
+            Self::SatisfyDepends { .. } => "SatisfyDepends",
             Self::AddComment { .. } => "AddComment",
             Self::OpenJob { .. } => "OpenJob",
             Self::Watch { .. } => "Watch",

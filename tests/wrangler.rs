@@ -68,8 +68,12 @@ async fn job_auto_eat_max_retries_and_gpus() {
     assert_eq!((after.min_gpus, after.max_gpus), (1.0, 2.0));
     #[allow(clippy::cast_possible_truncation)]
     {
-        c.set_job_min_gpus(&job.id, job.min_gpus as i32).await.unwrap();
-        c.set_job_max_gpus(&job.id, job.max_gpus as i32).await.unwrap();
+        c.set_job_min_gpus(&job.id, job.min_gpus as i32)
+            .await
+            .unwrap();
+        c.set_job_max_gpus(&job.id, job.max_gpus as i32)
+            .await
+            .unwrap();
     }
     // The job message has no max retries: a success is all the gateway says.
     c.set_job_max_retries(&job.id, 3).await.unwrap();
@@ -359,7 +363,10 @@ async fn reboot_now_and_proc_kill_unbook_redirect() {
 }
 
 #[tokio::test]
-#[cfg_attr(real_gateway, ignore = "simulator-only: how the simulated farm is made")]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: how the simulated farm is made"
+)]
 async fn the_simulated_farm_is_consistent() {
     let t = Target::new().await;
     let c = t.client();
@@ -384,7 +391,10 @@ async fn the_simulated_farm_is_consistent() {
     let hosts = c.get_hosts(&HostSearchCriteria::default()).await.unwrap();
     let jobs = c.get_jobs(&Default::default()).await.unwrap();
     let host_os: std::collections::BTreeSet<_> = hosts.iter().map(|h| h.os.as_str()).collect();
-    assert!(jobs.iter().all(|j| host_os.contains(j.os.as_str())), "{host_os:?}");
+    assert!(
+        jobs.iter().all(|j| host_os.contains(j.os.as_str())),
+        "{host_os:?}"
+    );
     let temp: std::collections::BTreeSet<_> = hosts.iter().map(|h| h.total_mcp).collect();
     assert!(temp.len() > 1, "temp space varies");
     assert!(hosts.iter().all(|h| h.free_mcp <= h.total_mcp));

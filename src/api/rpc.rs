@@ -7,6 +7,15 @@ use crate::api::client::{
     ApiClient, DEFAULT_FRAME_PAGE_SIZE, KillReason, UPDATED_FRAMES_SAFE_AGE_SECS,
 };
 use crate::api::requests::{
+    AllocationsResponse, BoolValueResponse, DependRequest, DependsResponse,
+    FrameDropDependsRequest, HostAllocationRequest, HostHardwareStateRequest, HostTagsRequest,
+    JobBoolRequest, JobDropDependsRequest, JobMaxRetriesRequest, JobReorderRequest,
+    JobStaggerRequest, LayerCoresRequest, LayerGpuMemoryRequest, LayerMemoryRequest,
+    LayerReorderRequest, LayerStaggerRequest, LayerTagsRequest, LayerThreadableRequest,
+    LayerTimeoutLluRequest, LayerTimeoutRequest, OutputPathsResponse, ProcRedirectRequest,
+    ProcRequest, ProcUnbookRequest,
+};
+use crate::api::requests::{
     CommentsResponse, FrameResponse, FramesResponse, HostResponse, HostsResponse, JobResponse,
     JobsResponse, LayersResponse, ProcsResponse, ShowResponse, ShowsResponse,
     UpdatedFramesResponse,
@@ -18,17 +27,9 @@ use crate::api::requests::{
     JobSearchCriteria, JobSearchRequest, LayerFramesRequest, LayerKillFramesRequest, LayerRefSeq,
     LayerRequest, NameRequest, NewComment, UpdatedFramesRequest, paths,
 };
-use crate::api::requests::{
-    AllocationsResponse, BoolValueResponse, DependRequest, DependsResponse,
-    FrameDropDependsRequest, HostAllocationRequest, HostHardwareStateRequest, HostTagsRequest,
-    JobBoolRequest, JobDropDependsRequest, JobMaxRetriesRequest, JobReorderRequest,
-    JobStaggerRequest, LayerCoresRequest, LayerReorderRequest, LayerStaggerRequest, LayerGpuMemoryRequest, LayerMemoryRequest,
-    LayerTagsRequest, LayerThreadableRequest, LayerTimeoutLluRequest, LayerTimeoutRequest,
-    OutputPathsResponse, ProcRedirectRequest, ProcRequest, ProcUnbookRequest,
-};
 use crate::api::types::{
-    Allocation, Comment, Depend, DependTarget, Frame, HardwareState, Host, Job, Layer, Order,
-    Proc, Show,
+    Allocation, Comment, Depend, DependTarget, Frame, HardwareState, Host, Job, Layer, Order, Proc,
+    Show,
 };
 
 /// Methods that send one request and return nothing, or one part of the answer: the name and

@@ -110,7 +110,16 @@ fn session_command(
             }
             match HostDialog::start(action, hosts.clone()) {
                 Start::Send(request) => send_host_action(session, tasks, request, hosts),
-                Start::Ask(dialog) => session.dialog = Some(Dialog::Host(dialog)),
+                Start::Ask(mut dialog) => {
+                    if dialog.needs_allocations() {
+                        let client = session.client.clone();
+                        dialog.allocations.request(|| {
+                            tasks
+                                .spawn("allocations", async move { client.get_allocations().await })
+                        });
+                    }
+                    session.dialog = Some(Dialog::Host(Box::new(dialog)));
+                }
             }
         }
         Command::SendHostAction(request, hosts) => {
@@ -127,6 +136,39 @@ fn session_command(
         }
         Command::SendFrameAction(job, request, reason) => {
             send_frame_action(session, tasks, &job, request, reason);
+        }
+        Command::SatisfyDepends { job, depends } => {
+            if session.profile.read_only || depends.is_empty() {
+                return None;
+            }
+            let mut targets = vec![job.name.clone()];
+            targets.extend(
+                depends
+                    .iter()
+                    .map(|d| format!("{} on {}", d.waiting_side(), d.waited_on_side())),
+            );
+            let entry = session.history_entry("Satisfy", targets);
+            let client = session.client.clone();
+            let run = async move {
+                let n = depends.len();
+                for d in &depends {
+                    if let Err(e) = client.satisfy_depend(&d.id).await {
+                        return crate::tracker::Outcome::failed(format!(
+                            "Satisfy failed for {} on {}: {}",
+                            d.waiting_side(),
+                            d.waited_on_side(),
+                            e.user_message()
+                        ));
+                    }
+                }
+                crate::tracker::Outcome::done(match n {
+                    1 => "Satisfied 1 dependency".to_owned(),
+                    n => format!("Satisfied {n} dependencies"),
+                })
+            };
+            session
+                .actions
+                .send(tasks, entry, Touched::Job(job.id.clone()), run);
         }
         Command::AddComment {
             target,

@@ -130,13 +130,13 @@ impl CueDeskApp {
             }
             crate::ui::table::columns_menu(ui, &mut view.table.hidden);
             ui.separator();
-            for action in JobAction::ALL {
-                let enabled = selected > 0 && !read_only;
-                let hover = if read_only {
-                    "This profile is read-only"
-                } else {
-                    "Select jobs first"
-                };
+            let enabled = selected > 0 && !read_only;
+            let hover = if read_only {
+                "This profile is read-only"
+            } else {
+                "Select jobs first"
+            };
+            for action in JobAction::ALL.into_iter().filter(|a| a.on_toolbar()) {
                 let mut button = ui
                     .add_enabled(enabled, egui::Button::new(action.label()))
                     .on_disabled_hover_text(hover);
@@ -146,6 +146,23 @@ impl CueDeskApp {
                 if button.clicked() {
                     commands.send(Command::JobAction(action, view.selected_jobs()));
                 }
+            }
+            let more: Vec<_> = JobAction::ALL
+                .into_iter()
+                .filter(|a| !a.on_toolbar())
+                .map(|a| (a, a.label(), ""))
+                .collect();
+            let picked =
+                crate::ui::table::more_menu(ui, &more, selected, read_only, "jobs", |ui| {
+                    ui.separator();
+                    if ui.button("Copy job names").clicked() {
+                        let names: Vec<String> =
+                            view.selected_jobs().into_iter().map(|j| j.name).collect();
+                        ui.ctx().copy_text(names.join("\n"));
+                    }
+                });
+            if let Some(action) = picked {
+                commands.send(Command::JobAction(action, view.selected_jobs()));
             }
             let shown = view.visible().count();
             let total = view.jobs.data().map_or(0, Vec::len);
@@ -222,8 +239,14 @@ impl CueDeskApp {
         let read_only = session.profile.read_only;
         let mut chosen = None;
         ui.horizontal_wrapped(|ui| {
-            let actions = HostAction::ALL.map(|a| (a, a.label(), a.hover()));
-            chosen = crate::ui::table::action_buttons(ui, &actions, selected, read_only, "hosts");
+            let (toolbar, more): (Vec<_>, Vec<_>) = HostAction::ALL
+                .map(|a| (a, a.label(), a.hover()))
+                .into_iter()
+                .partition(|(a, ..)| a.on_toolbar());
+            chosen = crate::ui::table::action_buttons(ui, &toolbar, selected, read_only, "hosts");
+            let picked =
+                crate::ui::table::more_menu(ui, &more, selected, read_only, "hosts", |_| {});
+            chosen = chosen.or(picked);
             let shown = session.hosts.shown().hosts;
             let total = session.hosts.farm().hosts;
             ui.weak(format!("{shown} of {total} hosts, {selected} selected"));
@@ -282,6 +305,7 @@ impl CueDeskApp {
             return;
         }
         let read_only = session.profile.read_only;
+        let username = session.profile.username.clone();
         let height = ui.available_height();
         let panel = egui::Panel::bottom("job_detail")
             .resizable(true)
@@ -291,7 +315,7 @@ impl CueDeskApp {
                 session.detail.tabs_ui(ui);
                 let active = session.detail.active;
                 if let Some(d) = session.detail.active_mut()
-                    && !d.ui(ui, read_only, commands)
+                    && !d.ui(ui, (read_only, &username), commands)
                 {
                     session.detail.close(active);
                 }

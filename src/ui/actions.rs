@@ -27,11 +27,21 @@ pub enum JobAction {
     RetryDead,
     /// Eat the dead frames (confirm).
     EatDead,
+    /// Turn auto-eat on: frames that die are eaten at once.
+    AutoEatOn,
+    /// Turn auto-eat off.
+    AutoEatOff,
+    /// Change how many times a failing frame is tried.
+    SetMaxRetries,
+    /// Change the minimum GPUs.
+    SetMinGpus,
+    /// Change the maximum GPUs.
+    SetMaxGpus,
 }
 
 impl JobAction {
-    /// Every action, in toolbar order.
-    pub const ALL: [Self; 8] = [
+    /// Every action: the toolbar's, then the wrangler's.
+    pub const ALL: [Self; 13] = [
         Self::Pause,
         Self::Resume,
         Self::Kill,
@@ -40,7 +50,24 @@ impl JobAction {
         Self::SetMaxCores,
         Self::RetryDead,
         Self::EatDead,
+        Self::AutoEatOn,
+        Self::AutoEatOff,
+        Self::SetMaxRetries,
+        Self::SetMinGpus,
+        Self::SetMaxGpus,
     ];
+
+    /// The actions shown as toolbar buttons; the others are under "More".
+    pub fn on_toolbar(self) -> bool {
+        !matches!(
+            self,
+            Self::AutoEatOn
+                | Self::AutoEatOff
+                | Self::SetMaxRetries
+                | Self::SetMinGpus
+                | Self::SetMaxGpus
+        )
+    }
 
     /// Button text; `…` where a dialog follows.
     pub fn label(self) -> &'static str {
@@ -53,6 +80,11 @@ impl JobAction {
             Self::SetMaxCores => "Max cores…",
             Self::RetryDead => "Retry dead",
             Self::EatDead => "Eat dead…",
+            Self::AutoEatOn => "Auto-eat on",
+            Self::AutoEatOff => "Auto-eat off",
+            Self::SetMaxRetries => "Max retries…",
+            Self::SetMinGpus => "Min GPUs…",
+            Self::SetMaxGpus => "Max GPUs…",
         }
     }
 
@@ -66,6 +98,24 @@ impl JobAction {
             Self::SetMaxCores => "Set the maximum cores of",
             Self::RetryDead => "Retried the dead frames of",
             Self::EatDead => "Ate the dead frames of",
+            Self::AutoEatOn => "Turned auto-eat on for",
+            Self::AutoEatOff => "Turned auto-eat off for",
+            Self::SetMaxRetries => "Set the max retries of",
+            Self::SetMinGpus => "Set the minimum GPUs of",
+            Self::SetMaxGpus => "Set the maximum GPUs of",
+        }
+    }
+
+    /// The label of the value a dialog asks for, if it asks for one.
+    fn value_label(self) -> Option<&'static str> {
+        match self {
+            Self::SetPriority => Some("Priority"),
+            Self::SetMinCores => Some("Minimum cores"),
+            Self::SetMaxCores => Some("Maximum cores"),
+            Self::SetMaxRetries => Some("Max retries"),
+            Self::SetMinGpus => Some("Minimum GPUs"),
+            Self::SetMaxGpus => Some("Maximum GPUs"),
+            _ => None,
         }
     }
 
@@ -84,11 +134,16 @@ impl JobAction {
             Self::Pause => Some(ActionRequest::Pause),
             Self::Resume => Some(ActionRequest::Resume),
             Self::RetryDead => Some(ActionRequest::RetryDead),
+            Self::AutoEatOn => Some(ActionRequest::SetAutoEat(true)),
+            Self::AutoEatOff => Some(ActionRequest::SetAutoEat(false)),
             Self::Kill
             | Self::SetPriority
             | Self::SetMinCores
             | Self::SetMaxCores
-            | Self::EatDead => None,
+            | Self::EatDead
+            | Self::SetMaxRetries
+            | Self::SetMinGpus
+            | Self::SetMaxGpus => None,
         }
     }
 }
@@ -112,6 +167,14 @@ pub enum ActionRequest {
     RetryDead,
     /// Eat dead frames.
     EatDead,
+    /// Auto-eat on or off.
+    SetAutoEat(bool),
+    /// New max retries.
+    SetMaxRetries(i32),
+    /// New minimum GPUs.
+    SetMinGpus(i32),
+    /// New maximum GPUs.
+    SetMaxGpus(i32),
 }
 
 impl ActionRequest {
@@ -126,6 +189,11 @@ impl ActionRequest {
             Self::SetMaxCores(_) => JobAction::SetMaxCores,
             Self::RetryDead => JobAction::RetryDead,
             Self::EatDead => JobAction::EatDead,
+            Self::SetAutoEat(true) => JobAction::AutoEatOn,
+            Self::SetAutoEat(false) => JobAction::AutoEatOff,
+            Self::SetMaxRetries(_) => JobAction::SetMaxRetries,
+            Self::SetMinGpus(_) => JobAction::SetMinGpus,
+            Self::SetMaxGpus(_) => JobAction::SetMaxGpus,
         }
     }
 
@@ -158,6 +226,10 @@ impl ActionRequest {
                 Self::SetMaxCores(v) => client.set_job_max_cores(id, *v).await,
                 Self::RetryDead => client.retry_job_frames(id, &dead).await,
                 Self::EatDead => client.eat_job_frames(id, &dead).await,
+                Self::SetAutoEat(on) => client.set_job_auto_eat(id, *on).await,
+                Self::SetMaxRetries(n) => client.set_job_max_retries(id, *n).await,
+                Self::SetMinGpus(n) => client.set_job_min_gpus(id, *n).await,
+                Self::SetMaxGpus(n) => client.set_job_max_gpus(id, *n).await,
             };
             out.push((job.name, r));
         }
@@ -294,6 +366,10 @@ impl ActionDialog {
             (JobAction::SetPriority, Some(j)) => j.priority.to_string(),
             (JobAction::SetMinCores, Some(j)) => j.min_cores.to_string(),
             (JobAction::SetMaxCores, Some(j)) => j.max_cores.to_string(),
+            (JobAction::SetMinGpus, Some(j)) => j.min_gpus.to_string(),
+            (JobAction::SetMaxGpus, Some(j)) => j.max_gpus.to_string(),
+            // The job message does not carry it: Cuebot's default.
+            (JobAction::SetMaxRetries, _) => "3".to_owned(),
             _ => String::new(),
         };
         Start::Ask(Self {
@@ -316,6 +392,23 @@ impl ActionDialog {
             JobAction::Resume => Ok(ActionRequest::Resume),
             JobAction::RetryDead => Ok(ActionRequest::RetryDead),
             JobAction::EatDead => Ok(ActionRequest::EatDead),
+            JobAction::AutoEatOn => Ok(ActionRequest::SetAutoEat(true)),
+            JobAction::AutoEatOff => Ok(ActionRequest::SetAutoEat(false)),
+            JobAction::SetMaxRetries => match v.parse::<i32>() {
+                Ok(n) if (0..=100).contains(&n) => Ok(ActionRequest::SetMaxRetries(n)),
+                _ => Err("Max retries is a whole number from 0 to 100"),
+            },
+            JobAction::SetMinGpus | JobAction::SetMaxGpus => match v.parse::<f32>() {
+                #[allow(clippy::cast_possible_truncation)]
+                Ok(g) if g >= 0.0 && g.fract() == 0.0 && g <= 10_000.0 => {
+                    Ok(if self.action == JobAction::SetMinGpus {
+                        ActionRequest::SetMinGpus(g as i32)
+                    } else {
+                        ActionRequest::SetMaxGpus(g as i32)
+                    })
+                }
+                _ => Err("GPUs are a whole number, 0 or more"),
+            },
             JobAction::Kill if self.reason.trim().is_empty() => Err("Say why the jobs are killed"),
             JobAction::Kill => Ok(ActionRequest::Kill(self.reason.trim().to_owned())),
             JobAction::SetPriority => v
@@ -371,18 +464,20 @@ impl ActionDialog {
                 JobAction::EatDead => {
                     ui.label("Dead frames are marked eaten and never rendered.");
                 }
-                JobAction::SetPriority | JobAction::SetMinCores | JobAction::SetMaxCores => {
-                    ui.horizontal(|ui| {
-                        let label = ui.label(match self.action {
-                            JobAction::SetPriority => "Priority",
-                            JobAction::SetMinCores => "Minimum cores",
-                            _ => "Maximum cores",
-                        });
-                        ui.text_edit_singleline(&mut self.value)
-                            .labelled_by(label.id);
-                    });
+                JobAction::AutoEatOn => {
+                    ui.label("Frames that die from now on are eaten at once: never retried by hand, never holding the job.");
+                }
+                JobAction::SetMaxRetries => {
+                    ui.label("How many times a failing frame is tried before it is dead.");
                 }
                 _ => {}
+            }
+            if let Some(field) = self.action.value_label() {
+                ui.horizontal(|ui| {
+                    let label = ui.label(field);
+                    ui.text_edit_singleline(&mut self.value)
+                        .labelled_by(label.id);
+                });
             }
             if !self.others.is_empty() {
                 ui.colored_label(

@@ -11,6 +11,7 @@ use crate::profiles::Profile;
 use crate::remote::Remote;
 use crate::tasks::Tasks;
 use crate::ui::comments::{CommentTarget, CommentsPane};
+use crate::ui::depends::DependsPane;
 use crate::ui::frame_actions::{FrameOp, FrameRequest, LayerOp};
 use crate::ui::frames::{FrameColumn, FrameCommand, FramesView};
 use crate::ui::layers::{LayerColumn, LayersView};
@@ -27,6 +28,8 @@ pub enum DetailTab {
     Frames,
     /// Comments.
     Comments,
+    /// What the job waits on and what waits on it.
+    Depends,
 }
 
 /// One open job.
@@ -40,6 +43,8 @@ pub struct JobDetail {
     pub frames: FramesView,
     /// Its comments.
     pub comments: CommentsPane,
+    /// Its dependencies.
+    pub depends: DependsPane,
     /// The part shown.
     pub tab: DetailTab,
     /// The tab was just switched: its data is fetched at the next logic pass.
@@ -68,6 +73,7 @@ impl JobDetail {
             layers,
             frames,
             comments: CommentsPane::new(CommentTarget::Job(job.id.clone()), &job.name),
+            depends: DependsPane::new(&job.id),
             tab: DetailTab::Frames,
             tab_opened: false,
             log: None,
@@ -109,6 +115,9 @@ impl JobDetail {
         if self.tab == DetailTab::Comments || self.comments.comments.data().is_none() {
             self.comments.refresh(tasks, client);
         }
+        if self.tab == DetailTab::Depends {
+            self.depends.refresh(tasks, client);
+        }
         self.next_refresh = Instant::now() + interval;
     }
 
@@ -133,11 +142,13 @@ impl JobDetail {
         }
         self.layers.layers.poll();
         self.comments.comments.poll();
+        self.depends.poll();
         self.frames.sync.poll(tasks, client);
         if std::mem::take(&mut self.tab_opened) {
             match self.tab {
                 DetailTab::Comments => self.comments.refresh(tasks, client),
                 DetailTab::Layers => self.refresh_layers(tasks, client),
+                DetailTab::Depends => self.depends.refresh(tasks, client),
                 DetailTab::Frames => {}
             }
         }
@@ -160,7 +171,12 @@ impl JobDetail {
     }
 
     /// Shows the detail. Returns false when the user closed it.
-    pub fn ui(&mut self, ui: &mut egui::Ui, read_only: bool, commands: &CommandSender) -> bool {
+    pub fn ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        (read_only, username): (bool, &str),
+        commands: &CommandSender,
+    ) -> bool {
         let mut open = true;
         ui.horizontal_wrapped(|ui| {
             // One label: the job's name alone is the jobs table's.
@@ -192,6 +208,7 @@ impl JobDetail {
                 (DetailTab::Layers, "Layers".to_owned()),
                 (DetailTab::Frames, "Frames".to_owned()),
                 (DetailTab::Comments, self.comments.tab_label()),
+                (DetailTab::Depends, "Dependencies".to_owned()),
             ] {
                 if ui.selectable_label(self.tab == tab, label).clicked() && self.tab != tab {
                     self.tab = tab;
@@ -215,6 +232,10 @@ impl JobDetail {
             DetailTab::Layers => self.layers_ui(ui, read_only, commands),
             DetailTab::Frames => self.frames_ui(ui, read_only, commands),
             DetailTab::Comments => self.comments.ui(ui, read_only, commands),
+            DetailTab::Depends => {
+                let job = self.job.clone();
+                self.depends.ui(ui, &job, (read_only, username), commands);
+            }
         }
         open
     }

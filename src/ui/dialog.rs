@@ -12,7 +12,7 @@ pub enum Dialog {
     /// In front of a job action.
     Job(ActionDialog),
     /// In front of a host action.
-    Host(HostDialog),
+    Host(Box<HostDialog>),
     /// In front of a frame or layer action on this job.
     Frame(Box<Job>, Box<FrameDialog>),
 }

@@ -3,7 +3,7 @@
 //! needs an explicit tick.
 
 use crate::api::requests::FrameSearchCriteria;
-use crate::api::types::FrameState;
+use crate::api::types::{DependTarget, FrameState};
 use crate::api::{ApiClient, ApiError, KillReason};
 use crate::tracker::Outcome;
 use crate::ui::actions::Start;
@@ -18,11 +18,24 @@ pub enum FrameOp {
     Eat,
     /// Stop running frames (confirm, with a reason).
     Kill,
+    /// Mark succeeded without rendering, releasing what waits on them (confirm).
+    MarkDone,
+    /// Send frames held by dependencies to waiting, ignoring them (confirm).
+    MarkWaiting,
+    /// Drop the frames' dependencies (confirm).
+    DropDepends,
 }
 
 impl FrameOp {
     /// Every action, in toolbar order.
-    pub const ALL: [Self; 3] = [Self::Retry, Self::Eat, Self::Kill];
+    pub const ALL: [Self; 6] = [
+        Self::Retry,
+        Self::Eat,
+        Self::Kill,
+        Self::MarkDone,
+        Self::MarkWaiting,
+        Self::DropDepends,
+    ];
 
     /// Button text; `…` where a dialog follows.
     pub fn label(self) -> &'static str {
@@ -30,6 +43,9 @@ impl FrameOp {
             Self::Retry => "Retry frames",
             Self::Eat => "Eat frames…",
             Self::Kill => "Kill frames…",
+            Self::MarkDone => "Mark done…",
+            Self::MarkWaiting => "Mark waiting…",
+            Self::DropDepends => "Drop dependencies…",
         }
     }
 
@@ -39,6 +55,9 @@ impl FrameOp {
             Self::Retry => "Retry",
             Self::Eat => "Eat",
             Self::Kill => "Kill",
+            Self::MarkDone => "Mark done",
+            Self::MarkWaiting => "Mark waiting",
+            Self::DropDepends => "Drop dependencies of",
         }
     }
 
@@ -47,6 +66,9 @@ impl FrameOp {
             Self::Retry => "Retried",
             Self::Eat => "Ate",
             Self::Kill => "Killed",
+            Self::MarkDone => "Marked done",
+            Self::MarkWaiting => "Marked waiting",
+            Self::DropDepends => "Dropped the dependencies of",
         }
     }
 }
@@ -60,11 +82,18 @@ pub enum LayerOp {
     EatDead,
     /// Kill the running frames (confirm, with a reason).
     KillRunning,
+    /// Mark every frame of the layers done (confirm).
+    MarkDone,
 }
 
 impl LayerOp {
     /// Every action, in toolbar order.
-    pub const ALL: [Self; 3] = [Self::RetryDead, Self::EatDead, Self::KillRunning];
+    pub const ALL: [Self; 4] = [
+        Self::RetryDead,
+        Self::EatDead,
+        Self::KillRunning,
+        Self::MarkDone,
+    ];
 
     /// Button text.
     pub fn label(self) -> &'static str {
@@ -72,14 +101,17 @@ impl LayerOp {
             Self::RetryDead => "Retry dead frames",
             Self::EatDead => "Eat dead frames…",
             Self::KillRunning => "Kill running frames…",
+            Self::MarkDone => "Mark layers done…",
         }
     }
 
-    fn frame_op(self) -> (FrameOp, FrameState) {
+    /// The frame action and the state of the frames it takes (all frames: `None`).
+    fn frame_op(self) -> (FrameOp, Option<FrameState>) {
         match self {
-            Self::RetryDead => (FrameOp::Retry, FrameState::Dead),
-            Self::EatDead => (FrameOp::Eat, FrameState::Dead),
-            Self::KillRunning => (FrameOp::Kill, FrameState::Running),
+            Self::RetryDead => (FrameOp::Retry, Some(FrameState::Dead)),
+            Self::EatDead => (FrameOp::Eat, Some(FrameState::Dead)),
+            Self::KillRunning => (FrameOp::Kill, Some(FrameState::Running)),
+            Self::MarkDone => (FrameOp::MarkDone, None),
         }
     }
 }
@@ -125,23 +157,26 @@ impl FrameRequest {
         }
         let (frame_op, state) = op.frame_op();
         let names: Vec<String> = layers.iter().map(|l| l.name.clone()).collect();
+        let layers_named = if names.len() == 1 {
+            names[0].clone()
+        } else {
+            format!("{} layers", names.len())
+        };
         Some(Self {
             op: frame_op,
             job_id: job_id.to_owned(),
             criteria: FrameSearchCriteria {
                 layers: names.clone(),
-                states: vec![state.clone()].into(),
+                states: state.iter().cloned().collect::<Vec<_>>().into(),
                 ..Default::default()
             },
-            what: format!(
-                "the {} frames of {}",
-                state.as_str().to_lowercase(),
-                if names.len() == 1 {
-                    names[0].clone()
-                } else {
-                    format!("{} layers", names.len())
-                }
-            ),
+            what: match &state {
+                Some(state) => format!(
+                    "the {} frames of {layers_named}",
+                    state.as_str().to_lowercase()
+                ),
+                None => format!("every frame of {layers_named}"),
+            },
             names,
         })
     }
@@ -157,6 +192,19 @@ impl FrameRequest {
             (FrameOp::Eat, _) => client.eat_job_frames(&self.job_id, c).await,
             (FrameOp::Kill, Some(why)) => client.kill_job_frames(&self.job_id, c, &why).await,
             (FrameOp::Kill, None) => return Outcome::failed("A kill needs a reason"),
+            (FrameOp::MarkDone, _) => client.mark_done_job_frames(&self.job_id, c).await,
+            (FrameOp::MarkWaiting, _) => client.mark_job_frames_waiting(&self.job_id, c).await,
+            (FrameOp::DropDepends, _) => {
+                // One call per frame: JobInterface's DropDepends would drop the whole job's.
+                let mut result = Ok(());
+                for id in &c.ids {
+                    result = client.drop_frame_depends(id, DependTarget::AnyTarget).await;
+                    if result.is_err() {
+                        break;
+                    }
+                }
+                result
+            }
         };
         outcome(self.op, &self.what, result)
     }
@@ -245,6 +293,15 @@ impl FrameDialog {
                     ui.horizontal(|ui| {
                         widgets::labelled_text(ui, "Reason", &mut self.reason, "", 280.0);
                     });
+                }
+                FrameOp::MarkDone => {
+                    ui.label("The frames count as succeeded without rendering, and frames waiting on them start.");
+                }
+                FrameOp::MarkWaiting => {
+                    ui.label("Frames held by a dependency go back to waiting and may start before what they wait on.");
+                }
+                FrameOp::DropDepends => {
+                    ui.label("The frames stop waiting on anything; this cannot be undone.");
                 }
                 FrameOp::Retry => {}
             }

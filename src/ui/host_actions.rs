@@ -4,7 +4,8 @@
 use futures_util::StreamExt as _;
 
 use crate::api::ApiClient;
-use crate::api::types::{Host, LockState};
+use crate::api::types::{Allocation, HardwareState, Host, LockState};
+use crate::remote::Remote;
 use crate::ui::actions::{ActionOutcome, Report, Start};
 
 /// Requests sent at once when acting on many hosts (the gateway takes one host per call).
@@ -21,16 +22,42 @@ pub enum HostAction {
     RebootWhenIdle,
     /// Add a comment to each host.
     Comment,
+    /// Add tags to each host.
+    AddTags,
+    /// Remove tags from each host.
+    RemoveTags,
+    /// Move the hosts to another allocation (asks which, from the gateway's list).
+    SetAllocation,
+    /// Take the hosts out of the farm for repair (hardware state REPAIR).
+    Repair,
+    /// Put repaired hosts back (hardware state UP).
+    SetUp,
+    /// Reboot now: the running frames are killed (confirm, naming busy hosts).
+    RebootNow,
 }
 
 impl HostAction {
-    /// Every action, in toolbar order.
-    pub const ALL: [Self; 4] = [
+    /// Every action: the toolbar's, then the wrangler's.
+    pub const ALL: [Self; 10] = [
         Self::Lock,
         Self::Unlock,
         Self::RebootWhenIdle,
         Self::Comment,
+        Self::AddTags,
+        Self::RemoveTags,
+        Self::SetAllocation,
+        Self::Repair,
+        Self::SetUp,
+        Self::RebootNow,
     ];
+
+    /// The actions shown as toolbar buttons; the others are under "More".
+    pub fn on_toolbar(self) -> bool {
+        matches!(
+            self,
+            Self::Lock | Self::Unlock | Self::RebootWhenIdle | Self::Comment
+        )
+    }
 
     /// Button text; `…` where a dialog follows.
     pub fn label(self) -> &'static str {
@@ -39,6 +66,12 @@ impl HostAction {
             Self::Unlock => "Unlock",
             Self::RebootWhenIdle => "Reboot when idle…",
             Self::Comment => "Comment…",
+            Self::AddTags => "Add tags…",
+            Self::RemoveTags => "Remove tags…",
+            Self::SetAllocation => "Move to allocation…",
+            Self::Repair => "Send to repair…",
+            Self::SetUp => "Back up from repair…",
+            Self::RebootNow => "Reboot now…",
         }
     }
 
@@ -48,6 +81,12 @@ impl HostAction {
             Self::Unlock => "Unlocked",
             Self::RebootWhenIdle => "Set to reboot when idle:",
             Self::Comment => "Commented on",
+            Self::AddTags => "Tagged",
+            Self::RemoveTags => "Untagged",
+            Self::SetAllocation => "Moved",
+            Self::Repair => "Sent to repair:",
+            Self::SetUp => "Put back up:",
+            Self::RebootNow => "Rebooting",
         }
     }
 
@@ -58,6 +97,12 @@ impl HostAction {
             Self::Unlock => "Book frames on these hosts again (NIMBY locks stay)",
             Self::RebootWhenIdle => "Reboot each host once its running frames have finished",
             Self::Comment => "Add a comment to each selected host",
+            Self::AddTags => "Add tags: the hosts take the layers that ask for them",
+            Self::RemoveTags => "Remove tags from these hosts",
+            Self::SetAllocation => "Move these hosts to another allocation",
+            Self::Repair => "Take these hosts out of the farm for repair (hardware state REPAIR)",
+            Self::SetUp => "Put these hosts back in the farm (hardware state UP)",
+            Self::RebootNow => "Reboot now: frames running on these hosts are killed",
         }
     }
 }
@@ -78,6 +123,21 @@ pub enum HostRequest {
         /// Text.
         message: String,
     },
+    /// Add these tags.
+    AddTags(Vec<String>),
+    /// Remove these tags.
+    RemoveTags(Vec<String>),
+    /// Move to this allocation.
+    SetAllocation {
+        /// Its id, for the call.
+        id: String,
+        /// Its name, for the history.
+        name: String,
+    },
+    /// Set this hardware state.
+    SetHardwareState(HardwareState),
+    /// Reboot now.
+    RebootNow,
 }
 
 impl HostRequest {
@@ -88,6 +148,12 @@ impl HostRequest {
             Self::Unlock => HostAction::Unlock,
             Self::RebootWhenIdle => HostAction::RebootWhenIdle,
             Self::Comment { .. } => HostAction::Comment,
+            Self::AddTags(_) => HostAction::AddTags,
+            Self::RemoveTags(_) => HostAction::RemoveTags,
+            Self::SetAllocation { .. } => HostAction::SetAllocation,
+            Self::SetHardwareState(HardwareState::Repair) => HostAction::Repair,
+            Self::SetHardwareState(_) => HostAction::SetUp,
+            Self::RebootNow => HostAction::RebootNow,
         }
     }
 
@@ -108,6 +174,15 @@ impl HostRequest {
                             .add_host_comment(id, username, subject, message)
                             .await
                     }
+                    Self::AddTags(tags) => client.add_host_tags(id, tags).await,
+                    Self::RemoveTags(tags) => client.remove_host_tags(id, tags).await,
+                    Self::SetAllocation { id: alloc, .. } => {
+                        client.set_host_allocation(id, alloc).await
+                    }
+                    Self::SetHardwareState(state) => {
+                        client.set_host_hardware_state(id, state.clone()).await
+                    }
+                    Self::RebootNow => client.reboot_host(id).await,
                 };
                 (host.name, r)
             })
@@ -134,6 +209,11 @@ impl HostRequest {
                 crate::text::plural(nimby, "host")
             )
         });
+        let note = note.or_else(|| match self {
+            Self::SetAllocation { name, .. } => Some(format!("now in {name}")),
+            Self::AddTags(tags) | Self::RemoveTags(tags) => Some(tags.join(" ")),
+            _ => None,
+        });
         Report {
             label: action.label().trim_end_matches('…'),
             verb: action.verb(),
@@ -143,13 +223,23 @@ impl HostRequest {
     }
 }
 
+fn valid_tag(tag: &str) -> bool {
+    tag.chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+}
+
 /// A dialog in front of a host action.
-#[derive(Debug, Clone)]
 pub struct HostDialog {
     action: HostAction,
     hosts: Vec<Host>,
     subject: String,
     message: String,
+    /// Tags typed, separated by spaces or commas.
+    tags: String,
+    /// The allocations to move to (SetAllocation), loaded when the dialog opens.
+    pub allocations: Remote<Vec<Allocation>>,
+    /// The allocation picked, by id.
+    allocation: Option<String>,
 }
 
 /// What the user did with a host dialog this frame.
@@ -160,15 +250,21 @@ impl HostDialog {
     pub fn start(action: HostAction, hosts: Vec<Host>) -> Start<HostRequest, Self> {
         match action {
             HostAction::Unlock => Start::Send(HostRequest::Unlock),
-            HostAction::Lock | HostAction::RebootWhenIdle | HostAction::Comment => {
-                Start::Ask(Self {
-                    action,
-                    hosts,
-                    subject: String::new(),
-                    message: String::new(),
-                })
-            }
+            _ => Start::Ask(Self {
+                action,
+                hosts,
+                subject: String::new(),
+                message: String::new(),
+                tags: String::new(),
+                allocations: Remote::default(),
+                allocation: None,
+            }),
         }
+    }
+
+    /// Whether the dialog needs the allocations list (command handling loads it).
+    pub fn needs_allocations(&self) -> bool {
+        self.action == HostAction::SetAllocation
     }
 
     fn request(&self) -> Result<HostRequest, &'static str> {
@@ -176,6 +272,44 @@ impl HostDialog {
             HostAction::Lock => Ok(HostRequest::Lock),
             HostAction::Unlock => Ok(HostRequest::Unlock),
             HostAction::RebootWhenIdle => Ok(HostRequest::RebootWhenIdle),
+            HostAction::RebootNow => Ok(HostRequest::RebootNow),
+            HostAction::Repair => Ok(HostRequest::SetHardwareState(HardwareState::Repair)),
+            HostAction::SetUp => Ok(HostRequest::SetHardwareState(HardwareState::Up)),
+            HostAction::AddTags | HostAction::RemoveTags => {
+                let tags: Vec<String> = self
+                    .tags
+                    .split([' ', ','])
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned)
+                    .collect();
+                if tags.is_empty() {
+                    Err("Type one or more tags")
+                } else if tags.iter().any(|t| !valid_tag(t)) {
+                    Err("Tags are letters, digits, '_', '-' and '.'")
+                } else if self.action == HostAction::AddTags {
+                    Ok(HostRequest::AddTags(tags))
+                } else {
+                    Ok(HostRequest::RemoveTags(tags))
+                }
+            }
+            HostAction::SetAllocation => {
+                let allocs = self.allocations.data().map_or(&[][..], Vec::as_slice);
+                match self
+                    .allocation
+                    .as_ref()
+                    .and_then(|id| allocs.iter().find(|a| &a.id == id))
+                {
+                    Some(a) => Ok(HostRequest::SetAllocation {
+                        id: a.id.clone(),
+                        name: a.name.clone(),
+                    }),
+                    None if self.allocations.error().is_some() => {
+                        Err("The allocations could not be loaded")
+                    }
+                    None => Err("Pick an allocation"),
+                }
+            }
             HostAction::Comment => {
                 let subject = self.subject.trim();
                 let message = self.message.trim();
@@ -191,6 +325,36 @@ impl HostDialog {
         }
     }
 
+    fn allocation_ui(&mut self, ui: &mut egui::Ui) {
+        self.allocations.poll();
+        let current: std::collections::BTreeSet<&str> =
+            self.hosts.iter().map(|h| h.alloc_name.as_str()).collect();
+        match (self.allocations.data(), self.allocations.error()) {
+            (Some(allocs), _) => {
+                ui.label(format!(
+                    "Now in {}.",
+                    current.iter().copied().collect::<Vec<_>>().join(", ")
+                ));
+                for a in allocs {
+                    let text = format!(
+                        "{}  ({} hosts, {} cores)",
+                        a.name, a.stats.hosts, a.stats.cores
+                    );
+                    ui.radio_value(&mut self.allocation, Some(a.id.clone()), text);
+                }
+            }
+            (None, Some(e)) => {
+                ui.colored_label(crate::ui::theme::error(ui), e.user_message());
+            }
+            (None, None) => {
+                ui.horizontal(|ui| {
+                    crate::ui::widgets::waiting_ui(ui);
+                    ui.label("Loading the allocations…");
+                });
+            }
+        }
+    }
+
     /// Shows the dialog.
     pub fn ui(&mut self, ctx: &egui::Context) -> HostDialogOutcome {
         let mut outcome = HostDialogOutcome::Open;
@@ -202,6 +366,21 @@ impl HostDialog {
                     format!("Reboot {} when idle", crate::text::plural(n, "host"))
                 }
                 HostAction::Comment => format!("Comment on {}", crate::text::plural(n, "host")),
+                HostAction::AddTags => format!("Add tags to {}", crate::text::plural(n, "host")),
+                HostAction::RemoveTags => {
+                    format!("Remove tags from {}", crate::text::plural(n, "host"))
+                }
+                HostAction::SetAllocation => {
+                    format!(
+                        "Move {} to another allocation",
+                        crate::text::plural(n, "host")
+                    )
+                }
+                HostAction::Repair => format!("Send {} to repair", crate::text::plural(n, "host")),
+                HostAction::SetUp => {
+                    format!("Put {} back up", crate::text::plural(n, "host"))
+                }
+                HostAction::RebootNow => format!("Reboot {} now", crate::text::plural(n, "host")),
                 other => format!(
                     "{} {}",
                     other.label().trim_end_matches('…'),
@@ -240,6 +419,45 @@ impl HostDialog {
                          their running frames finish."
                     });
                 }
+                HostAction::AddTags | HostAction::RemoveTags => {
+                    ui.horizontal(|ui| {
+                        crate::ui::widgets::labelled_text(
+                            ui,
+                            "Tags",
+                            &mut self.tags,
+                            "e.g. gpu highmem",
+                            280.0,
+                        );
+                    });
+                }
+                HostAction::SetAllocation => self.allocation_ui(ui),
+                HostAction::Repair => {
+                    ui.label(
+                        "The hosts take no new frames until they are put back up; \
+                         running frames finish.",
+                    );
+                }
+                HostAction::SetUp => {
+                    ui.label("The hosts take frames again.");
+                }
+                HostAction::RebootNow => {
+                    let busy = self.hosts.iter().filter(|h| h.cores > h.idle_cores).count();
+                    if busy > 0 {
+                        ui.colored_label(
+                            crate::ui::theme::warning(ui),
+                            format!(
+                                "{} running frames: they are killed and go back to waiting.",
+                                if busy == 1 {
+                                    "1 host is".to_owned()
+                                } else {
+                                    format!("{busy} hosts are")
+                                }
+                            ),
+                        );
+                    } else {
+                        ui.label("No frames run on these hosts.");
+                    }
+                }
                 HostAction::Unlock => {}
             }
             let request = self.request();
@@ -249,6 +467,7 @@ impl HostDialog {
             ui.horizontal(|ui| {
                 let confirm_label = match self.action {
                     HostAction::Comment => "Add comment",
+                    HostAction::SetAllocation => "Move",
                     other => other.label().trim_end_matches('…'),
                 };
                 if ui

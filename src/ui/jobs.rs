@@ -448,6 +448,10 @@ impl JobsView {
                     };
                     return Some(RowRequest::Watch(rows, !watched));
                 }
+                if ui.button("Copy name").clicked() {
+                    ui.ctx().copy_text(job.name.clone());
+                    ui.close();
+                }
                 ui.separator();
                 table::menu_actions(ui, &actions, read_only).map(RowRequest::Action)
             });

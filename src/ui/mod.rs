@@ -3,6 +3,7 @@
 pub mod actions;
 pub mod comments;
 pub mod connect;
+pub mod depends;
 pub mod detail;
 pub mod dialog;
 pub mod frame_actions;

@@ -217,6 +217,28 @@ pub fn action_buttons<A: Copy>(
     chosen
 }
 
+/// A "More" menu of [`action_buttons`], for the actions a toolbar has no room for; `extra`
+/// adds entries below them.
+pub fn more_menu<A: Copy>(
+    ui: &mut egui::Ui,
+    actions: &[(A, &str, &str)],
+    selected: usize,
+    read_only: bool,
+    what: &str,
+    extra: impl FnOnce(&mut egui::Ui),
+) -> Option<A> {
+    let mut chosen = None;
+    ui.add_enabled_ui(selected > 0, |ui| {
+        ui.menu_button("More", |ui| {
+            chosen = action_buttons(ui, actions, selected, read_only, what);
+            extra(ui);
+        })
+    })
+    .response
+    .on_disabled_hover_text(format!("Select {what} first"));
+    chosen
+}
+
 /// The "Columns" menu: a checkbox for each column but the first, which cannot be hidden.
 pub fn columns_menu<C: TableColumn + Ord>(ui: &mut egui::Ui, hidden: &mut BTreeSet<C>) {
     ui.menu_button("Columns", |ui| {

@@ -66,12 +66,20 @@ message! { emit_all;
 impl Depend {
     /// What waits, most precise first: "sh010_comp / comp / 0001-comp".
     pub fn waiting_side(&self) -> String {
-        side(&self.depend_er_job, &self.depend_er_layer, &self.depend_er_frame)
+        side(
+            &self.depend_er_job,
+            &self.depend_er_layer,
+            &self.depend_er_frame,
+        )
     }
 
     /// What it waits on, in the same form.
     pub fn waited_on_side(&self) -> String {
-        side(&self.depend_on_job, &self.depend_on_layer, &self.depend_on_frame)
+        side(
+            &self.depend_on_job,
+            &self.depend_on_layer,
+            &self.depend_on_frame,
+        )
     }
 }
 

@@ -279,7 +279,7 @@ impl Farm {
         }
         // An inactive (archived) show has no pending jobs: what is left of its jobs rendered
         // long ago. Drawn from the salt, so the seeded stream (and every other job) is as before.
-        let archived = !finished && !self.shows[show].active;
+        let archived = big.is_none() && !finished && !self.shows[show].active;
         if archived {
             for (k, f) in frames.iter_mut().enumerate() {
                 if matches!(f.state, FrameState::Succeeded | FrameState::Eaten) {

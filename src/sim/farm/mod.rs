@@ -267,6 +267,8 @@ struct LayerProps {
     timeout_llu: i32,
     /// License limits, by name.
     limits: Vec<String>,
+    /// Its dependency was satisfied or dropped: it holds nothing back any more.
+    depend_satisfied: bool,
 }
 
 impl LayerProps {
@@ -284,6 +286,7 @@ impl LayerProps {
             } else {
                 vec![service.to_owned()]
             },
+            depend_satisfied: false,
         }
     }
 }

@@ -6,9 +6,7 @@
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
-use crate::api::types::{
-    Allocation, AllocationStats, Depend, DependTarget, DependType, Order,
-};
+use crate::api::types::{Allocation, AllocationStats, Depend, DependTarget, DependType, Order};
 
 /// What a frame-order change does to the frames it names.
 #[derive(Debug, Clone)]
@@ -181,7 +179,13 @@ impl Farm {
                 let mut next = picked.into_iter();
                 order
                     .iter()
-                    .map(|&f| if chosen(f) { next.next().unwrap_or(f) } else { f })
+                    .map(|&f| {
+                        if chosen(f) {
+                            next.next().unwrap_or(f)
+                        } else {
+                            f
+                        }
+                    })
                     .collect()
             }
         };
@@ -210,7 +214,7 @@ impl Farm {
             depend_type: DependType::FrameByFrame,
             target: DependTarget::Internal,
             any_frame: false,
-            active: layer.counts.get(&FrameState::Depend) > 0,
+            active: !layer.props.depend_satisfied && layer.counts.get(&FrameState::Depend) > 0,
             depend_er_job: job.name.clone(),
             depend_er_layer: layer.name.clone(),
             depend_er_frame: String::new(),
@@ -246,8 +250,9 @@ impl Farm {
 
     fn drop_layer_depend(&mut self, j: usize, l: usize, now: i64) {
         let layer = &mut self.jobs[j].layers[l];
-        layer.depends_on = None;
-        let frames: Vec<usize> = (layer.first as usize..(layer.first + layer.len) as usize).collect();
+        layer.props.depend_satisfied = true;
+        let frames: Vec<usize> =
+            (layer.first as usize..(layer.first + layer.len) as usize).collect();
         self.release(j, &frames, now);
     }
 
@@ -264,7 +269,8 @@ impl Farm {
             return Ok(());
         }
         for l in 0..self.jobs[j].layers.len() {
-            if self.jobs[j].layers[l].depends_on.is_some() {
+            let layer = &self.jobs[j].layers[l];
+            if layer.depends_on.is_some() && !layer.props.depend_satisfied {
                 self.drop_layer_depend(j, l, now);
             }
         }
@@ -306,7 +312,10 @@ impl Farm {
         let job = &self.jobs[j];
         let layer = &job.layers[l];
         let show = &self.shows[job.show].name;
-        let base = format!("/shots/{show}/{}/renders/{}/{}", job.shot, job.name, layer.name);
+        let base = format!(
+            "/shots/{show}/{}/renders/{}/{}",
+            job.shot, job.name, layer.name
+        );
         Ok(match layer.service {
             "nuke" => vec![format!("{base}/{}.#.exr", layer.name)],
             "maya" => vec![format!("{base}/{}.#.mov", layer.name)],
@@ -355,7 +364,9 @@ impl Farm {
     pub fn set_hardware_state(&mut self, id: &str, state: HardwareState) -> Result<(), SimError> {
         let h = self.host_for_change(id)?;
         if state.number().is_none() {
-            return Err(SimError::invalid("proto: invalid value for enum field state"));
+            return Err(SimError::invalid(
+                "proto: invalid value for enum field state",
+            ));
         }
         let host = &mut self.hosts[h];
         host.state = state;

@@ -1,0 +1,310 @@
+//! The wrangler's actions in the window, headless (egui_kittest) against the in-process
+//! simulator: each dialog names its targets, sends nothing before it is confirmed, guards
+//! other users' jobs, and is disabled on read-only profiles; the dependencies tab lists and
+//! satisfies; a host moves to an allocation picked from the gateway's list.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::{Target, step_until};
+use cuedesk::api::Credentials;
+use cuedesk::api::requests::{HostSearchCriteria, JobSearchCriteria};
+use cuedesk::api::types::{Host, Job, JobState};
+use cuedesk::app::{Connection, CueDeskApp};
+use cuedesk::profiles::Profile;
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT as _, Queryable as _};
+
+fn profile(t: &Target, user: &str, show: &str) -> Profile {
+    Profile {
+        name: "Studio".into(),
+        gateway_url: t.url.clone(),
+        username: user.into(),
+        default_show: show.into(),
+        ..Profile::default()
+    }
+}
+
+fn harness(t: &Target, profile: Profile) -> Harness<'static, CueDeskApp> {
+    let connection = Connection {
+        credentials: Credentials::secret(profile.username.clone(), t.secret.clone()),
+        profile,
+    };
+    common::harness(None, |rt| CueDeskApp::new(rt, Some(connection)))
+}
+
+/// A pending job with frames held by a dependency.
+async fn job_with_depends(t: &Target) -> Job {
+    t.client()
+        .get_jobs(&JobSearchCriteria::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.state == JobState::Pending && j.job_stats.depend_frames > 0)
+        .min_by_key(|j| j.job_stats.total_frames)
+        .unwrap()
+}
+
+fn sent(t: &Target, path: &str) -> Vec<String> {
+    t.sim()
+        .requests()
+        .into_iter()
+        .filter(|r| r.path == path)
+        .map(|r| r.body)
+        .collect()
+}
+
+/// Opens the toolbar's "More" menu until `entry` shows.
+fn open_more(h: &mut Harness<'static, CueDeskApp>, entry: &str) {
+    h.get_by_label("More").click();
+    step_until(h, entry, |h| h.query_by_label(entry).is_some());
+}
+
+/// Selects `job` in the jobs view (its detail opens below).
+fn select_job(h: &mut Harness<'static, CueDeskApp>, job: &Job) {
+    step_until(h, "the job in the table", |h| {
+        h.query_by_label(&job.name).is_some()
+    });
+    h.get_by_label(&job.name).click();
+    step_until(h, "the job selected", |h| {
+        h.query_by_label_contains("1 selected").is_some()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: reads the simulator's request log"
+)]
+async fn max_retries_asks_names_the_job_and_guards_other_users_jobs() {
+    let t = Target::new().await;
+    let job = job_with_depends(&t).await;
+    // Someone else's job: the dialog needs the tick.
+    let mut h = harness(&t, profile(&t, "someone_else", &job.show));
+    select_job(&mut h, &job);
+    open_more(&mut h, "Max retries…");
+    h.get_by_label("Max retries…").click();
+    step_until(&mut h, "the dialog", |h| {
+        h.query_by_label("Max retries 1 job").is_some()
+    });
+    h.get_by_label_contains(&format!("{}  ({})", job.name, job.user));
+    h.get_by_role_and_label(Role::TextInput, "Max retries")
+        .set_text_value_accesskit("5");
+    h.step();
+    h.step();
+    h.get_by_label("Tick the box to act on other users' jobs");
+    assert!(sent(&t, "/job.JobInterface/SetMaxRetries").is_empty());
+    h.get_by_label("Act on other users' jobs").click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Max retries").click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label_contains("Set the max retries of 1 job")
+            .is_some()
+    });
+    let bodies = sent(&t, "/job.JobInterface/SetMaxRetries");
+    assert_eq!(
+        bodies,
+        [format!(r#"{{"job":{{"id":"{}"}},"maxRetries":5}}"#, job.id)]
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: reads the simulator's request log"
+)]
+async fn own_auto_eat_goes_at_once_and_read_only_profiles_cannot() {
+    let t = Target::new().await;
+    let job = job_with_depends(&t).await;
+    let mut h = harness(&t, profile(&t, &job.user, &job.show));
+    select_job(&mut h, &job);
+    let label = if job.auto_eat {
+        "Auto-eat off"
+    } else {
+        "Auto-eat on"
+    };
+    open_more(&mut h, label);
+    h.get_by_label(label).click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label_contains("auto-eat").is_some()
+            && !sent(&t, "/job.JobInterface/SetAutoEat").is_empty()
+    });
+    let now = t
+        .sim()
+        .with_farm(|farm| farm.get_job(&job.id).unwrap().auto_eat);
+    assert_eq!(now, !job.auto_eat, "the gateway has it");
+
+    let mut read_only = profile(&t, &job.user, &job.show);
+    read_only.read_only = true;
+    let mut h = harness(&t, read_only);
+    select_job(&mut h, &job);
+    open_more(&mut h, "Max retries…");
+    assert!(
+        h.get_by_label("Max retries…")
+            .accesskit_node()
+            .is_disabled(),
+        "read-only: disabled"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: reads the simulator's request log"
+)]
+async fn mark_done_names_the_frames_and_sends_nothing_before_confirming() {
+    let t = Target::new().await;
+    let job = t
+        .client()
+        .get_jobs(&JobSearchCriteria::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.state == JobState::Pending && j.job_stats.dead_frames > 0)
+        .min_by_key(|j| j.job_stats.dead_frames)
+        .unwrap();
+    let dead = t
+        .client()
+        .get_all_frames(
+            &job.id,
+            &cuedesk::api::requests::FrameSearchCriteria {
+                states: vec![cuedesk::api::types::FrameState::Dead].into(),
+                ..Default::default()
+            },
+            500,
+        )
+        .await
+        .unwrap();
+    let mut h = harness(&t, profile(&t, &job.user, &job.show));
+    select_job(&mut h, &job);
+    let total = job.job_stats.total_frames;
+    step_until(&mut h, "all the frames", |h| {
+        h.query_by_label_contains(&format!("{total} of {total} frames"))
+            .is_some()
+    });
+    h.get_by_label("Select all dead").click();
+    step_until(&mut h, "the dead frames selected", |h| {
+        h.query_by_label_contains(&format!("selected: {}", dead.len()))
+            .is_some()
+    });
+    h.get_by_label("Mark done…").click();
+    let title = if dead.len() == 1 {
+        "Mark done 1 frame".to_owned()
+    } else {
+        format!("Mark done {} frames", dead.len())
+    };
+    step_until(&mut h, "the dialog", |h| h.query_by_label(&title).is_some());
+    for f in &dead {
+        h.get_by_label(&f.name);
+    }
+    assert!(sent(&t, "/job.JobInterface/MarkDoneFrames").is_empty());
+    h.get_by_role_and_label(Role::Button, "Mark done").click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label_contains("Marked done").is_some()
+    });
+    let bodies = sent(&t, "/job.JobInterface/MarkDoneFrames");
+    assert_eq!(bodies.len(), 1);
+    for f in &dead {
+        assert!(bodies[0].contains(&f.id), "{}", bodies[0]);
+    }
+    let after = t.client().get_job(&job.id).await.unwrap();
+    assert_eq!(after.job_stats.dead_frames, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
+async fn dependencies_are_listed_and_satisfied_after_confirming() {
+    let t = Target::new().await;
+    let job = job_with_depends(&t).await;
+    let mut h = harness(&t, profile(&t, &job.user, &job.show));
+    select_job(&mut h, &job);
+    h.get_by_label("Dependencies").click();
+    step_until(&mut h, "the dependencies", |h| {
+        h.query_all_by_label("active").next().is_some()
+    });
+    h.get_by_label("This job waits on");
+    h.get_by_label("Waiting on this job");
+    h.query_all_by_label("Satisfy…").next().unwrap().click();
+    step_until(&mut h, "the confirmation", |h| {
+        h.query_by_label("Satisfy 1 dependency").is_some()
+    });
+    h.get_by_role_and_label(Role::Button, "Satisfy").click();
+    step_until(&mut h, "the outcome and the refresh", |h| {
+        h.query_by_label_contains("Satisfied 1 dependency")
+            .is_some()
+            && h.query_all_by_label("satisfied").next().is_some()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    all(real_gateway, not(real_gateway_mutations)),
+    ignore = "changes the farm: set CUEDESK_TEST_ALLOW_MUTATIONS=1"
+)]
+async fn a_host_moves_to_an_allocation_picked_from_the_list() {
+    let t = Target::new().await;
+    let hosts: Vec<Host> = t
+        .client()
+        .get_hosts(&HostSearchCriteria::default())
+        .await
+        .unwrap();
+    let host = hosts[0].clone();
+    let target = t
+        .client()
+        .get_allocations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name != host.alloc_name)
+        .unwrap();
+    let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
+    step_until(&mut h, "the connection", |h| {
+        h.query_by_label("Hosts").is_some()
+    });
+    h.get_by_label("Hosts").click();
+    step_until(&mut h, "the hosts", |h| {
+        h.query_by_label(&host.name).is_some()
+    });
+    h.get_by_label(&host.name).click();
+    step_until(&mut h, "the host selected", |h| {
+        h.query_by_label_contains("1 selected").is_some()
+    });
+    open_more(&mut h, "Move to allocation…");
+    h.get_by_label("Move to allocation…").click();
+    step_until(&mut h, "the allocations", |h| {
+        h.query_by_label_contains(&format!("{}  (", target.name))
+            .is_some()
+    });
+    h.get_by_label(&format!("Now in {}.", host.alloc_name));
+    h.get_by_label("Pick an allocation");
+    h.get_by_label_contains(&format!("{}  (", target.name))
+        .click();
+    h.step();
+    h.get_by_role_and_label(Role::Button, "Move").click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label_contains(&format!("now in {}", target.name))
+            .is_some()
+    });
+    let moved = t.client().get_host(&host.id).await.unwrap();
+    assert_eq!(moved.alloc_name, target.name);
+    t.client()
+        .set_host_allocation(&host.id, &hosts_alloc_id(&t, &host).await)
+        .await
+        .unwrap();
+}
+
+async fn hosts_alloc_id(t: &Target, host: &Host) -> String {
+    t.client()
+        .get_allocations()
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|a| a.name == host.alloc_name)
+        .unwrap()
+        .id
+}
