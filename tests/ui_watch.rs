@@ -216,12 +216,13 @@ async fn the_bell_lists_what_happened_to_watched_jobs_once_and_nothing_from_befo
     h.get_by_label(&format!("Stop watching {}", dying.name));
 }
 
-/// Three shows with plenty of jobs, for the watch list's request budget.
+/// Three active shows (and an archived fourth) with plenty of jobs, for the watch list's
+/// request budget.
 fn three_shows() -> FarmSpec {
     FarmSpec {
         seed: 7,
-        shows: 3,
-        jobs: 320,
+        shows: 4,
+        jobs: 430,
         frames_per_job: 10,
         hosts: 20,
         big_job_frames: 0,

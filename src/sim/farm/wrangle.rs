@@ -50,17 +50,24 @@ impl Farm {
     // -----------------------------------------------------------------------------------------
     // Frame state and order.
 
-    /// JobInterface MarkDoneFrames: the frames matching `r` (empty: every frame) succeed without
-    /// rendering (running ones are stopped), and what waits on them goes ahead.
-    pub fn mark_done_frames(
+    /// JobInterface MarkDoneFrames (`done`) or MarkAsWaiting, on the frames matching `r`
+    /// (empty: every frame). Done: they succeed without rendering (running ones are stopped)
+    /// and what waits on them goes ahead. Waiting: frames held by a dependency (DEPEND) go to
+    /// WAITING whatever they wait on; frames in other states are left alone.
+    pub fn mark_frames(
         &mut self,
         job_id: &str,
         r: &FrameSearchCriteria,
+        done: bool,
         now: i64,
     ) -> Result<usize, SimError> {
         let j = self.pending_job(job_id)?;
         let frames = self.matching_frames(j, r)?;
-        Ok(self.mark_done(j, &frames, now))
+        Ok(if done {
+            self.mark_done(j, &frames, now)
+        } else {
+            self.release(j, &frames, now)
+        })
     }
 
     /// LayerInterface MarkdoneFrames: every frame of the layer.
@@ -91,19 +98,6 @@ impl Farm {
         }
         self.update_job_state(j, now);
         changed
-    }
-
-    /// JobInterface MarkAsWaiting: frames held by a dependency (DEPEND) matching `r` go to
-    /// WAITING, whatever they wait on. Frames in other states are left alone.
-    pub fn mark_frames_waiting(
-        &mut self,
-        job_id: &str,
-        r: &FrameSearchCriteria,
-        now: i64,
-    ) -> Result<usize, SimError> {
-        let j = self.pending_job(job_id)?;
-        let frames = self.matching_frames(j, r)?;
-        Ok(self.release(j, &frames, now))
     }
 
     /// FrameInterface MarkAsWaiting and DropDepends (one frame). Unknown id: 500.

@@ -84,11 +84,7 @@ pub fn dispatch(
         paths::JOB_MARK_DONE_FRAMES | paths::JOB_MARK_AS_WAITING => {
             decode::<JobFramesRequest>(body).and_then(|r| {
                 check_frame_enums(&r.req)?;
-                if path == paths::JOB_MARK_DONE_FRAMES {
-                    farm.mark_done_frames(&r.job.id, &r.req, now)?;
-                } else {
-                    farm.mark_frames_waiting(&r.job.id, &r.req, now)?;
-                }
+                farm.mark_frames(&r.job.id, &r.req, path == paths::JOB_MARK_DONE_FRAMES, now)?;
                 done()
             })
         }
