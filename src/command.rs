@@ -8,11 +8,12 @@
 
 use std::cell::RefCell;
 
-use crate::api::types::{Depend, Host, Job};
+use crate::api::types::{Depend, Host, Job, Proc};
 use crate::app::MainView;
 use crate::ui::actions::{ActionRequest, JobAction};
 use crate::ui::comments::CommentTarget;
 use crate::ui::connect::PanelCommand;
+use crate::ui::edits::{EditDialog, EditRequest, ProcAction};
 use crate::ui::frame_actions::FrameRequest;
 use crate::ui::host_actions::{HostAction, HostRequest};
 
@@ -47,6 +48,21 @@ pub enum Command {
         /// The dependencies.
         depends: Vec<Depend>,
     },
+    /// Show a wrangler's dialog (reorder, layer properties, output paths, proc action).
+    Ask(Box<EditDialog>),
+    /// Kill, unbook or redirect a proc of a host: a dialog asks first.
+    ProcAction {
+        /// The proc.
+        proc: Box<Proc>,
+        /// Its host's name.
+        host: String,
+        /// What to do.
+        action: ProcAction,
+    },
+    /// Send an edit the user confirmed in that dialog.
+    SendEdit(Box<EditRequest>),
+    /// Open the folder of a path the farm reports (mapped for this machine by the profile).
+    OpenFolder(String),
     /// Add a comment to a job or a host.
     AddComment {
         /// The job or host.
@@ -146,6 +162,10 @@ impl Command {
             Self::FrameAction(..) => "FrameAction",
             Self::SendFrameAction(..) => "SendFrameAction",
             Self::SatisfyDepends { .. } => "SatisfyDepends",
+            Self::Ask(_) => "Ask",
+            Self::ProcAction { .. } => "ProcAction",
+            Self::SendEdit(_) => "SendEdit",
+            Self::OpenFolder(_) => "OpenFolder",
             Self::AddComment { .. } => "AddComment",
             Self::OpenJob { .. } => "OpenJob",
             Self::Watch { .. } => "Watch",

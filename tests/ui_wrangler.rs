@@ -308,3 +308,153 @@ async fn hosts_alloc_id(t: &Target, host: &Host) -> String {
         .unwrap()
         .id
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: reads the simulator's request log"
+)]
+async fn layer_properties_send_only_what_changed_and_output_paths_show() {
+    let t = Target::new().await;
+    let job = job_with_depends(&t).await;
+    let layer = t.client().get_layers(&job.id).await.unwrap().remove(0);
+    let mut h = harness(&t, profile(&t, &job.user, &job.show));
+    select_job(&mut h, &job);
+    h.get_by_label("Layers").click();
+    step_until(&mut h, "the layers", |h| {
+        h.query_by_label(&layer.name).is_some()
+    });
+    h.get_by_label(&layer.name).click();
+    step_until(&mut h, "the layer selected", |h| {
+        h.query_by_label_contains("selected: 1").is_some()
+    });
+    h.get_by_label("Edit properties…").click();
+    step_until(&mut h, "the editor", |h| {
+        h.query_by_label(&format!("Edit layer {}", layer.name))
+            .is_some()
+    });
+    h.get_by_label("Nothing changed");
+    h.get_by_role_and_label(Role::TextInput, "Min memory")
+        .set_text_value_accesskit("12");
+    h.step();
+    h.step();
+    assert!(sent(&t, "/job.LayerInterface/SetMinMemory").is_empty());
+    h.get_by_role_and_label(Role::Button, "Apply").click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label_contains("Set the min memory of 1 layer")
+            .is_some()
+    });
+    assert_eq!(
+        sent(&t, "/job.LayerInterface/SetMinMemory"),
+        [format!(
+            r#"{{"layer":{{"id":"{}"}},"memory":"12582912"}}"#,
+            layer.id
+        )]
+    );
+    for other in [
+        "SetMinCores",
+        "SetMaxCores",
+        "SetTags",
+        "SetThreadable",
+        "SetTimeout",
+    ] {
+        assert!(
+            sent(&t, &format!("/job.LayerInterface/{other}")).is_empty(),
+            "{other} not sent: unchanged"
+        );
+    }
+    let paths = t.client().get_layer_output_paths(&layer.id).await.unwrap();
+    h.get_by_label("Output paths").click();
+    step_until(&mut h, "the paths", |h| {
+        h.query_by_label(&paths[0]).is_some()
+    });
+    h.get_by_label("Close").click();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: reads the simulator's request log"
+)]
+async fn frames_reorder_staggers_the_whole_job_after_confirming() {
+    let t = Target::new().await;
+    let job = job_with_depends(&t).await;
+    let mut h = harness(&t, profile(&t, &job.user, &job.show));
+    select_job(&mut h, &job);
+    let total = job.job_stats.total_frames;
+    step_until(&mut h, "all the frames", |h| {
+        h.query_by_label_contains(&format!("{total} of {total} frames"))
+            .is_some()
+    });
+    h.get_by_label("Reorder…").click();
+    step_until(&mut h, "the dialog", |h| {
+        h.query_by_label(&format!("Reorder frames of {}", job.name))
+            .is_some()
+    });
+    h.get_by_label("Stagger").click();
+    h.step();
+    h.get_by_role_and_label(Role::TextInput, "Increment")
+        .set_text_value_accesskit("4");
+    h.step();
+    h.step();
+    assert!(sent(&t, "/job.JobInterface/StaggerFrames").is_empty());
+    h.get_by_role_and_label(Role::Button, "Reorder").click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label_contains("Reordered frames").is_some()
+    });
+    let body = &sent(&t, "/job.JobInterface/StaggerFrames")[0];
+    assert!(body.contains(r#""stagger":4"#), "{body}");
+    assert!(body.contains(r#""range":""#), "{body}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: kills a frame and reads the simulator's request log"
+)]
+async fn a_proc_is_killed_with_a_reason_after_confirming() {
+    let t = Target::new().await;
+    let host = t
+        .client()
+        .get_hosts(&HostSearchCriteria::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| h.cores > h.idle_cores)
+        .unwrap();
+    let proc = t.client().get_host_procs(&host.id).await.unwrap().remove(0);
+    let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
+    step_until(&mut h, "the connection", |h| {
+        h.query_by_label("Hosts").is_some()
+    });
+    h.get_by_label("Hosts").click();
+    step_until(&mut h, "the hosts", |h| {
+        h.query_by_label(&host.name).is_some()
+    });
+    h.get_by_label(&host.name).click();
+    step_until(&mut h, "the procs", |h| {
+        h.query_by_label(&proc.frame_name).is_some()
+    });
+    h.get_by_label(&proc.frame_name).click();
+    h.step();
+    h.get_by_label("Kill…").click();
+    step_until(&mut h, "the dialog", |h| {
+        h.query_by_label(&format!("Kill {} on {}", proc.frame_name, host.name))
+            .is_some()
+    });
+    h.get_by_label("Say why the frame is killed");
+    h.get_by_role_and_label(Role::TextInput, "Reason")
+        .set_text_value_accesskit("hung at 100% CPU");
+    h.step();
+    h.step();
+    assert!(sent(&t, "/host.ProcInterface/Kill").is_empty());
+    h.get_by_role_and_label(Role::Button, "Kill").click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label_contains(&format!("Killed {} on {}", proc.frame_name, host.name))
+            .is_some()
+    });
+    assert_eq!(
+        sent(&t, "/host.ProcInterface/Kill"),
+        [format!(r#"{{"proc":{{"id":"{}"}}}}"#, proc.id)]
+    );
+}

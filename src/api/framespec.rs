@@ -47,6 +47,30 @@ impl FrameSet {
         Ok(Self { items })
     }
 
+    /// The shortest spec of plain runs naming exactly `numbers`: `[1,2,3,7,9,10]` → `1-3,7,9-10`.
+    pub fn spec_of(numbers: impl IntoIterator<Item = i32>) -> String {
+        let mut sorted: Vec<i32> = numbers.into_iter().collect();
+        sorted.sort_unstable();
+        sorted.dedup();
+        let mut runs: Vec<(i32, i32)> = Vec::new();
+        for n in sorted {
+            match runs.last_mut() {
+                Some((_, end)) if *end + 1 == n => *end = n,
+                _ => runs.push((n, n)),
+            }
+        }
+        runs.iter()
+            .map(|&(a, b)| {
+                if a == b {
+                    a.to_string()
+                } else {
+                    format!("{a}-{b}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     /// True when frame `n` is in the set.
     pub fn contains(&self, n: i32) -> bool {
         self.items.iter().any(|i| i.contains(n))
@@ -112,5 +136,14 @@ mod tests {
         assert!(FrameSet::parse("abc").is_err());
         assert!(FrameSet::parse("10-1").is_err());
         assert!(FrameSet::parse("").is_err());
+    }
+
+    #[test]
+    fn spec_of_names_exactly_the_numbers() {
+        assert_eq!(FrameSet::spec_of([3, 1, 2, 7, 10, 9, 2]), "1-3,7,9-10");
+        assert_eq!(FrameSet::spec_of([]), "");
+        let spec = FrameSet::spec_of([1001, 1003]);
+        let set = FrameSet::parse(&spec).unwrap();
+        assert!(set.contains(1001) && !set.contains(1002) && set.contains(1003));
     }
 }

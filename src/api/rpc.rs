@@ -6,6 +6,7 @@ use crate::api::ApiError;
 use crate::api::client::{
     ApiClient, DEFAULT_FRAME_PAGE_SIZE, KillReason, UPDATED_FRAMES_SAFE_AGE_SECS,
 };
+use crate::api::requests::LayerSetting;
 use crate::api::requests::{
     AllocationsResponse, BoolValueResponse, DependRequest, DependsResponse,
     FrameDropDependsRequest, HostAllocationRequest, HostHardwareStateRequest, HostTagsRequest,
@@ -277,6 +278,20 @@ rpc_calls! {
 }
 
 impl ApiClient {
+    /// Sends one layer setter.
+    pub async fn set_layer(&self, layer_id: &str, setting: &LayerSetting) -> Result<(), ApiError> {
+        match setting {
+            LayerSetting::MinCores(c) => self.set_layer_min_cores(layer_id, *c).await,
+            LayerSetting::MaxCores(c) => self.set_layer_max_cores(layer_id, *c).await,
+            LayerSetting::MinMemory(kb) => self.set_layer_min_memory(layer_id, *kb).await,
+            LayerSetting::MinGpuMemory(kb) => self.set_layer_min_gpu_memory(layer_id, *kb).await,
+            LayerSetting::Threadable(on) => self.set_layer_threadable(layer_id, *on).await,
+            LayerSetting::Tags(tags) => self.set_layer_tags(layer_id, tags).await,
+            LayerSetting::Timeout(m) => self.set_layer_timeout(layer_id, *m).await,
+            LayerSetting::TimeoutLlu(m) => self.set_layer_timeout_llu(layer_id, *m).await,
+        }
+    }
+
     /// Kills a job, recording who and why.
     pub async fn kill_job(&self, job_id: &str, why: &KillReason) -> Result<(), ApiError> {
         let req = JobKillRequest {

@@ -59,6 +59,25 @@ impl CueDeskApp {
                     self.connect(c);
                 }
             }
+            Command::OpenFolder(reported) => {
+                let mappings = self
+                    .session
+                    .as_ref()
+                    .map(|s| s.profile.path_mappings.clone())
+                    .unwrap_or_default();
+                let path = crate::logs::map_path(&reported, &mappings);
+                // A render output names files (`beauty.#.exr`): open the folder they are in.
+                let dir = path
+                    .parent()
+                    .map_or_else(|| path.clone(), std::path::Path::to_path_buf);
+                let shown = dir.display().to_string();
+                // Starting the file manager can block (a slow share): off the UI thread.
+                let opening = self.tasks.blocking("opening a folder", move || {
+                    open::that_detached(&dir)
+                        .map_err(|e| format!("Cannot open {}: {e}", dir.display()))
+                });
+                self.opening.push(shown, opening);
+            }
             command => {
                 if let Some(session) = self.session.as_mut() {
                     let remember = session_command(session, &self.tasks, ctx, command);
@@ -136,6 +155,53 @@ fn session_command(
         }
         Command::SendFrameAction(job, request, reason) => {
             send_frame_action(session, tasks, &job, request, reason);
+        }
+        Command::Ask(mut dialog) => {
+            if session.profile.read_only && !dialog.is_read_only() {
+                return None;
+            }
+            if let Some((layer_id, paths)) = dialog.wants_output_paths() {
+                let (client, id) = (session.client.clone(), layer_id.to_owned());
+                paths.request(|| {
+                    tasks.spawn("loading the output paths", async move {
+                        client.get_layer_output_paths(&id).await
+                    })
+                });
+            }
+            session.dialog = Some(Dialog::Edit(dialog));
+        }
+        Command::ProcAction { proc, host, action } => {
+            if session.profile.read_only {
+                return None;
+            }
+            // A redirect goes to another pending job of the proc's show, as listed.
+            let targets = session
+                .jobs
+                .jobs
+                .data()
+                .map(|jobs| {
+                    jobs.iter()
+                        .filter(|j| {
+                            j.show == proc.show_name
+                                && j.name != proc.job_name
+                                && j.state == crate::api::types::JobState::Pending
+                        })
+                        .map(|j| (j.id.clone(), j.name.clone()))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let dialog = crate::ui::edits::EditDialog::proc(*proc, &host, action, targets);
+            session.dialog = Some(Dialog::Edit(Box::new(dialog)));
+        }
+        Command::SendEdit(request) => {
+            if session.profile.read_only {
+                return None;
+            }
+            let (label, targets) = request.history();
+            let entry = session.history_entry(label, targets);
+            let touched = request.touched();
+            let run = request.run(session.client.clone());
+            session.actions.send(tasks, entry, touched, run);
         }
         Command::SatisfyDepends { job, depends } => {
             if session.profile.read_only || depends.is_empty() {
@@ -215,7 +281,11 @@ fn session_command(
                 d.open_log(tasks, &proc_id, &session.profile);
             }
         }
-        Command::OpenProfile(_) | Command::ShowProfiles | Command::Panel(_) => {}
+        // Applied by the app, before a session sees commands.
+        Command::OpenProfile(_)
+        | Command::ShowProfiles
+        | Command::Panel(_)
+        | Command::OpenFolder(_) => {}
     }
     None
 }

@@ -144,6 +144,8 @@ pub struct CueDeskApp {
     desktop_notifications: bool,
     /// Desktop notifications on screen, by job id: clicked or closed.
     shown: crate::tasks::Inflight<String, Result<crate::notify::Shown, String>>,
+    /// Folders being opened in the file manager ("Open folder" of an output path).
+    opening: crate::tasks::Inflight<String, Result<(), String>>,
     /// The desktop could not show a notification once: said once, not at every event.
     desktop_failed: bool,
 }
@@ -192,6 +194,7 @@ impl CueDeskApp {
             bell: crate::notify::Bell::default(),
             desktop_notifications: false,
             shown: crate::tasks::Inflight::default(),
+            opening: crate::tasks::Inflight::default(),
             desktop_failed: false,
             tasks,
         };
@@ -366,6 +369,11 @@ impl CueDeskApp {
     /// (whatever the window's focus). A click on the notification raises the window with the
     /// job open.
     fn tell_events(&mut self, ctx: &egui::Context) {
+        for (_, opened) in self.opening.take_finished() {
+            if let Err(e) = opened {
+                self.toast(e, true);
+            }
+        }
         for (id, shown) in self.shown.take_finished() {
             match shown {
                 Ok(crate::notify::Shown::Clicked) => {

@@ -12,6 +12,7 @@ use crate::remote::Remote;
 use crate::tasks::Tasks;
 use crate::ui::comments::{CommentTarget, CommentsPane};
 use crate::ui::depends::DependsPane;
+use crate::ui::edits::EditDialog;
 use crate::ui::frame_actions::{FrameOp, FrameRequest, LayerOp};
 use crate::ui::frames::{FrameColumn, FrameCommand, FramesView};
 use crate::ui::layers::{LayerColumn, LayersView};
@@ -30,6 +31,13 @@ pub enum DetailTab {
     Comments,
     /// What the job waits on and what waits on it.
     Depends,
+}
+
+/// The layers toolbar's edits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum LayerEdit {
+    Properties,
+    Reorder,
 }
 
 /// One open job.
@@ -229,8 +237,8 @@ impl JobDetail {
         ui.separator();
         crate::ui::logview::side_panel(ui, ("log_panel", &self.job.id), &mut self.log);
         match self.tab {
-            DetailTab::Layers => self.layers_ui(ui, read_only, commands),
-            DetailTab::Frames => self.frames_ui(ui, read_only, commands),
+            DetailTab::Layers => self.layers_ui(ui, (read_only, username), commands),
+            DetailTab::Frames => self.frames_ui(ui, (read_only, username), commands),
             DetailTab::Comments => self.comments.ui(ui, read_only, commands),
             DetailTab::Depends => {
                 let job = self.job.clone();
@@ -267,12 +275,51 @@ impl JobDetail {
         }
     }
 
-    fn layers_ui(&mut self, ui: &mut egui::Ui, read_only: bool, commands: &CommandSender) {
+    fn layers_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        (read_only, username): (bool, &str),
+        commands: &CommandSender,
+    ) {
         let selected = self.layers.table.selected.len();
         let mut chosen = None;
         ui.horizontal_wrapped(|ui| {
             let ops = LayerOp::ALL.map(|o| (o, o.label(), ""));
             chosen = table::action_buttons(ui, &ops, selected, read_only, "layers");
+            let edits = [
+                (
+                    LayerEdit::Properties,
+                    "Edit properties…",
+                    "Cores, memory, tags, timeouts",
+                ),
+                (
+                    LayerEdit::Reorder,
+                    "Reorder frames…",
+                    "First, last, reverse or stagger",
+                ),
+            ];
+            let edit = table::action_buttons(ui, &edits, selected, read_only, "layers");
+            let paths = ui
+                .add_enabled(selected == 1, egui::Button::new("Output paths"))
+                .on_hover_text("Where the layer writes its renders")
+                .on_disabled_hover_text("Select one layer");
+            let layers = self.layers.selected_layers();
+            let dialog = match edit {
+                Some(LayerEdit::Properties) => EditDialog::layers(&self.job, layers, username),
+                Some(LayerEdit::Reorder) => {
+                    Some(EditDialog::reorder(&self.job, layers, None, username))
+                }
+                None if paths.clicked() => self
+                    .layers
+                    .selected_layers()
+                    .into_iter()
+                    .next()
+                    .map(|l| EditDialog::output_paths(&self.job, l, username)),
+                None => None,
+            };
+            if let Some(d) = dialog {
+                commands.send(Command::Ask(Box::new(d)));
+            }
             if ui
                 .add_enabled(selected > 0, egui::Button::new("Show their frames"))
                 .clicked()
@@ -305,7 +352,12 @@ impl JobDetail {
         }
     }
 
-    fn frames_ui(&mut self, ui: &mut egui::Ui, read_only: bool, commands: &CommandSender) {
+    fn frames_ui(
+        &mut self,
+        ui: &mut egui::Ui,
+        (read_only, username): (bool, &str),
+        commands: &CommandSender,
+    ) {
         let names = self.layers.names();
         self.frames.filter_ui(ui, &names);
         self.frames.update_order();
@@ -317,6 +369,39 @@ impl JobDetail {
                 .map(FrameCommand::Act);
             if ui.button("Select all dead").clicked() {
                 self.frames.select_all_dead();
+            }
+            let reorder = ui
+                .add_enabled(!read_only, egui::Button::new("Reorder…"))
+                .on_hover_text("Move frames first or last in the dispatch order, reverse or stagger them (the selected frames, else a range)")
+                .on_disabled_hover_text("This profile is read-only");
+            if reorder.clicked() {
+                let chosen = self.frames.selected_frames();
+                // The selected frames, else every frame of the job (from first to last).
+                let all = self.frames.sync.table().frames();
+                let range = if chosen.is_empty() {
+                    let lo = all.iter().map(|f| f.number).min();
+                    let hi = all.iter().map(|f| f.number).max();
+                    lo.zip(hi).map(|(lo, hi)| format!("{lo}-{hi}"))
+                } else {
+                    Some(crate::api::framespec::FrameSet::spec_of(
+                        chosen.iter().map(|f| f.number),
+                    ))
+                };
+                let layers: std::collections::BTreeSet<&str> =
+                    chosen.iter().map(|f| f.layer_name.as_str()).collect();
+                let layers = self
+                    .layers
+                    .layers
+                    .data()
+                    .map(|all| {
+                        all.iter()
+                            .filter(|l| layers.contains(l.name.as_str()))
+                            .cloned()
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let d = EditDialog::reorder(&self.job, layers, range, username);
+                commands.send(Command::Ask(Box::new(d)));
             }
             if ui
                 .add_enabled(selected > 0, egui::Button::new("View log"))

@@ -1,9 +1,10 @@
-//! The one dialog the window shows at a time, in front of a job, host or frame action. A
+//! The one dialog the window shows at a time, in front of a job, host, frame or edit action. A
 //! confirmation becomes a command that sends exactly what the dialog named.
 
 use crate::api::types::Job;
 use crate::command::{Command, CommandSender};
 use crate::ui::actions::{ActionDialog, DialogOutcome};
+use crate::ui::edits::{EditDialog, EditOutcome};
 use crate::ui::frame_actions::{FrameDialog, FrameDialogOutcome};
 use crate::ui::host_actions::HostDialog;
 
@@ -15,6 +16,8 @@ pub enum Dialog {
     Host(Box<HostDialog>),
     /// In front of a frame or layer action on this job.
     Frame(Box<Job>, Box<FrameDialog>),
+    /// In front of a wrangler's edit (reorder, layer properties, output paths, proc).
+    Edit(Box<EditDialog>),
 }
 
 impl Dialog {
@@ -29,6 +32,14 @@ impl Dialog {
                 FrameDialogOutcome::Cancelled => false,
                 FrameDialogOutcome::Confirmed(request, reason) => {
                     commands.send(Command::SendFrameAction(job.clone(), *request, reason));
+                    false
+                }
+            },
+            Self::Edit(d) => match d.ui(ctx, commands) {
+                EditOutcome::Open => true,
+                EditOutcome::Closed => false,
+                EditOutcome::Confirmed(request) => {
+                    commands.send(Command::SendEdit(Box::new(request)));
                     false
                 }
             },

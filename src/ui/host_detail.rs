@@ -11,6 +11,7 @@ use crate::profiles::Profile;
 use crate::remote::Remote;
 use crate::tasks::Tasks;
 use crate::ui::comments::{CommentTarget, CommentsPane};
+use crate::ui::edits::ProcAction;
 use crate::ui::logview::LogViewer;
 use crate::ui::table::{Sort, TableRow, TableState};
 use crate::ui::{theme, widgets};
@@ -209,12 +210,12 @@ impl HostDetail {
         ui.separator();
         crate::ui::logview::side_panel(ui, ("host_log_panel", &self.host.id), &mut self.log);
         match self.tab {
-            HostTab::Procs => self.procs_ui(ui, commands),
+            HostTab::Procs => self.procs_ui(ui, read_only, commands),
             HostTab::Comments => self.comments.ui(ui, read_only, commands),
         }
     }
 
-    fn procs_ui(&mut self, ui: &mut egui::Ui, commands: &CommandSender) {
+    fn procs_ui(&mut self, ui: &mut egui::Ui, read_only: bool, commands: &CommandSender) {
         let mut open_log = None;
         let chosen = self.selected_proc().cloned();
         ui.horizontal_wrapped(|ui| {
@@ -235,6 +236,21 @@ impl HostDetail {
                 && let Some(p) = &chosen
             {
                 commands.send(Command::GoToJob(p.job_name.clone()));
+            }
+            let actions = ProcAction::ALL.map(|a| (a, a.label(), ""));
+            let picked = crate::ui::table::action_buttons(
+                ui,
+                &actions,
+                usize::from(chosen.is_some()),
+                read_only,
+                "a proc",
+            );
+            if let (Some(action), Some(p)) = (picked, &chosen) {
+                commands.send(Command::ProcAction {
+                    proc: Box::new(p.clone()),
+                    host: self.host.name.clone(),
+                    action,
+                });
             }
             let n = self.procs.data().map_or(0, Vec::len);
             ui.weak(format!("{} on this host", crate::text::plural(n, "proc")));

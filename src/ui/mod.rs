@@ -6,6 +6,7 @@ pub mod connect;
 pub mod depends;
 pub mod detail;
 pub mod dialog;
+pub mod edits;
 pub mod frame_actions;
 pub mod frames;
 pub mod history;

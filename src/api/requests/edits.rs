@@ -218,3 +218,40 @@ message! { emit_all;
         pub allocations: AllocationSeq,
     }
 }
+
+/// A LayerInterface setter and its value, in the units the gateway takes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LayerSetting {
+    /// SetMinCores: cores a frame is booked with.
+    MinCores(f32),
+    /// SetMaxCores: most cores a frame may use (0: no limit).
+    MaxCores(f32),
+    /// SetMinMemory, KB.
+    MinMemory(i64),
+    /// SetMinGpuMemory, KB.
+    MinGpuMemory(i64),
+    /// SetThreadable.
+    Threadable(bool),
+    /// SetTags: the whole list.
+    Tags(Vec<String>),
+    /// SetTimeout, minutes (0: none).
+    Timeout(i32),
+    /// SetTimeoutLLU, minutes (0: none).
+    TimeoutLlu(i32),
+}
+
+impl LayerSetting {
+    /// What it changes, for outcomes: "min cores", "tags".
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::MinCores(_) => "min cores",
+            Self::MaxCores(_) => "max cores",
+            Self::MinMemory(_) => "min memory",
+            Self::MinGpuMemory(_) => "min GPU memory",
+            Self::Threadable(_) => "threadable",
+            Self::Tags(_) => "tags",
+            Self::Timeout(_) => "timeout",
+            Self::TimeoutLlu(_) => "LLU timeout",
+        }
+    }
+}

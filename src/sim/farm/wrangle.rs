@@ -477,24 +477,3 @@ impl Farm {
             .collect()
     }
 }
-
-/// A LayerInterface setter and its value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LayerEdit {
-    /// SetMinCores.
-    MinCores(f32),
-    /// SetMaxCores.
-    MaxCores(f32),
-    /// SetMinMemory, KB.
-    MinMemory(i64),
-    /// SetMinGpuMemory, KB.
-    MinGpuMemory(i64),
-    /// SetThreadable.
-    Threadable(bool),
-    /// SetTags.
-    Tags(Vec<String>),
-    /// SetTimeout, minutes.
-    Timeout(i32),
-    /// SetTimeoutLLU, minutes.
-    TimeoutLlu(i32),
-}
