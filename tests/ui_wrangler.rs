@@ -458,3 +458,40 @@ async fn a_proc_is_killed_with_a_reason_after_confirming() {
         [format!(r#"{{"proc":{{"id":"{}"}}}}"#, proc.id)]
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(real_gateway, ignore = "simulator-only: stalls a frame")]
+async fn the_stuck_chip_shows_running_frames_whose_log_went_quiet() {
+    let t = Target::new().await;
+    let job = t
+        .client()
+        .get_jobs(&JobSearchCriteria::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|j| j.job_stats.running_frames > 1)
+        .min_by_key(|j| j.job_stats.total_frames)
+        .unwrap();
+    let sim = t.sim();
+    let now = sim.now();
+    let stalled = sim
+        .with_farm(|f| f.stall_frame(&job.id, 2 * 3600, now))
+        .unwrap();
+    let mut h = harness(&t, profile(&t, &job.user, &job.show));
+    select_job(&mut h, &job);
+    let total = job.job_stats.total_frames;
+    step_until(&mut h, "all the frames", |h| {
+        h.query_by_label_contains(&format!("{total} of {total} frames"))
+            .is_some()
+    });
+    h.get_by_label("stuck 1").click();
+    step_until(&mut h, "only the stuck frame", |h| {
+        h.query_by_label_contains(&format!("1 of {total} frames"))
+            .is_some()
+    });
+    let number = stalled.split('-').next().unwrap().trim_start_matches('0');
+    assert!(
+        h.query_all_by_label(number).next().is_some(),
+        "frame {stalled} listed"
+    );
+}

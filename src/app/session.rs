@@ -215,6 +215,7 @@ impl Session {
                     FrameColumn::Order,
                 ),
             )),
+            stuck_minutes: profile.watching.stuck_minutes,
             ..DetailArea::default()
         };
         let mut mine = JobsView::from_state(&profile.mine_view, &profile.username);

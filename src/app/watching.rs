@@ -265,7 +265,7 @@ async fn stuck_frames(
             Ok(frames) => {
                 let frames: Vec<_> = frames
                     .into_iter()
-                    .filter(|f| f.llu_time > 0 && now - i64::from(f.llu_time) > limit)
+                    .filter(|f| f.is_stuck(limit, now))
                     .collect();
                 if !frames.is_empty() {
                     found.push(StuckFrames {

@@ -462,6 +462,8 @@ pub struct DetailArea {
     pub active: usize,
     /// How new tables are sorted (the last sort the user chose).
     pub sorts: Option<(Sort<LayerColumn>, Sort<FrameColumn>)>,
+    /// A running frame whose log has not been written for this long is stuck (the profile's).
+    pub stuck_minutes: u64,
 }
 
 impl DetailArea {
@@ -477,6 +479,9 @@ impl DetailArea {
             .unwrap_or((Sort::by(LayerColumn::Name), Sort::by(FrameColumn::Order)));
         let mut detail = JobDetail::new(job, salt, sorts);
         detail.pinned = pin;
+        if self.stuck_minutes > 0 {
+            detail.frames.stuck_minutes = self.stuck_minutes;
+        }
         match self.tabs.iter().position(|t| !t.pinned) {
             Some(i) => {
                 self.tabs[i] = detail;

@@ -47,6 +47,13 @@ crate::ui::table::columns! {
     }
 }
 
+fn is_stuck(f: &Frame, minutes: u64, now: i64) -> bool {
+    f.is_stuck(
+        i64::try_from(minutes.saturating_mul(60)).unwrap_or(i64::MAX),
+        now,
+    )
+}
+
 fn run_secs(f: &Frame, now: i64) -> i64 {
     match (f.start_time, f.stop_time, &f.state) {
         (0, _, _) => 0,
@@ -104,6 +111,8 @@ pub struct FrameFilter {
     pub range: String,
     /// Case-insensitive text in the frame name, host or exit status.
     pub text: String,
+    /// Only running frames whose log has not been written for this many minutes (LLU).
+    pub stuck: Option<u64>,
 }
 
 /// The frames view of one job.
@@ -118,6 +127,10 @@ pub struct FramesView {
     range_error: Option<String>,
     counts: Vec<(FrameState, usize)>,
     counts_generation: Option<u64>,
+    /// Running frames silent for longer than [`Self::stuck_minutes`], as of the last count.
+    stuck_count: usize,
+    /// A running frame whose log has not been written for this long is stuck.
+    pub stuck_minutes: u64,
 }
 
 /// What the user asked of the frames table this frame.
@@ -142,6 +155,8 @@ impl FramesView {
             range_error: None,
             counts: Vec::new(),
             counts_generation: None,
+            stuck_count: 0,
+            stuck_minutes: 30,
         }
     }
 
@@ -177,6 +192,7 @@ impl FramesView {
         };
         let text = self.filter.text.trim().to_lowercase();
         let exit: Option<i32> = text.parse().ok();
+        let now = crate::api::auth::now_epoch();
         let f = &self.filter;
         // The selection is checked against the frames once a load has ended.
         let complete = self.sync.is_loaded() && self.sync.loading_progress().is_none();
@@ -186,6 +202,7 @@ impl FramesView {
                 (f.states.is_empty() || f.states.contains(&fr.state))
                     && (f.layers.is_empty() || f.layers.contains(&fr.layer_name))
                     && range.as_ref().is_none_or(|r| r.contains(fr.number))
+                    && f.stuck.is_none_or(|m| is_stuck(fr, m, now))
                     && (text.is_empty()
                         || contains_ignore_case(&fr.name, &text)
                         || contains_ignore_case(&fr.last_resource, &text)
@@ -203,6 +220,14 @@ impl FramesView {
                 .iter()
                 .map(|s| (s.clone(), all.get(s).copied().unwrap_or(0)))
                 .collect();
+            let now = crate::api::auth::now_epoch();
+            self.stuck_count = self
+                .sync
+                .table()
+                .frames()
+                .iter()
+                .filter(|f| is_stuck(f, self.stuck_minutes, now))
+                .count();
             self.counts_generation = Some(generation);
         }
         &self.counts
@@ -249,6 +274,18 @@ impl FramesView {
                 let colour = theme::frame_state(&state);
                 let hover = "Show only frames in this state (click several to combine)";
                 widgets::filter_chip(ui, &mut self.filter.states, (state, text), colour, hover);
+            }
+            let mut stuck = self.filter.stuck.is_some();
+            let hover = format!(
+                "Running frames whose log has not been written for {} minutes or more (LLU), as CueWeb's Stuck Frames",
+                self.stuck_minutes
+            );
+            if ui
+                .toggle_value(&mut stuck, format!("stuck {}", self.stuck_count))
+                .on_hover_text(hover)
+                .changed()
+            {
+                self.filter.stuck = stuck.then_some(self.stuck_minutes);
             }
             ui.separator();
             table::multi_select_names(

@@ -410,6 +410,14 @@ message! { emit_all;
 }
 
 impl Frame {
+    /// A running frame whose log (LLU) has not been written for `limit_secs` or more at `now`
+    /// (epoch s): a hung render, as CueWeb's Stuck Frames page finds them.
+    pub fn is_stuck(&self, limit_secs: i64, now: i64) -> bool {
+        self.state == FrameState::Running
+            && self.llu_time > 0
+            && now - i64::from(self.llu_time) >= limit_secs
+    }
+
     /// Applies a GetUpdatedFrames delta to this frame.
     pub fn apply_update(&mut self, u: &UpdatedFrame) {
         self.state = u.state.clone();
