@@ -63,6 +63,15 @@ pub enum Command {
     SendEdit(Box<EditRequest>),
     /// Open the folder of a path the farm reports (mapped for this machine by the profile).
     OpenFolder(String),
+    /// Show a show's jobs with a state filter (a bar of the farm overview).
+    ShowJobsOf {
+        /// The show.
+        show: String,
+        /// Which of its jobs.
+        state: crate::ui::jobs::StateFilter,
+    },
+    /// Show the hosts view with this filter (a bar of the farm overview).
+    ShowHosts(Box<crate::ui::hosts::HostFilter>),
     /// Add a comment to a job or a host.
     AddComment {
         /// The job or host.
@@ -163,6 +172,8 @@ impl Command {
             Self::SendFrameAction(..) => "SendFrameAction",
             Self::SatisfyDepends { .. } => "SatisfyDepends",
             Self::Ask(_) => "Ask",
+            Self::ShowJobsOf { .. } => "ShowJobsOf",
+            Self::ShowHosts(_) => "ShowHosts",
             Self::ProcAction { .. } => "ProcAction",
             Self::SendEdit(_) => "SendEdit",
             Self::OpenFolder(_) => "OpenFolder",

@@ -32,8 +32,9 @@ struct Cli {
     #[arg(long, value_name = "NAME", conflicts_with_all = ["demo", "gateway"])]
     profile: Option<String>,
 
-    /// Open on this view: mine (your jobs across every show), jobs (a show's jobs) or hosts
-    #[arg(long, value_name = "VIEW", value_parser = ["mine", "jobs", "hosts"])]
+    /// Open on this view: mine (your jobs across every show), jobs (a show's jobs), hosts, or
+    /// farm (the overview)
+    #[arg(long, value_name = "VIEW", value_parser = ["mine", "jobs", "hosts", "farm"])]
     view: Option<String>,
 
     #[command(subcommand)]

@@ -495,3 +495,134 @@ async fn the_stuck_chip_shows_running_frames_whose_log_went_quiet() {
         "frame {stalled} listed"
     );
 }
+
+/// Clicks the point `(x, y)` of one of the farm overview's charts, as a mouse would.
+fn click_chart(h: &mut Harness<'static, CueDeskApp>, chart: &str, x: f64, y: f64) {
+    let memory =
+        egui_plot::PlotMemory::load(&h.ctx, cuedesk::ui::overview::chart_id(chart)).unwrap();
+    let pos = memory
+        .transform()
+        .position_from_point(&egui_plot::PlotPoint::new(x, y));
+    h.hover_at(pos);
+    h.step();
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
+        h.step();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: counts the simulator's requests"
+)]
+async fn the_farm_overview_costs_no_request_of_its_own_and_its_bars_open_their_tables() {
+    let t = Target::new().await;
+    let hosts = t
+        .client()
+        .get_hosts(&HostSearchCriteria::default())
+        .await
+        .unwrap();
+    let shows = t.client().get_shows().await.unwrap();
+    let down = hosts
+        .iter()
+        .filter(|h| h.state == cuedesk::api::types::HardwareState::Down)
+        .count();
+    let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
+    step_until(&mut h, "the connection", |h| {
+        h.query_by_label("Farm").is_some()
+    });
+    t.sim().clear_requests();
+    h.get_by_label("Farm").click();
+    step_until(&mut h, "the charts", |h| {
+        h.query_all_by_label_contains("running,").next().is_some()
+            && h.query_by_label(&format!("down {down}")).is_some()
+    });
+    // What the overview sent is what the jobs and hosts views send: GetShows and GetHosts.
+    let paths: std::collections::BTreeSet<String> = t
+        .sim()
+        .requests()
+        .into_iter()
+        .map(|r| r.path)
+        .filter(|p| p != "/job.JobInterface/GetJobs")
+        .collect();
+    assert_eq!(
+        paths,
+        std::collections::BTreeSet::from([
+            "/host.HostInterface/GetHosts".to_owned(),
+            "/show.ShowInterface/GetShows".to_owned(),
+        ]),
+        "(GetJobs is the watch list's)"
+    );
+    let first = shows.iter().find(|s| s.active).unwrap();
+    h.get_by_label_contains(&format!(
+        "{}: {} running, {} dead",
+        first.name, first.show_stats.running_frames, first.show_stats.dead_frames
+    ));
+    // The bar of down hosts (the second of the state bars) opens the hosts view, filtered.
+    click_chart(&mut h, "hosts_chart", 1.0, 0.5);
+    step_until(&mut h, "the down hosts", |h| {
+        h.query_by_label(&format!("{down} of {} hosts, 0 selected", hosts.len()))
+            .is_some()
+    });
+    // Back to the farm: a show's bar opens its jobs.
+    h.get_by_label("Farm").click();
+    step_until(&mut h, "the charts again", |h| {
+        h.query_all_by_label_contains("running,").next().is_some()
+    });
+    // The overview lists the active shows by name, as the show menu does.
+    let mut shown: Vec<&str> = shows
+        .iter()
+        .filter(|s| s.active)
+        .map(|s| s.name.as_str())
+        .collect();
+    shown.sort_unstable();
+    // A show other than the profile's (demo_show), so that the click is what changes it.
+    let (i, other) = shown
+        .iter()
+        .enumerate()
+        .find(|(_, s)| **s != "demo_show")
+        .unwrap();
+    click_chart(&mut h, "shows_chart", i as f64, 0.0);
+    step_until(&mut h, "the show's jobs", |h| {
+        h.query_by_role_and_label(Role::ComboBox, "Show")
+            .is_some_and(|n| n.accesskit_node().value().as_deref() == Some(*other))
+            && h.query_by_label_contains(" jobs, 0 selected").is_some()
+    });
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: needs a job whose layers wait on each other"
+)]
+async fn a_node_of_the_layer_graph_selects_its_layer() {
+    let t = Target::new().await;
+    let job = job_with_depends(&t).await;
+    let layers = t.client().get_layers(&job.id).await.unwrap();
+    let waiting = layers
+        .iter()
+        .find(|l| l.layer_stats.depend_frames > 0)
+        .unwrap();
+    let mut h = harness(&t, profile(&t, &job.user, &job.show));
+    select_job(&mut h, &job);
+    h.get_by_label("Dependencies").click();
+    let node = format!("{}\n", waiting.name);
+    step_until(&mut h, "the graph", |h| {
+        h.query_by_label_contains(&node).is_some()
+    });
+    // One node per layer.
+    for l in &layers {
+        h.get_by_label_contains(&format!("{}\n", l.name));
+    }
+    h.get_by_label_contains(&node).click();
+    step_until(&mut h, "the layer selected in the layers table", |h| {
+        h.query_by_label_contains("selected: 1").is_some()
+            && h.query_by_label("Edit properties…").is_some()
+    });
+}

@@ -68,6 +68,11 @@ impl CueDeskApp {
                         "Hosts",
                         "The farm's hosts and what runs on them",
                     ),
+                    (
+                        MainView::Farm,
+                        "Farm",
+                        "The farm at a glance: frames per show, hosts by state, cores in use, and how they moved",
+                    ),
                 ] {
                     if ui
                         .selectable_label(session.view == view, label)
@@ -124,7 +129,7 @@ impl CueDeskApp {
                     MainView::Jobs => {
                         refresh_state_ui(ui, &session.jobs.jobs, sent, interval, slow);
                     }
-                    MainView::Hosts => {
+                    MainView::Hosts | MainView::Farm => {
                         refresh_state_ui(ui, &session.hosts.hosts, sent, interval, slow);
                     }
                 }

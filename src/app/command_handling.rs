@@ -108,6 +108,24 @@ fn session_command(
             return Some(show);
         }
         Command::SetView(view) => session.set_view(view),
+        Command::ShowJobsOf { show, state } => {
+            if session.show.as_deref() != Some(show.as_str()) {
+                session.show = Some(show.clone());
+                session.jobs.jobs.reset();
+                session.jobs.table.selected.clear();
+            }
+            session.jobs.filter = crate::ui::jobs::JobFilter {
+                state,
+                ..Default::default()
+            };
+            session.set_view(crate::app::MainView::Jobs);
+            session.refresh_now(false);
+            return Some(show);
+        }
+        Command::ShowHosts(filter) => {
+            session.hosts.filter = *filter;
+            session.set_view(crate::app::MainView::Hosts);
+        }
         Command::IncludeFinished(on) => {
             session.include_finished = on;
             session.jobs.jobs.reset();

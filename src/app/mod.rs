@@ -290,7 +290,7 @@ impl CueDeskApp {
         let rows = match session.view {
             MainView::Mine => session.mine.jobs.data().map_or(0, Vec::len),
             MainView::Jobs => session.jobs.jobs.data().map_or(0, Vec::len),
-            MainView::Hosts => session.hosts.hosts.data().map_or(0, Vec::len),
+            MainView::Hosts | MainView::Farm => session.hosts.hosts.data().map_or(0, Vec::len),
         };
         if rows > 0 {
             self.rows_pending = None;
@@ -427,20 +427,19 @@ impl eframe::App for CueDeskApp {
         self.status_bar(ui);
         match self.session.as_ref().map(|s| s.view) {
             Some(MainView::Hosts) => self.host_detail_ui(ui),
+            Some(MainView::Farm) => {}
             _ => self.detail_ui(ui),
         }
         egui::CentralPanel::default_margins().show(ui, |ui| {
             self.notices_ui(ui);
             if self.profiles.panel.is_some() {
                 self.panel_ui(ui);
-            } else if self
-                .session
-                .as_ref()
-                .is_some_and(|s| s.view == MainView::Hosts)
-            {
-                self.hosts_ui(ui);
             } else {
-                self.jobs_ui(ui);
+                match self.session.as_ref().map(|s| s.view) {
+                    Some(MainView::Hosts) => self.hosts_ui(ui),
+                    Some(MainView::Farm) => self.farm_ui(ui),
+                    _ => self.jobs_ui(ui),
+                }
             }
         });
         let ctx = ui.ctx().clone();

@@ -270,6 +270,19 @@ impl CueDeskApp {
     }
 
     /// The chosen host, below the hosts table.
+    /// The farm overview, from the show list and the hosts list the session has.
+    pub(super) fn farm_ui(&mut self, ui: &mut egui::Ui) {
+        let commands = &self.commands;
+        let Some(session) = self.session.as_mut() else {
+            return;
+        };
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            session
+                .overview
+                .ui(ui, &session.shows, &session.hosts.hosts, commands);
+        });
+    }
+
     pub(super) fn host_detail_ui(&mut self, ui: &mut egui::Ui) {
         let commands = &self.commands;
         let Some(session) = self.session.as_mut() else {

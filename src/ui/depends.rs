@@ -3,7 +3,7 @@
 //! one, or all of them, asks first and goes through the action tracker.
 
 use crate::api::ApiClient;
-use crate::api::types::{Depend, Job};
+use crate::api::types::{Depend, Job, Layer};
 use crate::command::{Command, CommandSender};
 use crate::remote::Remote;
 use crate::tasks::Tasks;
@@ -60,17 +60,26 @@ impl DependsPane {
         self.on.data().is_some()
     }
 
-    /// Draws both lists and the confirmation. `username` is the profile's user: satisfying
-    /// another user's dependencies needs a tick.
+    /// Draws the layer graph, both lists and the confirmation. `username` is the profile's
+    /// user: satisfying another user's dependencies needs a tick. Returns the layer whose node
+    /// was clicked.
     pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
-        job: &Job,
+        (job, layers): (&Job, Option<&[Layer]>),
         (read_only, username): (bool, &str),
         commands: &CommandSender,
-    ) {
+    ) -> Option<String> {
         if let Some(e) = self.on.error().or(self.by.error()) {
             ui.colored_label(theme::error(ui), e.user_message());
+        }
+        let mut clicked = None;
+        if let (Some(layers), Some(on)) = (layers, self.on.data())
+            && layers.len() > 1
+        {
+            ui.strong("Layers");
+            clicked = crate::ui::layer_graph::ui(ui, layers, on);
+            ui.add_space(8.0);
         }
         let mut picked = None;
         for (title, remote, empty) in [
@@ -101,6 +110,7 @@ impl DependsPane {
             self.others_confirmed = false;
         }
         self.confirm_ui(ui.ctx(), job, username, commands);
+        clicked
     }
 
     fn confirm_ui(

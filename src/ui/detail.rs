@@ -116,7 +116,10 @@ impl JobDetail {
             self.job_remote
                 .request(|| tasks.spawn("loading the job", async move { c.get_job(&id).await }));
         }
-        if self.tab == DetailTab::Layers || self.layers.layers.data().is_none() {
+        // The dependencies tab draws the layers as a graph.
+        if matches!(self.tab, DetailTab::Layers | DetailTab::Depends)
+            || self.layers.layers.data().is_none()
+        {
             self.refresh_layers(tasks, client);
         }
         self.frames.sync.refresh(tasks, client);
@@ -156,7 +159,10 @@ impl JobDetail {
             match self.tab {
                 DetailTab::Comments => self.comments.refresh(tasks, client),
                 DetailTab::Layers => self.refresh_layers(tasks, client),
-                DetailTab::Depends => self.depends.refresh(tasks, client),
+                DetailTab::Depends => {
+                    self.depends.refresh(tasks, client);
+                    self.refresh_layers(tasks, client);
+                }
                 DetailTab::Frames => {}
             }
         }
@@ -241,8 +247,16 @@ impl JobDetail {
             DetailTab::Frames => self.frames_ui(ui, (read_only, username), commands),
             DetailTab::Comments => self.comments.ui(ui, read_only, commands),
             DetailTab::Depends => {
-                let job = self.job.clone();
-                self.depends.ui(ui, &job, (read_only, username), commands);
+                let layers = self.layers.layers.data().map(Vec::as_slice);
+                let clicked =
+                    self.depends
+                        .ui(ui, (&self.job, layers), (read_only, username), commands);
+                // A node of the graph: that layer, selected in the layers table.
+                if let Some(name) = clicked {
+                    self.layers.select_by_name(&name);
+                    self.tab = DetailTab::Layers;
+                    self.tab_opened = true;
+                }
             }
         }
         open

@@ -154,6 +154,17 @@ impl TableRow for Layer {
 }
 
 impl LayersView {
+    /// Selects the layer named `name` alone (a node of the layer graph was clicked).
+    pub fn select_by_name(&mut self, name: &str) {
+        if let Some(l) = self
+            .layers
+            .data()
+            .and_then(|all| all.iter().find(|l| l.name == name))
+        {
+            self.table.selected = std::iter::once(l.id.clone()).collect();
+        }
+    }
+
     fn update_order(&mut self) {
         // Stable: ties keep the gateway's (dispatch) order.
         self.table.update_order(

@@ -11,6 +11,7 @@ impl Session {
             MainView::Mine => self.watching.as_ref().is_some_and(Watching::sending),
             MainView::Jobs => self.jobs.jobs.is_pending() || self.shows.is_pending(),
             MainView::Hosts => self.hosts.hosts.is_pending(),
+            MainView::Farm => self.hosts.hosts.is_pending() || self.shows.is_pending(),
         }
     }
 
@@ -20,6 +21,7 @@ impl Session {
             MainView::Mine => self.mine.jobs.answered_at(),
             MainView::Jobs => self.jobs.jobs.answered_at().max(self.shows.answered_at()),
             MainView::Hosts => self.hosts.hosts.answered_at(),
+            MainView::Farm => self.hosts.hosts.answered_at().max(self.shows.answered_at()),
         }
     }
 
@@ -66,6 +68,10 @@ impl Session {
                         self.shows.set_due(at);
                     }
                     MainView::Hosts => self.hosts.hosts.set_due(at),
+                    MainView::Farm => {
+                        self.hosts.hosts.set_due(at);
+                        self.shows.set_due(at);
+                    }
                     MainView::Mine => {}
                 }
             }
@@ -81,6 +87,12 @@ impl Session {
             let started = match self.view {
                 MainView::Jobs => self.refresh_jobs(tasks, at, &wait),
                 MainView::Hosts => self.refresh_hosts(tasks, at, &wait),
+                MainView::Farm => {
+                    // The show list every time: its show stats are the overview's frames.
+                    self.shows_wanted = true;
+                    let shows = self.refresh_shows(tasks, at, &wait);
+                    self.refresh_hosts(tasks, at, &wait) | shows
+                }
                 MainView::Mine => false,
             };
             if started {
@@ -99,6 +111,10 @@ impl Session {
                     self.shows.cancel();
                 }
                 MainView::Hosts => self.hosts.hosts.cancel(),
+                MainView::Farm => {
+                    self.hosts.hosts.cancel();
+                    self.shows.cancel();
+                }
                 MainView::Mine => {}
             }
         }
@@ -107,23 +123,7 @@ impl Session {
     /// Starts a refresh of the chosen show's jobs; the show list while it has not arrived (or
     /// the user asked). Timed refreshes cost one GetJobs.
     pub(super) fn refresh_jobs(&mut self, tasks: &Tasks, at: Instant, wait: &DeadlineWait) -> bool {
-        let mut started = false;
-        let wanted = std::mem::take(&mut self.shows_wanted);
-        if wanted || self.shows.data().is_none() || self.shows.error().is_some() {
-            let client = self.client.clone();
-            let wait = wait.clone();
-            started |= self.shows.request_at(at, || {
-                tasks.spawn("loading the shows", async move {
-                    if !wait.reached().await {
-                        return Err(cancelled());
-                    }
-                    let mut shows = client.get_shows().await?;
-                    // Active shows first, then by name.
-                    shows.sort_by(|a, b| b.active.cmp(&a.active).then_with(|| a.name.cmp(&b.name)));
-                    Ok(shows)
-                })
-            });
-        }
+        let mut started = self.refresh_shows(tasks, at, wait);
         if let Some(show) = self.show.clone() {
             let client = self.client.clone();
             let criteria = JobSearchCriteria {
@@ -142,6 +142,32 @@ impl Session {
             });
         }
         started
+    }
+
+    /// Starts a refresh of the show list when the user asked, or while it has not arrived.
+    pub(super) fn refresh_shows(
+        &mut self,
+        tasks: &Tasks,
+        at: Instant,
+        wait: &DeadlineWait,
+    ) -> bool {
+        let wanted = std::mem::take(&mut self.shows_wanted);
+        if !(wanted || self.shows.data().is_none() || self.shows.error().is_some()) {
+            return false;
+        }
+        let client = self.client.clone();
+        let wait = wait.clone();
+        self.shows.request_at(at, || {
+            tasks.spawn("loading the shows", async move {
+                if !wait.reached().await {
+                    return Err(cancelled());
+                }
+                let mut shows = client.get_shows().await?;
+                // Active shows first, then by name.
+                shows.sort_by(|a, b| b.active.cmp(&a.active).then_with(|| a.name.cmp(&b.name)));
+                Ok(shows)
+            })
+        })
     }
 
     pub(super) fn refresh_hosts(

@@ -42,6 +42,8 @@ pub enum MainView {
     Jobs,
     /// The farm's hosts, and the chosen host's procs below.
     Hosts,
+    /// The farm at a glance: frames per show, hosts by state, cores in use, and their history.
+    Farm,
 }
 
 impl MainView {
@@ -51,6 +53,7 @@ impl MainView {
             Self::Mine => "mine",
             Self::Jobs => "",
             Self::Hosts => "hosts",
+            Self::Farm => "farm",
         }
     }
 
@@ -58,6 +61,7 @@ impl MainView {
         match key {
             "mine" => Self::Mine,
             "hosts" => Self::Hosts,
+            "farm" => Self::Farm,
             _ => Self::Jobs,
         }
     }
@@ -151,6 +155,8 @@ pub struct Session {
     pub view: MainView,
     /// The farm's hosts.
     pub hosts: HostsView,
+    /// The farm overview: its history and counts.
+    pub overview: crate::ui::overview::Overview,
     /// The host shown below the hosts table.
     pub host_detail: Option<HostDetail>,
     /// How procs tables are sorted (the last sort the user chose).
@@ -259,6 +265,7 @@ impl Session {
             actions: ActionTracker::default(),
             dialog: None,
             hosts,
+            overview: crate::ui::overview::Overview::default(),
             host_detail: None,
             procs_sort,
             jump: None,
@@ -275,7 +282,7 @@ impl Session {
         let saved = match self.view {
             MainView::Mine => None,
             MainView::Jobs => self.jobs.jobs.saved_at(),
-            MainView::Hosts => self.hosts.hosts.saved_at(),
+            MainView::Hosts | MainView::Farm => self.hosts.hosts.saved_at(),
         }?;
         Some(crate::ui::widgets::short_time(saved))
     }
@@ -337,6 +344,7 @@ impl Session {
                         d.refresh_soon();
                     }
                 }
+                MainView::Farm => {}
             }
         }
     }
@@ -391,6 +399,11 @@ impl Session {
             self.show = Some(first.name.clone());
             self.refresh_due = true;
         }
+        self.overview.history.sample(
+            &self.shows,
+            &self.hosts.hosts,
+            crate::api::auth::now_epoch(),
+        );
         self.take_saved_views();
         self.save_views(tasks);
         self.take_watch_answer();
@@ -408,6 +421,7 @@ impl Session {
                 .host_detail
                 .as_mut()
                 .map(|d| d.logic(tasks, &self.client, interval)),
+            MainView::Farm => None,
         };
         [below, workstation].into_iter().flatten().min()
     }
