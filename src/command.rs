@@ -70,6 +70,8 @@ pub enum Command {
         /// Which of its jobs.
         state: crate::ui::jobs::StateFilter,
     },
+    /// Look for the stuck frames of a show (the farm overview's "Find stuck frames").
+    FindStuck(String),
     /// Show the hosts view with this filter (a bar of the farm overview).
     ShowHosts(Box<crate::ui::hosts::HostFilter>),
     /// Add a comment to a job or a host.
@@ -174,6 +176,7 @@ impl Command {
             Self::Ask(_) => "Ask",
             Self::ShowJobsOf { .. } => "ShowJobsOf",
             Self::ShowHosts(_) => "ShowHosts",
+            Self::FindStuck(_) => "FindStuck",
             Self::ProcAction { .. } => "ProcAction",
             Self::SendEdit(_) => "SendEdit",
             Self::OpenFolder(_) => "OpenFolder",

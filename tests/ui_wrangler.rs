@@ -626,3 +626,54 @@ async fn a_node_of_the_layer_graph_selects_its_layer() {
             && h.query_by_label("Edit properties…").is_some()
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(real_gateway, ignore = "simulator-only: stalls a frame")]
+async fn the_farm_overview_finds_a_shows_stuck_frames() {
+    let t = Target::new().await;
+    let mut active: Vec<String> = t
+        .client()
+        .get_shows()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|s| s.active)
+        .map(|s| s.name)
+        .collect();
+    active.sort();
+    // The show picked first is the first active one by name.
+    let show = active[0].clone();
+    let job = t
+        .client()
+        .get_jobs(&JobSearchCriteria {
+            shows: vec![show.clone()],
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|j| j.job_stats.running_frames > 0)
+        .unwrap();
+    let sim = t.sim();
+    let now = sim.now();
+    let stalled = sim
+        .with_farm(|f| f.stall_frame(&job.id, 3 * 3600, now))
+        .unwrap();
+    let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
+    step_until(&mut h, "the connection", |h| {
+        h.query_by_label("Farm").is_some()
+    });
+    h.get_by_label("Farm").click();
+    step_until(&mut h, "the overview", |h| {
+        h.query_by_label("Find stuck frames").is_some()
+    });
+    h.get_by_label("Find stuck frames").click();
+    step_until(&mut h, "the stuck frame", |h| {
+        h.query_by_label(&stalled).is_some()
+    });
+    h.get_by_label_contains(&format!("1 stuck frame in {show}"));
+    h.get_by_label("Go to job").click();
+    step_until(&mut h, "the job in the jobs view", |h| {
+        h.query_by_label_contains(" jobs, 1 selected").is_some()
+    });
+}

@@ -405,3 +405,31 @@ async fn the_simulated_farm_is_consistent() {
         .collect();
     assert!(gpu.len() > 1, "GPU memory varies: {gpu:?}");
 }
+
+#[tokio::test]
+#[cfg_attr(real_gateway, ignore = "simulator-only: stalls a frame")]
+async fn a_shows_stuck_frames_are_found() {
+    let t = Target::new().await;
+    let c = t.client();
+    let job = job_with(&c, FrameState::Running).await.unwrap();
+    let sim = t.sim();
+    let now = sim.now();
+    let stalled = sim
+        .with_farm(|f| f.stall_frame(&job.id, 3600, now))
+        .unwrap();
+    let (found, looked) = c.find_stuck_frames(&job.show, 30 * 60).await.unwrap();
+    assert!(looked >= 1);
+    let names: Vec<(&str, &str)> = found
+        .iter()
+        .map(|(j, f)| (j.as_str(), f.name.as_str()))
+        .collect();
+    assert_eq!(names, [(job.name.as_str(), stalled.as_str())]);
+    // A longer threshold: the hour-old silence is not stuck yet.
+    assert!(
+        c.find_stuck_frames(&job.show, 2 * 3600)
+            .await
+            .unwrap()
+            .0
+            .is_empty()
+    );
+}

@@ -292,6 +292,55 @@ impl ApiClient {
         }
     }
 
+    /// The stuck frames of a show, as CueWeb's Stuck Frames page finds them: running frames
+    /// whose log has not been written for `limit_secs` or more (LLU). One GetJobs for the show,
+    /// then one GetFrames (running frames, a page of 500) per job that has running frames, a
+    /// few at a time. Returns each stuck frame with its job's name, and how many jobs were
+    /// looked at.
+    pub async fn find_stuck_frames(
+        &self,
+        show: &str,
+        limit_secs: i64,
+    ) -> Result<(Vec<(String, Frame)>, usize), ApiError> {
+        use futures_util::StreamExt as _;
+        let jobs = self
+            .get_jobs(&JobSearchCriteria {
+                shows: vec![show.to_owned()],
+                ..JobSearchCriteria::default()
+            })
+            .await?;
+        let running: Vec<Job> = jobs
+            .into_iter()
+            .filter(|j| j.job_stats.running_frames > 0)
+            .collect();
+        let looked = running.len();
+        let now = self.estimated_server_now();
+        let pages: Vec<Result<(String, Vec<Frame>), ApiError>> =
+            futures_util::stream::iter(running)
+                .map(|job| async move {
+                    let criteria = FrameSearchCriteria::first_in(
+                        crate::api::types::FrameState::Running,
+                        DEFAULT_FRAME_PAGE_SIZE,
+                    );
+                    let frames = self.get_frames(&job.id, &criteria).await?;
+                    Ok((job.name, frames))
+                })
+                .buffered(4)
+                .collect()
+                .await;
+        let mut stuck = Vec::new();
+        for page in pages {
+            let (job, frames) = page?;
+            stuck.extend(
+                frames
+                    .into_iter()
+                    .filter(|f| f.is_stuck(limit_secs, now))
+                    .map(|f| (job.clone(), f)),
+            );
+        }
+        Ok((stuck, looked))
+    }
+
     /// Kills a job, recording who and why.
     pub async fn kill_job(&self, job_id: &str, why: &KillReason) -> Result<(), ApiError> {
         let req = JobKillRequest {

@@ -122,6 +122,22 @@ fn session_command(
             session.refresh_now(false);
             return Some(show);
         }
+        Command::FindStuck(show) => {
+            let minutes = session.profile.watching.stuck_minutes.max(1);
+            let client = session.client.clone();
+            let mut search = crate::ui::overview::StuckSearch {
+                show: show.clone(),
+                minutes,
+                found: crate::remote::Remote::default(),
+            };
+            let limit = i64::try_from(minutes * 60).unwrap_or(i64::MAX);
+            search.found.request(|| {
+                tasks.spawn("looking for stuck frames", async move {
+                    client.find_stuck_frames(&show, limit).await
+                })
+            });
+            session.overview.stuck = Some(search);
+        }
         Command::ShowHosts(filter) => {
             session.hosts.filter = *filter;
             session.set_view(crate::app::MainView::Hosts);

@@ -158,12 +158,34 @@ impl HostTotals {
     }
 }
 
+/// A search for the stuck frames of one show (asked for with "Find stuck frames").
+pub struct StuckSearch {
+    /// The show.
+    pub show: String,
+    /// The threshold, minutes without log output.
+    pub minutes: u64,
+    /// The stuck frames with their job's name, and how many jobs were looked at.
+    pub found: Remote<(Vec<(String, crate::api::types::Frame)>, usize)>,
+}
+
+impl std::fmt::Debug for StuckSearch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StuckSearch")
+            .field("show", &self.show)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The overview's state: the history, and the host counts cached by the list's generation.
 #[derive(Debug, Default)]
 pub struct Overview {
     /// What it has seen since CueDesk opened.
     pub history: FarmHistory,
     hosts: Option<(u64, HostTotals)>,
+    /// The show picked for "Find stuck frames".
+    stuck_show: Option<String>,
+    /// The last stuck-frames search.
+    pub stuck: Option<StuckSearch>,
 }
 
 fn state_words(s: &str) -> String {
@@ -215,6 +237,9 @@ impl Overview {
                 }
             });
         });
+        if let Some(list) = shows.data() {
+            self.stuck_ui(ui, list, commands);
+        }
         ui.horizontal(|ui| {
             ui.vertical(|ui| {
                 ui.set_width(half);
@@ -229,6 +254,90 @@ impl Overview {
                 history_chart(ui, &self.history, (half, height));
             });
         });
+    }
+}
+
+impl Overview {
+    /// "Find stuck frames" for a show, and what the last search found.
+    fn stuck_ui(&mut self, ui: &mut egui::Ui, shows: &[Show], commands: &CommandSender) {
+        let active: Vec<&str> = shows
+            .iter()
+            .filter(|s| s.active)
+            .map(|s| s.name.as_str())
+            .collect();
+        if self.stuck_show.is_none() {
+            self.stuck_show = active.first().map(|s| (*s).to_owned());
+        }
+        ui.horizontal(|ui| {
+            ui.strong("Stuck frames");
+            egui::ComboBox::from_label("of show")
+                .selected_text(self.stuck_show.clone().unwrap_or_default())
+                .show_ui(ui, |ui| {
+                    for name in &active {
+                        ui.selectable_value(&mut self.stuck_show, Some((*name).to_owned()), *name);
+                    }
+                });
+            let busy = self.stuck.as_ref().is_some_and(|s| s.found.is_loading());
+            let find = ui
+                .add_enabled(!busy, egui::Button::new("Find stuck frames"))
+                .on_hover_text(
+                    "Running frames whose log has not been written for the profile's stuck minutes: one GetFrames per job of the show that has running frames",
+                );
+            if find.clicked()
+                && let Some(show) = &self.stuck_show
+            {
+                commands.send(Command::FindStuck(show.clone()));
+            }
+        });
+        let Some(search) = &mut self.stuck else {
+            return;
+        };
+        search.found.poll();
+        match (search.found.data(), search.found.error()) {
+            (_, Some(e)) => {
+                ui.colored_label(theme::error(ui), e.user_message());
+            }
+            (None, None) => widgets::loading_ui(ui, &format!("Looking at {}…", search.show)),
+            (Some((frames, looked)), None) if frames.is_empty() => {
+                ui.weak(format!(
+                    "No stuck frame in {} ({} with running frames looked at, {} minutes without log output).",
+                    search.show,
+                    crate::text::plural(*looked, "job"),
+                    search.minutes
+                ));
+            }
+            (Some((frames, looked)), None) => {
+                ui.label(format!(
+                    "{} in {} ({} looked at): no log output for {} minutes or more.",
+                    crate::text::plural(frames.len(), "stuck frame"),
+                    search.show,
+                    crate::text::plural(*looked, "job"),
+                    search.minutes
+                ));
+                let now = crate::api::auth::now_epoch();
+                egui::Grid::new("stuck_frames")
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for h in ["Job", "Frame", "Host / cores", "Silent for", ""] {
+                            ui.strong(h);
+                        }
+                        ui.end_row();
+                        for (job, f) in frames.iter().take(200) {
+                            ui.label(job);
+                            ui.label(&f.name);
+                            ui.label(&f.last_resource);
+                            ui.label(format!("{} min", (now - i64::from(f.llu_time)) / 60));
+                            if ui.small_button("Go to job").clicked() {
+                                commands.send(Command::GoToJob(job.clone()));
+                            }
+                            ui.end_row();
+                        }
+                    });
+                if frames.len() > 200 {
+                    ui.weak(format!("and {} more", frames.len() - 200));
+                }
+            }
+        }
     }
 }
 
