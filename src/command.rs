@@ -61,6 +61,8 @@ pub enum Command {
     },
     /// Send an edit the user confirmed in that dialog.
     SendEdit(Box<EditRequest>),
+    /// A new e-mail to the owners of these jobs, in the OS's mail program (`mailto:`).
+    EmailOwners(Vec<Job>),
     /// Open the folder of a path the farm reports (mapped for this machine by the profile).
     OpenFolder(String),
     /// Show a show's jobs with a state filter (a bar of the farm overview).
@@ -180,6 +182,7 @@ impl Command {
             Self::ProcAction { .. } => "ProcAction",
             Self::SendEdit(_) => "SendEdit",
             Self::OpenFolder(_) => "OpenFolder",
+            Self::EmailOwners(_) => "EmailOwners",
             Self::AddComment { .. } => "AddComment",
             Self::OpenJob { .. } => "OpenJob",
             Self::Watch { .. } => "Watch",

@@ -147,6 +147,22 @@ async fn own_auto_eat_goes_at_once_and_read_only_profiles_cannot() {
             .is_disabled(),
         "read-only: disabled"
     );
+    assert!(
+        h.get_by_label("Email the owners")
+            .accesskit_node()
+            .is_disabled(),
+        "no e-mail domain in the profile"
+    );
+    let mut mailing = profile(&t, &job.user, &job.show);
+    mailing.email_domain = "studio.com".into();
+    let mut h = harness(&t, mailing);
+    select_job(&mut h, &job);
+    open_more(&mut h, "Email the owners");
+    assert!(
+        !h.get_by_label("Email the owners")
+            .accesskit_node()
+            .is_disabled()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -59,6 +59,22 @@ impl CueDeskApp {
                     self.connect(c);
                 }
             }
+            Command::EmailOwners(jobs) => {
+                let Some(link) = self
+                    .session
+                    .as_ref()
+                    .and_then(|s| s.profile.mail_owners(&jobs))
+                else {
+                    return;
+                };
+                let shown = format!("an e-mail to {} owners", jobs.len());
+                // Starting the mail program can block: off the UI thread.
+                let opening = self.tasks.blocking("starting the mail program", move || {
+                    open::that_detached(&link)
+                        .map_err(|e| format!("Cannot start the mail program: {e}"))
+                });
+                self.opening.push(shown, opening);
+            }
             Command::OpenFolder(reported) => {
                 let mappings = self
                     .session
@@ -319,7 +335,8 @@ fn session_command(
         Command::OpenProfile(_)
         | Command::ShowProfiles
         | Command::Panel(_)
-        | Command::OpenFolder(_) => {}
+        | Command::OpenFolder(_)
+        | Command::EmailOwners(_) => {}
     }
     None
 }

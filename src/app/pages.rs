@@ -63,6 +63,7 @@ impl CueDeskApp {
         failure_ui(ui, failure, commands);
         let keys = table_keys(ui, session);
         let read_only = session.profile.read_only;
+        let can_mail = !session.profile.email_domain.trim().is_empty();
         let user = session.profile.username.clone();
         let finished_count = session.finished_watched();
         let watch_mine = session.profile.watching.watch_mine;
@@ -159,6 +160,15 @@ impl CueDeskApp {
                         let names: Vec<String> =
                             view.selected_jobs().into_iter().map(|j| j.name).collect();
                         ui.ctx().copy_text(names.join("\n"));
+                    }
+                    let mail = ui
+                        .add_enabled(can_mail, egui::Button::new("Email the owners"))
+                        .on_hover_text("A new e-mail to each job's owner, in your mail program")
+                        .on_disabled_hover_text(
+                            "Set the profile's e-mail domain (Profiles…) to e-mail job owners",
+                        );
+                    if mail.clicked() {
+                        commands.send(Command::EmailOwners(view.selected_jobs()));
                     }
                 });
             if let Some(action) = picked {

@@ -173,6 +173,9 @@ pub struct Profile {
     pub path_mappings: Vec<PathMapping>,
     /// Command that opens a log (`{path}`, `{line}`); empty: the system's default application.
     pub log_editor: String,
+    /// The studio's e-mail domain (`studio.com`): a job's owner is `<user>@<domain>`, as
+    /// CueGUI's EMAIL_DOMAIN. Empty: "Email the owner" is not offered.
+    pub email_domain: String,
     /// Extra CA certificate (PEM) for an https gateway.
     pub ca_file: Option<PathBuf>,
     /// Time allowed for one call, seconds.
@@ -214,6 +217,7 @@ impl Default for Profile {
             default_show: String::new(),
             path_mappings: Vec::new(),
             log_editor: String::new(),
+            email_domain: String::new(),
             ca_file: None,
             request_timeout_secs: 30,
             max_response_mb: 256,
@@ -237,6 +241,40 @@ pub fn default_username() -> String {
 }
 
 impl Profile {
+    /// A `mailto:` link to the owners of `jobs` (each once), the jobs named in the subject and
+    /// the body; `None` without an e-mail domain.
+    pub fn mail_owners(&self, jobs: &[crate::api::types::Job]) -> Option<String> {
+        let domain = self.email_domain.trim().trim_start_matches('@');
+        if domain.is_empty() || jobs.is_empty() {
+            return None;
+        }
+        let mut to: Vec<String> = jobs
+            .iter()
+            .map(|j| format!("{}@{domain}", j.user))
+            .collect();
+        to.sort();
+        to.dedup();
+        let subject = match jobs {
+            [one] => one.name.clone(),
+            many => format!("{} jobs on the farm", many.len()),
+        };
+        let body: Vec<String> = jobs
+            .iter()
+            .map(|j| format!("{} ({}, {})", j.name, j.show, j.shot))
+            .collect();
+        let enc = |s: &str| {
+            url::form_urlencoded::byte_serialize(s.as_bytes())
+                .collect::<String>()
+                .replace('+', "%20")
+        };
+        Some(format!(
+            "mailto:{}?subject={}&body={}",
+            to.join(","),
+            enc(&subject),
+            enc(&body.join("\n"))
+        ))
+    }
+
     /// The client credentials of this profile with its secret or token.
     pub fn credentials(&self, secret: secrecy::SecretString) -> crate::api::Credentials {
         match self.auth {

@@ -181,3 +181,32 @@ fn names_and_validation() {
     assert!(fields.contains(&"name") && fields.contains(&"gateway_url"));
     assert!(file.profiles[0].problems().is_empty());
 }
+
+#[test]
+fn owners_are_mailed_at_the_studios_domain() {
+    let job = |user: &str, name: &str| crate::api::types::Job {
+        user: user.into(),
+        name: name.into(),
+        show: "demo_show".into(),
+        shot: "sh010".into(),
+        ..crate::api::types::Job::default()
+    };
+    let mut p = Profile::default();
+    assert_eq!(
+        p.mail_owners(&[job("jdoe", "comp_v012")]),
+        None,
+        "no domain"
+    );
+    p.email_domain = "@studio.com".into();
+    assert_eq!(
+        p.mail_owners(&[job("jdoe", "comp v012")]).unwrap(),
+        "mailto:jdoe@studio.com?subject=comp%20v012&body=comp%20v012%20%28demo_show%2C%20sh010%29"
+    );
+    let both = p
+        .mail_owners(&[job("jdoe", "a"), job("asmith", "b"), job("jdoe", "c")])
+        .unwrap();
+    assert!(
+        both.starts_with("mailto:asmith@studio.com,jdoe@studio.com?subject=3%20jobs"),
+        "{both}"
+    );
+}

@@ -491,6 +491,14 @@ impl ConnectPanel {
                     None,
                     Some("system default, or e.g. code -g {path}:{line}"),
                 );
+                text_row(
+                    ui,
+                    "E-mail domain",
+                    &mut self.form.email_domain,
+                    false,
+                    None,
+                    Some("studio.com: job owners are <user>@studio.com"),
+                );
             });
         if self.form.gateway_url.starts_with("http://") && !is_loopback(&self.form.gateway_url) {
             ui.colored_label(
