@@ -693,3 +693,49 @@ async fn the_farm_overview_finds_a_shows_stuck_frames() {
         h.query_by_label_contains(" jobs, 1 selected").is_some()
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[cfg_attr(
+    real_gateway,
+    ignore = "simulator-only: reboots a host and kills the frames on it"
+)]
+async fn reboot_now_names_the_frames_it_kills_and_asks_first() {
+    let t = Target::new().await;
+    let host = t
+        .client()
+        .get_hosts(&HostSearchCriteria::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| h.cores > h.idle_cores && h.state == cuedesk::api::types::HardwareState::Up)
+        .unwrap();
+    let procs = t.client().get_host_procs(&host.id).await.unwrap();
+    let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
+    step_until(&mut h, "the connection", |h| {
+        h.query_by_label("Hosts").is_some()
+    });
+    h.get_by_label("Hosts").click();
+    step_until(&mut h, "the hosts", |h| {
+        h.query_by_label(&host.name).is_some()
+    });
+    h.get_by_label(&host.name).click();
+    step_until(&mut h, "the host selected", |h| {
+        h.query_by_label_contains("1 selected").is_some()
+    });
+    open_more(&mut h, "Reboot now…");
+    h.get_by_label("Reboot now…").click();
+    let named = format!("{} ({})", procs[0].frame_name, procs[0].job_name);
+    step_until(&mut h, "the frames named", |h| {
+        h.query_by_label_contains(&named).is_some()
+    });
+    h.get_by_label("1 host is running frames: they are killed and go back to waiting.");
+    assert!(sent(&t, "/host.HostInterface/Reboot").is_empty());
+    h.get_by_role_and_label(Role::Button, "Reboot now").click();
+    step_until(&mut h, "the outcome", |h| {
+        h.query_by_label_contains("Rebooting 1 host").is_some()
+    });
+    assert_eq!(
+        sent(&t, "/host.HostInterface/Reboot"),
+        [format!(r#"{{"host":{{"id":"{}"}}}}"#, host.id)]
+    );
+}

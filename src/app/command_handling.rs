@@ -180,6 +180,19 @@ fn session_command(
             match HostDialog::start(action, hosts.clone()) {
                 Start::Send(request) => send_host_action(session, tasks, request, hosts),
                 Start::Ask(mut dialog) => {
+                    let busy = dialog.busy_hosts();
+                    if !busy.is_empty() {
+                        let client = session.client.clone();
+                        dialog.procs.request(|| {
+                            tasks.spawn("loading what runs on the hosts", async move {
+                                let mut out = Vec::with_capacity(busy.len());
+                                for (id, name) in busy {
+                                    out.push((name, client.get_host_procs(&id).await?));
+                                }
+                                Ok(out)
+                            })
+                        });
+                    }
                     if dialog.needs_allocations() {
                         let client = session.client.clone();
                         dialog.allocations.request(|| {

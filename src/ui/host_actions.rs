@@ -8,6 +8,9 @@ use crate::api::types::{Allocation, HardwareState, Host, LockState};
 use crate::remote::Remote;
 use crate::ui::actions::{ActionOutcome, Report, Start};
 
+/// At most this many busy hosts have their running frames named before a reboot.
+pub const PROCS_NAMED: usize = 20;
+
 /// Requests sent at once when acting on many hosts (the gateway takes one host per call).
 const CONCURRENT_CALLS: usize = 8;
 
@@ -240,6 +243,9 @@ pub struct HostDialog {
     pub allocations: Remote<Vec<Allocation>>,
     /// The allocation picked, by id.
     allocation: Option<String>,
+    /// What runs on the busy hosts (RebootNow), loaded when the dialog opens: host name and
+    /// its procs.
+    pub procs: Remote<Vec<(String, Vec<crate::api::types::Proc>)>>,
 }
 
 /// What the user did with a host dialog this frame.
@@ -258,6 +264,7 @@ impl HostDialog {
                 tags: String::new(),
                 allocations: Remote::default(),
                 allocation: None,
+                procs: Remote::default(),
             }),
         }
     }
@@ -265,6 +272,20 @@ impl HostDialog {
     /// Whether the dialog needs the allocations list (command handling loads it).
     pub fn needs_allocations(&self) -> bool {
         self.action == HostAction::SetAllocation
+    }
+
+    /// The hosts whose running frames the dialog names (RebootNow: the busy ones, at most
+    /// [`PROCS_NAMED`]), for command handling to load.
+    pub fn busy_hosts(&self) -> Vec<(String, String)> {
+        if self.action != HostAction::RebootNow {
+            return Vec::new();
+        }
+        self.hosts
+            .iter()
+            .filter(|h| h.cores > h.idle_cores)
+            .take(PROCS_NAMED)
+            .map(|h| (h.id.clone(), h.name.clone()))
+            .collect()
     }
 
     fn request(&self) -> Result<HostRequest, &'static str> {
@@ -454,6 +475,29 @@ impl HostDialog {
                                 }
                             ),
                         );
+                        self.procs.poll();
+                        match self.procs.data() {
+                            Some(hosts) => {
+                                egui::ScrollArea::vertical()
+                                    .id_salt("reboot_procs")
+                                    .max_height(140.0)
+                                    .show(ui, |ui| {
+                                        for (host, procs) in hosts {
+                                            let frames: Vec<String> = procs
+                                                .iter()
+                                                .map(|p| {
+                                                    format!("{} ({})", p.frame_name, p.job_name)
+                                                })
+                                                .collect();
+                                            ui.label(format!("{host}: {}", frames.join(", ")));
+                                        }
+                                    });
+                            }
+                            None if self.procs.is_loading() => {
+                                crate::ui::widgets::loading_ui(ui, "Loading what runs on them…");
+                            }
+                            None => {}
+                        }
                     } else {
                         ui.label("No frames run on these hosts.");
                     }

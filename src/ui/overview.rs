@@ -402,8 +402,8 @@ fn shows_chart(ui: &mut egui::Ui, shows: &[Show], size: (f32, f32), commands: &C
         for s in &shown {
             let st = &s.show_stats;
             let text = format!(
-                "{}: {} running, {} dead",
-                s.name, st.running_frames, st.dead_frames
+                "{}: {} running, {} dead; {} pending jobs",
+                s.name, st.running_frames, st.dead_frames, st.pending_jobs
             );
             if ui.small_button(text).clicked() {
                 commands.send(Command::ShowJobsOf {
