@@ -56,6 +56,14 @@ fn sent(t: &Target, path: &str) -> Vec<String> {
         .collect()
 }
 
+/// Switches to the hosts view and clicks `host` (selected, its procs open below).
+fn click_host(h: &mut Harness<'static, CueDeskApp>, host: &Host) {
+    step_until(h, "the connection", |h| h.query_by_label("Hosts").is_some());
+    h.get_by_label("Hosts").click();
+    step_until(h, "the hosts", |h| h.query_by_label(&host.name).is_some());
+    h.get_by_label(&host.name).click();
+}
+
 /// Opens the toolbar's "More" menu until `entry` shows.
 fn open_more(h: &mut Harness<'static, CueDeskApp>, entry: &str) {
     h.get_by_label("More").click();
@@ -279,14 +287,7 @@ async fn a_host_moves_to_an_allocation_picked_from_the_list() {
         .find(|a| a.name != host.alloc_name)
         .unwrap();
     let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
-    step_until(&mut h, "the connection", |h| {
-        h.query_by_label("Hosts").is_some()
-    });
-    h.get_by_label("Hosts").click();
-    step_until(&mut h, "the hosts", |h| {
-        h.query_by_label(&host.name).is_some()
-    });
-    h.get_by_label(&host.name).click();
+    click_host(&mut h, &host);
     step_until(&mut h, "the host selected", |h| {
         h.query_by_label_contains("1 selected").is_some()
     });
@@ -440,14 +441,7 @@ async fn a_proc_is_killed_with_a_reason_after_confirming() {
         .unwrap();
     let proc = t.client().get_host_procs(&host.id).await.unwrap().remove(0);
     let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
-    step_until(&mut h, "the connection", |h| {
-        h.query_by_label("Hosts").is_some()
-    });
-    h.get_by_label("Hosts").click();
-    step_until(&mut h, "the hosts", |h| {
-        h.query_by_label(&host.name).is_some()
-    });
-    h.get_by_label(&host.name).click();
+    click_host(&mut h, &host);
     step_until(&mut h, "the procs", |h| {
         h.query_by_label(&proc.frame_name).is_some()
     });
@@ -711,14 +705,7 @@ async fn reboot_now_names_the_frames_it_kills_and_asks_first() {
         .unwrap();
     let procs = t.client().get_host_procs(&host.id).await.unwrap();
     let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
-    step_until(&mut h, "the connection", |h| {
-        h.query_by_label("Hosts").is_some()
-    });
-    h.get_by_label("Hosts").click();
-    step_until(&mut h, "the hosts", |h| {
-        h.query_by_label(&host.name).is_some()
-    });
-    h.get_by_label(&host.name).click();
+    click_host(&mut h, &host);
     step_until(&mut h, "the host selected", |h| {
         h.query_by_label_contains("1 selected").is_some()
     });

@@ -417,36 +417,42 @@ fn shows_chart(ui: &mut egui::Ui, shows: &[Show], size: (f32, f32), commands: &C
 
 /// Hosts per hardware state, then per lock state.
 fn hosts_chart(ui: &mut egui::Ui, t: &HostTotals, size: (f32, f32), commands: &CommandSender) {
+    // One bar per hardware state, then one per lock state, each with the filter it opens.
     let mut labels: Vec<String> = Vec::new();
     let mut filters: Vec<HostFilter> = Vec::new();
-    let mut state_bars = Vec::new();
-    for (s, n) in &t.by_state {
-        state_bars.push(
-            Bar::new(labels.len() as f64, *n as f64)
-                .name(state_words(s.as_str()))
-                .fill(theme::host_state(s))
-                .width(0.6),
-        );
-        labels.push(state_words(s.as_str()));
-        filters.push(HostFilter {
-            states: BTreeSet::from([s.clone()]),
-            ..HostFilter::default()
-        });
-    }
-    let mut lock_bars = Vec::new();
-    for (l, n) in &t.by_lock {
-        lock_bars.push(
-            Bar::new(labels.len() as f64, *n as f64)
-                .name(state_words(l.as_str()))
-                .fill(theme::lock_state(l))
-                .width(0.6),
-        );
-        labels.push(state_words(l.as_str()));
-        filters.push(HostFilter {
-            locks: BTreeSet::from([l.clone()]),
-            ..HostFilter::default()
-        });
-    }
+    let mut bar = |name: &str, n: usize, colour: egui::Color32, filter: HostFilter| {
+        let b = Bar::new(labels.len() as f64, n as f64)
+            .name(state_words(name))
+            .fill(colour)
+            .width(0.6);
+        labels.push(state_words(name));
+        filters.push(filter);
+        b
+    };
+    let state_bars: Vec<Bar> = t
+        .by_state
+        .iter()
+        .map(|(s, n)| {
+            let states = BTreeSet::from([s.clone()]);
+            let filter = HostFilter {
+                states,
+                ..HostFilter::default()
+            };
+            bar(s.as_str(), *n, theme::host_state(s), filter)
+        })
+        .collect();
+    let lock_bars: Vec<Bar> = t
+        .by_lock
+        .iter()
+        .map(|(l, n)| {
+            let locks = BTreeSet::from([l.clone()]);
+            let filter = HostFilter {
+                locks,
+                ..HostFilter::default()
+            };
+            bar(l.as_str(), *n, theme::lock_state(l), filter)
+        })
+        .collect();
     let axis = labels.clone();
     let response = base_plot("hosts_chart", size, false)
         .x_axis_formatter(move |mark, _| label_at(&axis, mark.value))

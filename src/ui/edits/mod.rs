@@ -370,11 +370,7 @@ impl ReorderForm {
         };
         Ok(EditRequest::Reorder {
             job: target_of(&self.job),
-            layers: self
-                .layers
-                .iter()
-                .map(|l| (l.id.clone(), l.name.clone()))
-                .collect(),
+            layers: layer_refs(&self.layers),
             range: range.to_owned(),
             how,
         })
@@ -482,11 +478,7 @@ impl LayerForm {
         }
         Ok(EditRequest::Layers {
             job: target_of(&self.job),
-            layers: self
-                .layers
-                .iter()
-                .map(|l| (l.id.clone(), l.name.clone()))
-                .collect(),
+            layers: layer_refs(&self.layers),
             settings,
         })
     }
@@ -645,6 +637,14 @@ impl ProcForm {
             }
         }
     }
+}
+
+/// The layers an edit names: (id, name).
+fn layer_refs(layers: &[Layer]) -> Vec<(String, String)> {
+    layers
+        .iter()
+        .map(|l| (l.id.clone(), l.name.clone()))
+        .collect()
 }
 
 fn target_of(job: &Job) -> JobTarget {
