@@ -156,13 +156,19 @@ impl CueDeskApp {
             let picked =
                 crate::ui::table::more_menu(ui, &more, selected, read_only, "jobs", |ui| {
                     ui.separator();
-                    if ui.button("Copy job names").clicked() {
+                    let copy = ui
+                        .add_enabled(selected > 0, egui::Button::new("Copy job names"))
+                        .on_disabled_hover_text("Select jobs first");
+                    if copy.clicked() {
                         let names: Vec<String> =
                             view.selected_jobs().into_iter().map(|j| j.name).collect();
                         ui.ctx().copy_text(names.join("\n"));
                     }
                     let mail = ui
-                        .add_enabled(can_mail, egui::Button::new("Email the owners"))
+                        .add_enabled(
+                            can_mail && selected > 0,
+                            egui::Button::new("Email the owners"),
+                        )
                         .on_hover_text("A new e-mail to each job's owner, in your mail program")
                         .on_disabled_hover_text(
                             "Set the profile's e-mail domain (Profiles…) to e-mail job owners",

@@ -510,7 +510,7 @@ impl LayerForm {
                     ("Tags", &mut f.tags, "host tags, space-separated"),
                 ] {
                     let l = ui.label(label);
-                    ui.add(egui::TextEdit::singleline(value).desired_width(160.0))
+                    ui.add_sized([180.0, 20.0], egui::TextEdit::singleline(value))
                         .labelled_by(l.id);
                     ui.weak(unit);
                     ui.end_row();

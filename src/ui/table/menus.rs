@@ -45,14 +45,12 @@ pub fn more_menu<A: Copy>(
     extra: impl FnOnce(&mut egui::Ui),
 ) -> Option<A> {
     let mut chosen = None;
-    ui.add_enabled_ui(selected > 0, |ui| {
-        ui.menu_button("More", |ui| {
-            chosen = action_buttons(ui, actions, selected, read_only, what);
-            extra(ui);
-        })
-    })
-    .response
-    .on_disabled_hover_text(format!("Select {what} first"));
+    // Always open: its entries say what they need (a selection, a profile that may change
+    // things). A disabled scope around it would not wrap with the toolbar.
+    ui.menu_button("More", |ui| {
+        chosen = action_buttons(ui, actions, selected, read_only, what);
+        extra(ui);
+    });
     chosen
 }
 
