@@ -272,11 +272,13 @@ async fn dependencies_are_listed_and_satisfied_after_confirming() {
 )]
 async fn a_host_moves_to_an_allocation_picked_from_the_list() {
     let t = Target::new().await;
-    let hosts: Vec<Host> = t
+    let mut hosts: Vec<Host> = t
         .client()
         .get_hosts(&HostSearchCriteria::default())
         .await
         .unwrap();
+    // The first row of the table (sorted by name): on screen without scrolling.
+    hosts.sort_by(|a, b| a.name.cmp(&b.name));
     let host = hosts[0].clone();
     let target = t
         .client()
