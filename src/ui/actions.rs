@@ -6,6 +6,7 @@ use crate::api::requests::FrameSearchCriteria;
 use crate::api::types::{FrameState, Job};
 use crate::api::{ApiClient, ApiError, KillReason};
 use crate::tracker::Outcome;
+use crate::ui::dialog::Pressed;
 use crate::ui::{theme, widgets};
 
 /// What the user can do to selected jobs.
@@ -486,24 +487,17 @@ impl ActionDialog {
                 );
                 ui.checkbox(&mut self.others_confirmed, "Act on other users' jobs");
             }
-            let request = self.request();
-            if let Err(why) = request {
-                ui.weak(why);
+            let missing = self.request().err();
+            let label = self.action.label().trim_end_matches('…');
+            match crate::ui::dialog::confirm_row(ui, label, missing) {
+                Pressed::Confirm => {
+                    if let Some(confirmed) = self.confirm() {
+                        outcome = confirmed;
+                    }
+                }
+                Pressed::Cancel => outcome = DialogOutcome::Cancelled,
+                Pressed::Nothing => {}
             }
-            ui.horizontal(|ui| {
-                let confirm = ui.add_enabled(
-                    request.is_ok(),
-                    egui::Button::new(self.action.label().trim_end_matches('…')),
-                );
-                if confirm.clicked()
-                    && let Some(confirmed) = self.confirm()
-                {
-                    outcome = confirmed;
-                }
-                if ui.button("Cancel").clicked() {
-                    outcome = DialogOutcome::Cancelled;
-                }
-            });
         });
         if modal.should_close() && outcome == DialogOutcome::Open {
             outcome = DialogOutcome::Cancelled;

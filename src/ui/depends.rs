@@ -7,6 +7,7 @@ use crate::api::types::{Depend, Job, Layer};
 use crate::command::{Command, CommandSender};
 use crate::remote::Remote;
 use crate::tasks::Tasks;
+use crate::ui::dialog::Pressed;
 use crate::ui::{theme, widgets};
 
 /// The dependencies tab of a job.
@@ -152,22 +153,19 @@ impl DependsPane {
                     );
                     ui.checkbox(&mut self.others_confirmed, "Act on another user's job");
                 }
-                let ready = !other_owner || self.others_confirmed;
-                ui.horizontal(|ui| {
-                    if ui
-                        .add_enabled(ready, egui::Button::new("Satisfy"))
-                        .clicked()
-                    {
+                let missing = (other_owner && !self.others_confirmed)
+                    .then_some("Tick the box to act on another user's job");
+                match crate::ui::dialog::confirm_row(ui, "Satisfy", missing) {
+                    Pressed::Confirm => {
                         commands.send(Command::SatisfyDepends {
                             job: Box::new(job.clone()),
                             depends: depends.clone(),
                         });
                         close = true;
                     }
-                    if ui.button("Cancel").clicked() {
-                        close = true;
-                    }
-                });
+                    Pressed::Cancel => close = true,
+                    Pressed::Nothing => {}
+                }
             });
         if close || modal.should_close() {
             self.confirm = None;

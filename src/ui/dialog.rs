@@ -62,3 +62,35 @@ fn still_open<R, T>(
         }
     }
 }
+
+/// What a dialog's buttons were asked this frame.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pressed {
+    /// Neither.
+    Nothing,
+    /// The confirm button (only possible when nothing is missing).
+    Confirm,
+    /// Cancel, or Escape, or a click outside (the modal closed).
+    Cancel,
+}
+
+/// The bottom of every action dialog: what is missing before it can be confirmed (when
+/// something is), the confirm button (greyed out until then) and Cancel. Each dialog reads the modal's own close request (Escape, a click outside) as Cancel.
+pub fn confirm_row(ui: &mut egui::Ui, confirm: &str, missing: Option<&str>) -> Pressed {
+    if let Some(why) = missing {
+        ui.weak(why);
+    }
+    let mut pressed = Pressed::Nothing;
+    ui.horizontal(|ui| {
+        if ui
+            .add_enabled(missing.is_none(), egui::Button::new(confirm))
+            .clicked()
+        {
+            pressed = Pressed::Confirm;
+        }
+        if ui.button("Cancel").clicked() {
+            pressed = Pressed::Cancel;
+        }
+    });
+    pressed
+}

@@ -7,6 +7,7 @@ use crate::api::types::{DependTarget, FrameState};
 use crate::api::{ApiClient, ApiError, KillReason};
 use crate::tracker::Outcome;
 use crate::ui::actions::Start;
+use crate::ui::dialog::Pressed;
 use crate::ui::{theme, widgets};
 
 /// What can be done to selected frames.
@@ -309,26 +310,15 @@ impl FrameDialog {
                 ui.colored_label(theme::warning(ui), format!("This job belongs to {owner}."));
                 ui.checkbox(&mut self.owner_confirmed, "Act on another user's job");
             }
-            let problem = self.problem();
-            if let Some(p) = problem {
-                ui.weak(p);
-            }
-            ui.horizontal(|ui| {
-                if ui
-                    .add_enabled(
-                        problem.is_none(),
-                        egui::Button::new(self.request.op.short()),
-                    )
-                    .clicked()
-                {
+            match crate::ui::dialog::confirm_row(ui, self.request.op.short(), self.problem()) {
+                Pressed::Confirm => {
                     let reason =
                         (self.request.op == FrameOp::Kill).then(|| self.reason.trim().to_owned());
                     outcome = FrameDialogOutcome::Confirmed(Box::new(self.request.clone()), reason);
                 }
-                if ui.button("Cancel").clicked() {
-                    outcome = FrameDialogOutcome::Cancelled;
-                }
-            });
+                Pressed::Cancel => outcome = FrameDialogOutcome::Cancelled,
+                Pressed::Nothing => {}
+            }
         });
         if modal.should_close() && matches!(outcome, FrameDialogOutcome::Open) {
             outcome = FrameDialogOutcome::Cancelled;

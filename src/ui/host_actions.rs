@@ -7,6 +7,7 @@ use crate::api::ApiClient;
 use crate::api::types::{Allocation, HardwareState, Host, LockState};
 use crate::remote::Remote;
 use crate::ui::actions::{ActionOutcome, Report, Start};
+use crate::ui::dialog::Pressed;
 
 /// At most this many busy hosts have their running frames named before a reboot.
 pub const PROCS_NAMED: usize = 20;
@@ -504,27 +505,20 @@ impl HostDialog {
                 }
                 HostAction::Unlock => {}
             }
-            let request = self.request();
-            if let Err(why) = request {
-                ui.weak(why);
+            let confirm_label = match self.action {
+                HostAction::Comment => "Add comment",
+                HostAction::SetAllocation => "Move",
+                other => other.label().trim_end_matches('…'),
+            };
+            match crate::ui::dialog::confirm_row(ui, confirm_label, self.request().err()) {
+                Pressed::Confirm => {
+                    if let Ok(r) = self.request() {
+                        outcome = HostDialogOutcome::Confirmed(r, self.hosts.clone());
+                    }
+                }
+                Pressed::Cancel => outcome = HostDialogOutcome::Cancelled,
+                Pressed::Nothing => {}
             }
-            ui.horizontal(|ui| {
-                let confirm_label = match self.action {
-                    HostAction::Comment => "Add comment",
-                    HostAction::SetAllocation => "Move",
-                    other => other.label().trim_end_matches('…'),
-                };
-                if ui
-                    .add_enabled(request.is_ok(), egui::Button::new(confirm_label))
-                    .clicked()
-                    && let Ok(r) = self.request()
-                {
-                    outcome = HostDialogOutcome::Confirmed(r, self.hosts.clone());
-                }
-                if ui.button("Cancel").clicked() {
-                    outcome = HostDialogOutcome::Cancelled;
-                }
-            });
         });
         if modal.should_close() && outcome == HostDialogOutcome::Open {
             outcome = HostDialogOutcome::Cancelled;

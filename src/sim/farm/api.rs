@@ -29,13 +29,7 @@ impl Farm {
 
     /// GetJobs: filters as Cuebot's JobSearch; pending only unless `include_finished`.
     pub fn get_jobs(&self, r: &JobSearchCriteria) -> Result<Vec<Job>, SimError> {
-        let regexes = r
-            .regex
-            .iter()
-            .map(|p| {
-                Regex::new(p).map_err(|e| SimError::invalid(format!("invalid regex {p:?}: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let regexes = compile_regexes(&r.regex)?;
         Ok(self
             .jobs_by_name
             .iter()
@@ -406,13 +400,7 @@ impl Farm {
 
     /// GetHosts.
     pub fn get_hosts(&self, r: &HostSearchCriteria, now: i64) -> Result<Vec<Host>, SimError> {
-        let regexes = r
-            .regex
-            .iter()
-            .map(|p| {
-                Regex::new(p).map_err(|e| SimError::invalid(format!("invalid regex {p:?}: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let regexes = compile_regexes(&r.regex)?;
         let now = clamp_i32(now);
         Ok((0..self.hosts.len())
             .filter(|&h| {
@@ -551,4 +539,12 @@ pub(super) fn parse_range_f64(s: &str) -> Result<Option<(f64, Option<f64>)>, Str
         ))),
         None => Ok(Some((s.parse().map_err(|_| bad())?, None))),
     }
+}
+
+/// The criteria's `regex` patterns; a bad one is a 400, as Cuebot's search rejects it.
+fn compile_regexes(patterns: &[String]) -> Result<Vec<Regex>, SimError> {
+    patterns
+        .iter()
+        .map(|p| Regex::new(p).map_err(|e| SimError::invalid(format!("invalid regex {p:?}: {e}"))))
+        .collect()
 }

@@ -14,6 +14,7 @@ use crate::api::requests::LayerSetting;
 use crate::api::types::{Job, Layer, Order, Proc};
 use crate::command::{Command, CommandSender};
 use crate::remote::Remote;
+use crate::ui::dialog::Pressed;
 use crate::ui::{theme, widgets};
 
 /// KB in a GB, as Cuebot counts (`CueUtil.GB`).
@@ -315,21 +316,16 @@ impl EditDialog {
                 return;
             }
             let request = self.request();
-            if let Err(why) = &request {
-                ui.weak(why);
+            let missing = request.as_ref().err().map(String::as_str);
+            match crate::ui::dialog::confirm_row(ui, self.confirm_label(), missing) {
+                Pressed::Confirm => {
+                    if let Ok(r) = request {
+                        outcome = EditOutcome::Confirmed(r);
+                    }
+                }
+                Pressed::Cancel => outcome = EditOutcome::Closed,
+                Pressed::Nothing => {}
             }
-            ui.horizontal(|ui| {
-                let confirm =
-                    ui.add_enabled(request.is_ok(), egui::Button::new(self.confirm_label()));
-                if confirm.clicked()
-                    && let Ok(r) = request
-                {
-                    outcome = EditOutcome::Confirmed(r);
-                }
-                if ui.button("Cancel").clicked() {
-                    outcome = EditOutcome::Closed;
-                }
-            });
         });
         if modal.should_close() && matches!(outcome, EditOutcome::Open) {
             outcome = EditOutcome::Closed;
