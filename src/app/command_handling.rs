@@ -146,7 +146,7 @@ fn session_command(
                 minutes,
                 found: crate::remote::Remote::default(),
             };
-            let limit = i64::try_from(minutes * 60).unwrap_or(i64::MAX);
+            let limit = i64::try_from(minutes.saturating_mul(60)).unwrap_or(i64::MAX);
             search.found.request(|| {
                 tasks.spawn("looking for stuck frames", async move {
                     client.find_stuck_frames(&show, limit).await

@@ -328,7 +328,7 @@ impl JobDetail {
                     .selected_layers()
                     .into_iter()
                     .next()
-                    .map(|l| EditDialog::output_paths(&self.job, l, username)),
+                    .map(EditDialog::output_paths),
                 None => None,
             };
             if let Some(d) = dialog {

@@ -502,7 +502,6 @@ fn clamp_i32(v: i64) -> i32 {
     i32::try_from(v).unwrap_or(if v < 0 { i32::MIN } else { i32::MAX })
 }
 
-pub use crate::api::requests::LayerSetting as LayerEdit;
 pub use api::FrameAction;
 pub use wrangle::Reorder;
 

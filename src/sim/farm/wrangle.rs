@@ -6,6 +6,7 @@
 
 #[allow(clippy::wildcard_imports)]
 use super::*;
+use crate::api::requests::LayerSetting;
 use crate::api::types::{Allocation, AllocationStats, Depend, DependTarget, DependType, Order};
 
 /// What a frame-order change does to the frames it names.
@@ -284,18 +285,18 @@ impl Farm {
     }
 
     /// A LayerInterface setter.
-    pub fn edit_layer(&mut self, layer_id: &str, edit: LayerEdit) -> Result<(), SimError> {
+    pub fn edit_layer(&mut self, layer_id: &str, edit: LayerSetting) -> Result<(), SimError> {
         let (j, l) = self.pending_layer(layer_id)?;
         let layer = &mut self.jobs[j].layers[l];
         match edit {
-            LayerEdit::MinCores(c) => layer.min_cores = c.max(0.0),
-            LayerEdit::MaxCores(c) => layer.props.max_cores = c.max(0.0),
-            LayerEdit::MinMemory(kb) => layer.min_memory = kb.max(0),
-            LayerEdit::MinGpuMemory(kb) => layer.props.min_gpu_memory = kb.max(0),
-            LayerEdit::Threadable(on) => layer.props.threadable = on,
-            LayerEdit::Tags(tags) => layer.props.tags = tags,
-            LayerEdit::Timeout(m) => layer.props.timeout = m.max(0),
-            LayerEdit::TimeoutLlu(m) => layer.props.timeout_llu = m.max(0),
+            LayerSetting::MinCores(c) => layer.min_cores = c.max(0.0),
+            LayerSetting::MaxCores(c) => layer.props.max_cores = c.max(0.0),
+            LayerSetting::MinMemory(kb) => layer.min_memory = kb.max(0),
+            LayerSetting::MinGpuMemory(kb) => layer.props.min_gpu_memory = kb.max(0),
+            LayerSetting::Threadable(on) => layer.props.threadable = on,
+            LayerSetting::Tags(tags) => layer.props.tags = tags,
+            LayerSetting::Timeout(m) => layer.props.timeout = m.max(0),
+            LayerSetting::TimeoutLlu(m) => layer.props.timeout_llu = m.max(0),
         }
         Ok(())
     }

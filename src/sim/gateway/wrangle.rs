@@ -1,6 +1,7 @@
 //! The simulated wrangler's calls (job settings, frame order and state, dependencies, layer
 //! properties, host tags, allocation and hardware state, procs, allocations).
 
+use crate::api::requests::LayerSetting;
 use crate::api::requests::{
     AllocationsResponse, BoolValueResponse, DependRequest, DependsResponse, Empty,
     FrameDropDependsRequest, FrameRequest, HostAllocationRequest, HostHardwareStateRequest,
@@ -11,7 +12,7 @@ use crate::api::requests::{
     LayerTimeoutLluRequest, LayerTimeoutRequest, OutputPathsResponse, ProcRedirectRequest,
     ProcRequest, ProcUnbookRequest, paths,
 };
-use crate::sim::farm::{Farm, LayerEdit, Reorder, SimError};
+use crate::sim::farm::{Farm, Reorder, SimError};
 
 use super::{EMPTY, check_frame_enums, decode, reply};
 
@@ -58,7 +59,7 @@ fn done() -> Result<Vec<u8>, SimError> {
     Ok(EMPTY.to_vec())
 }
 
-fn layer_edit(farm: &mut Farm, id: &str, edit: LayerEdit) -> Result<Vec<u8>, SimError> {
+fn layer_edit(farm: &mut Farm, id: &str, edit: LayerSetting) -> Result<Vec<u8>, SimError> {
     farm.edit_layer(id, edit)?;
     done()
 }
@@ -138,25 +139,25 @@ pub fn dispatch(
         paths::LAYER_SET_MIN_CORES | paths::LAYER_SET_MAX_CORES => {
             decode::<LayerCoresRequest>(body).and_then(|r| {
                 let edit = if path == paths::LAYER_SET_MIN_CORES {
-                    LayerEdit::MinCores(r.cores)
+                    LayerSetting::MinCores(r.cores)
                 } else {
-                    LayerEdit::MaxCores(r.cores)
+                    LayerSetting::MaxCores(r.cores)
                 };
                 layer_edit(farm, &r.layer.id, edit)
             })
         }
         paths::LAYER_SET_MIN_MEMORY => decode::<LayerMemoryRequest>(body)
-            .and_then(|r| layer_edit(farm, &r.layer.id, LayerEdit::MinMemory(r.memory))),
+            .and_then(|r| layer_edit(farm, &r.layer.id, LayerSetting::MinMemory(r.memory))),
         paths::LAYER_SET_MIN_GPU_MEMORY => decode::<LayerGpuMemoryRequest>(body)
-            .and_then(|r| layer_edit(farm, &r.layer.id, LayerEdit::MinGpuMemory(r.gpu_memory))),
+            .and_then(|r| layer_edit(farm, &r.layer.id, LayerSetting::MinGpuMemory(r.gpu_memory))),
         paths::LAYER_SET_THREADABLE => decode::<LayerThreadableRequest>(body)
-            .and_then(|r| layer_edit(farm, &r.layer.id, LayerEdit::Threadable(r.threadable))),
+            .and_then(|r| layer_edit(farm, &r.layer.id, LayerSetting::Threadable(r.threadable))),
         paths::LAYER_SET_TAGS => decode::<LayerTagsRequest>(body)
-            .and_then(|r| layer_edit(farm, &r.layer.id, LayerEdit::Tags(r.tags))),
+            .and_then(|r| layer_edit(farm, &r.layer.id, LayerSetting::Tags(r.tags))),
         paths::LAYER_SET_TIMEOUT => decode::<LayerTimeoutRequest>(body)
-            .and_then(|r| layer_edit(farm, &r.layer.id, LayerEdit::Timeout(r.timeout))),
+            .and_then(|r| layer_edit(farm, &r.layer.id, LayerSetting::Timeout(r.timeout))),
         paths::LAYER_SET_TIMEOUT_LLU => decode::<LayerTimeoutLluRequest>(body)
-            .and_then(|r| layer_edit(farm, &r.layer.id, LayerEdit::TimeoutLlu(r.timeout_llu))),
+            .and_then(|r| layer_edit(farm, &r.layer.id, LayerSetting::TimeoutLlu(r.timeout_llu))),
         paths::HOST_ADD_TAGS | paths::HOST_REMOVE_TAGS => decode::<HostTagsRequest>(body)
             .and_then(|r| farm.edit_host_tags(&r.host.id, &r.tags, path == paths::HOST_ADD_TAGS))
             .and_then(|()| done()),

@@ -220,13 +220,13 @@ impl EditDialog {
         Some(Self::new(EditForm::Layers(form), &job.user, username))
     }
 
-    /// Show where `layer` writes its renders.
-    pub fn output_paths(job: &Job, layer: Layer, username: &str) -> Self {
+    /// Show where `layer` writes its renders (only shown: no owner to guard).
+    pub fn output_paths(layer: Layer) -> Self {
         let form = OutputPaths {
             layer,
             paths: Remote::default(),
         };
-        Self::new(EditForm::OutputPaths(form), &job.user, username)
+        Self::new(EditForm::OutputPaths(form), "", "")
     }
 
     /// Act on a proc of `host`; `targets` are the jobs a redirect may choose from.
@@ -287,7 +287,7 @@ impl EditDialog {
         match &self.form {
             EditForm::Reorder(f) => f.request(),
             EditForm::Layers(f) => f.request(),
-            EditForm::OutputPaths(_) => Err(String::new()),
+            EditForm::OutputPaths(_) => Err("Nothing to send".into()),
             EditForm::Proc(p) => p.request(),
         }
     }
