@@ -118,11 +118,11 @@ impl Tasks {
     /// window or dropping the runtime does not wait for it. The promise gets its result, or the
     /// panic's text; the window is woken.
     #[allow(clippy::disallowed_methods)] // This is the one place that spawns.
-    pub fn detached<T, F>(&self, what: &'static str, f: F) -> Promise<Result<T, String>>
-    where
-        T: Send + 'static,
-        F: FnOnce() -> Result<T, String> + Send + 'static,
-    {
+    pub fn detached<T: Send + 'static>(
+        &self,
+        what: &'static str,
+        f: impl FnOnce() -> Result<T, String> + Send + 'static,
+    ) -> Promise<Result<T, String>> {
         let (sender, promise) = Promise::new();
         let tasks = self.clone();
         let spawned = std::thread::Builder::new()

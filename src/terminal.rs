@@ -254,23 +254,15 @@ mod tests {
         j.job_stats.avg_frame_sec = 0;
         j.start_time = 1000;
         assert_eq!(time_left(&j, 1000 + 1200), Some(Duration::from_secs(1740)));
-        assert_eq!(
-            Standing::of(&job(JobState::Finished, 100, 0, 0, 0)),
-            Standing::Succeeded
-        );
-        assert_eq!(
-            Standing::of(&job(JobState::Finished, 97, 0, 3, 0)),
-            Standing::Failed
-        );
-        assert_eq!(
-            Standing::of(&job(JobState::Finished, 30, 0, 0, 0)),
-            Standing::Killed
-        );
-        // Only dead frames left: settled, and a failure.
-        assert_eq!(
-            Standing::of(&job(JobState::Pending, 97, 3, 0, 0)),
-            Standing::Dead
-        );
+        for (case, standing) in [
+            (job(JobState::Finished, 100, 0, 0, 0), Standing::Succeeded),
+            (job(JobState::Finished, 97, 0, 3, 0), Standing::Failed),
+            (job(JobState::Finished, 30, 0, 0, 0), Standing::Killed),
+            // Only dead frames left: settled, and a failure.
+            (job(JobState::Pending, 97, 3, 0, 0), Standing::Dead),
+        ] {
+            assert_eq!(Standing::of(&case), standing, "{:?}", case.job_stats);
+        }
         assert_eq!(
             line(&job(JobState::Finished, 97, 0, 3, 0), 0),
             "comp_v012  FAILED  97/100 done  0 running  0 dead  3 eaten"

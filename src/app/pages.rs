@@ -153,30 +153,32 @@ impl CueDeskApp {
                 .filter(|a| !a.on_toolbar())
                 .map(|a| (a, a.label(), ""))
                 .collect();
-            let picked =
-                crate::ui::table::more_menu(ui, &more, selected, read_only, "jobs", |ui| {
-                    ui.separator();
-                    let copy = ui
-                        .add_enabled(selected > 0, egui::Button::new("Copy job names"))
-                        .on_disabled_hover_text("Select jobs first");
-                    if copy.clicked() {
-                        let names: Vec<String> =
-                            view.selected_jobs().into_iter().map(|j| j.name).collect();
-                        ui.ctx().copy_text(names.join("\n"));
-                    }
-                    let mail = ui
-                        .add_enabled(
-                            can_mail && selected > 0,
-                            egui::Button::new("Email the owners"),
-                        )
-                        .on_hover_text("A new e-mail to each job's owner, in your mail program")
-                        .on_disabled_hover_text(
-                            "Set the profile's e-mail domain (Profiles…) to e-mail job owners",
-                        );
-                    if mail.clicked() {
-                        commands.send(Command::EmailOwners(view.selected_jobs()));
-                    }
-                });
+            let picked = crate::ui::table::more_menu(ui, |ui| {
+                let picked =
+                    crate::ui::table::action_buttons(ui, &more, selected, read_only, "jobs");
+                ui.separator();
+                let copy = ui
+                    .add_enabled(selected > 0, egui::Button::new("Copy job names"))
+                    .on_disabled_hover_text("Select jobs first");
+                if copy.clicked() {
+                    let names: Vec<String> =
+                        view.selected_jobs().into_iter().map(|j| j.name).collect();
+                    ui.ctx().copy_text(names.join("\n"));
+                }
+                let mail = ui
+                    .add_enabled(
+                        can_mail && selected > 0,
+                        egui::Button::new("Email the owners"),
+                    )
+                    .on_hover_text("A new e-mail to each job's owner, in your mail program")
+                    .on_disabled_hover_text(
+                        "Set the profile's e-mail domain (Profiles…) to e-mail job owners",
+                    );
+                if mail.clicked() {
+                    commands.send(Command::EmailOwners(view.selected_jobs()));
+                }
+                picked
+            });
             if let Some(action) = picked {
                 commands.send(Command::JobAction(action, view.selected_jobs()));
             }
@@ -260,8 +262,9 @@ impl CueDeskApp {
                 .into_iter()
                 .partition(|(a, ..)| a.on_toolbar());
             chosen = crate::ui::table::action_buttons(ui, &toolbar, selected, read_only, "hosts");
-            let picked =
-                crate::ui::table::more_menu(ui, &more, selected, read_only, "hosts", |_| {});
+            let picked = crate::ui::table::more_menu(ui, |ui| {
+                crate::ui::table::action_buttons(ui, &more, selected, read_only, "hosts")
+            });
             chosen = chosen.or(picked);
             let shown = session.hosts.shown().hosts;
             let total = session.hosts.farm().hosts;

@@ -298,13 +298,9 @@ impl FramesView {
             widgets::labelled_text(ui, "Range", &mut self.filter.range, "1-100x5", 80.0);
             let hint = "frame, host, exit";
             widgets::labelled_text(ui, "Find", &mut self.filter.text, hint, 120.0);
-            if self.filter != FrameFilter::default() && ui.button("Clear filters").clicked() {
-                self.filter = FrameFilter::default();
-            }
+            widgets::clear_filters(ui, &mut self.filter);
         });
-        if let Some(e) = self.range_error() {
-            ui.colored_label(theme::error(ui), e);
-        }
+        widgets::error_line(ui, self.range_error());
     }
 
     /// Draws the table. Returns what the user asked for (open a log, an action).

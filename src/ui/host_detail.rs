@@ -13,7 +13,7 @@ use crate::tasks::Tasks;
 use crate::ui::comments::{CommentTarget, CommentsPane};
 use crate::ui::edits::ProcAction;
 use crate::ui::logview::LogViewer;
-use crate::ui::table::{Sort, TableRow, TableState};
+use crate::ui::table::{self, Sort, TableRow, TableState};
 use crate::ui::{theme, widgets};
 
 crate::ui::table::columns! {
@@ -53,6 +53,15 @@ impl ProcColumn {
             Self::LogPath => a.log_path.cmp(&b.log_path),
         }
     }
+}
+
+/// What the buttons above the procs open for the selected proc.
+#[derive(Debug, Clone, Copy)]
+enum ProcOpen {
+    /// Its log, beside the procs.
+    Log,
+    /// Its job, in the jobs view.
+    Job,
 }
 
 /// The parts of the host detail.
@@ -219,32 +228,27 @@ impl HostDetail {
         let mut open_log = None;
         let chosen = self.selected_proc().cloned();
         ui.horizontal_wrapped(|ui| {
-            if ui
-                .add_enabled(chosen.is_some(), egui::Button::new("View log"))
-                .on_hover_text("Or double-click a proc")
-                .on_disabled_hover_text("Select a proc first")
-                .clicked()
-                && let Some(p) = &chosen
-            {
-                open_log = Some(p.id.clone());
-            }
-            if ui
-                .add_enabled(chosen.is_some(), egui::Button::new("Go to job"))
-                .on_hover_text("Show the proc's job in the jobs view")
-                .on_disabled_hover_text("Select a proc first")
-                .clicked()
-                && let Some(p) = &chosen
-            {
-                commands.send(Command::GoToJob(p.job_name.clone()));
+            let opens = [
+                (ProcOpen::Log, "View log", "Or double-click a proc"),
+                (
+                    ProcOpen::Job,
+                    "Go to job",
+                    "Show the proc's job in the jobs view",
+                ),
+            ];
+            let selected = usize::from(chosen.is_some());
+            match (
+                table::action_buttons(ui, &opens, selected, false, "a proc"),
+                &chosen,
+            ) {
+                (Some(ProcOpen::Log), Some(p)) => open_log = Some(p.id.clone()),
+                (Some(ProcOpen::Job), Some(p)) => {
+                    commands.send(Command::GoToJob(p.job_name.clone()));
+                }
+                _ => {}
             }
             let actions = ProcAction::ALL.map(|a| (a, a.label(), ""));
-            let picked = crate::ui::table::action_buttons(
-                ui,
-                &actions,
-                usize::from(chosen.is_some()),
-                read_only,
-                "a proc",
-            );
+            let picked = table::action_buttons(ui, &actions, selected, read_only, "a proc");
             if let (Some(action), Some(p)) = (picked, &chosen) {
                 commands.send(Command::ProcAction {
                     proc: Box::new(p.clone()),

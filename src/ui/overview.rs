@@ -7,7 +7,7 @@
 //! time one of them lands; the overview sends no request of its own. Clicking a bar opens the
 //! matching table, filtered.
 
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 
@@ -433,24 +433,24 @@ fn hosts_chart(ui: &mut egui::Ui, t: &HostTotals, size: (f32, f32), commands: &C
         .by_state
         .iter()
         .map(|(s, n)| {
-            let states = BTreeSet::from([s.clone()]);
-            let filter = HostFilter {
-                states,
-                ..HostFilter::default()
-            };
-            bar(s.as_str(), *n, theme::host_state(s), filter)
+            bar(
+                s.as_str(),
+                *n,
+                theme::host_state(s),
+                HostFilter::in_state(s.clone()),
+            )
         })
         .collect();
     let lock_bars: Vec<Bar> = t
         .by_lock
         .iter()
         .map(|(l, n)| {
-            let locks = BTreeSet::from([l.clone()]);
-            let filter = HostFilter {
-                locks,
-                ..HostFilter::default()
-            };
-            bar(l.as_str(), *n, theme::lock_state(l), filter)
+            bar(
+                l.as_str(),
+                *n,
+                theme::lock_state(l),
+                HostFilter::with_lock(l.clone()),
+            )
         })
         .collect();
     let axis = labels.clone();
@@ -509,10 +509,8 @@ fn use_chart(ui: &mut egui::Ui, t: &HostTotals, size: (f32, f32), commands: &Com
         .x_axis_formatter(move |mark, _| label_at(&axis, mark.value))
         .show(ui, |p| p.bar_chart(used));
     if response.response.clicked() {
-        commands.send(Command::ShowHosts(Box::new(HostFilter {
-            states: BTreeSet::from([HardwareState::Up]),
-            ..HostFilter::default()
-        })));
+        let up = HostFilter::in_state(HardwareState::Up);
+        commands.send(Command::ShowHosts(Box::new(up)));
     }
     ui.label(format!(
         "cores {:.0} of {:.0} in use, memory {} of {} booked",

@@ -208,6 +208,20 @@ pub fn filter_chip<T: Ord>(
     }
 }
 
+/// "Clear filters", shown while any filter differs from its default.
+pub fn clear_filters<F: Default + PartialEq>(ui: &mut Ui, filter: &mut F) {
+    if *filter != F::default() && ui.button("Clear filters").clicked() {
+        *filter = F::default();
+    }
+}
+
+/// A line in the error colour, when there is an error to show.
+pub fn error_line(ui: &mut Ui, error: Option<&str>) {
+    if let Some(e) = error {
+        ui.colored_label(crate::ui::theme::error(ui), e);
+    }
+}
+
 /// A label and the one-line field it names (screen readers and tests find the field by it).
 pub fn labelled_text(
     ui: &mut Ui,

@@ -102,57 +102,39 @@ impl ConnectPanel {
             view: crate::app::MainView::Mine.key().to_owned(),
             ..Profile::default()
         };
-        Self {
-            editing: None,
-            form,
-            secret: String::new(),
-            has_stored_secret: false,
-            test: None,
-            test_result: None,
-            mappings: String::new(),
-            touched: std::collections::BTreeSet::new(),
-            save_tried: false,
-            welcome: false,
-        }
+        Self::on(form, None)
     }
 
     /// A form for a profile that is not saved yet (the one from the environment), with its
     /// secret filled in: Save stores it like any new profile.
     pub fn unsaved(profile: &Profile, secret: &SecretString) -> Self {
         use secrecy::ExposeSecret as _;
-        Self::with_mappings(Self {
-            editing: None,
-            form: profile.clone(),
-            secret: secret.expose_secret().to_owned(),
-            has_stored_secret: false,
-            test: None,
-            test_result: None,
-            mappings: String::new(),
-            touched: std::collections::BTreeSet::new(),
-            save_tried: false,
-            welcome: false,
-        })
+        let mut panel = Self::on(profile.clone(), None);
+        panel.secret = secret.expose_secret().to_owned();
+        panel
     }
 
     /// A form on a copy of a saved profile; `has_secret` says whether the keyring holds one.
     pub fn edit(profile: &Profile, has_secret: bool) -> Self {
-        Self::with_mappings(Self {
-            editing: Some(profile.name.clone()),
-            form: profile.clone(),
+        let mut panel = Self::on(profile.clone(), Some(profile.name.clone()));
+        panel.has_stored_secret = has_secret;
+        panel
+    }
+
+    /// A form on `form`, editing the saved profile `editing` (none: a new one).
+    fn on(form: Profile, editing: Option<String>) -> Self {
+        Self {
+            editing,
+            mappings: crate::logs::format_mappings(&form.path_mappings),
+            form,
             secret: String::new(),
-            has_stored_secret: has_secret,
+            has_stored_secret: false,
             test: None,
             test_result: None,
-            mappings: String::new(),
             touched: std::collections::BTreeSet::new(),
             save_tried: false,
             welcome: false,
-        })
-    }
-
-    fn with_mappings(mut self) -> Self {
-        self.mappings = crate::logs::format_mappings(&self.form.path_mappings);
-        self
+        }
     }
 
     /// The profile being edited, by its saved name.

@@ -13,7 +13,7 @@ use crate::profiles::HostsViewState;
 use crate::remote::Remote;
 use crate::ui::host_actions::HostAction;
 use crate::ui::table::{self, Sort, TableRow, TableState};
-use crate::ui::{theme, widgets};
+use crate::ui::widgets;
 
 pub use columns::*;
 pub use summary::{FarmSummary, ShownTotals, ping_is_stale};
@@ -36,6 +36,22 @@ pub struct HostFilter {
 }
 
 impl HostFilter {
+    /// Hosts in the hardware state `state`.
+    pub fn in_state(state: HardwareState) -> Self {
+        Self {
+            states: BTreeSet::from([state]),
+            ..Self::default()
+        }
+    }
+
+    /// Hosts with the lock `lock`.
+    pub fn with_lock(lock: LockState) -> Self {
+        Self {
+            locks: BTreeSet::from([lock]),
+            ..Self::default()
+        }
+    }
+
     fn name_regex(&self) -> Result<Option<regex::Regex>, String> {
         crate::text::name_regex(&self.text, self.regex)
     }
@@ -247,13 +263,9 @@ impl HostsView {
             );
             table::multi_select_names(ui, "Tag filter", "any tag", tags, &mut filter.tags);
             table::columns_menu(ui, &mut self.table.hidden);
-            if self.filter != HostFilter::default() && ui.button("Clear filters").clicked() {
-                self.filter = HostFilter::default();
-            }
+            widgets::clear_filters(ui, &mut self.filter);
         });
-        if let Some(e) = self.filter_error() {
-            ui.colored_label(theme::error(ui), e);
-        }
+        widgets::error_line(ui, self.filter_error());
     }
 
     /// Draws the table, scrolling sideways when it is wider than the window. Returns an action

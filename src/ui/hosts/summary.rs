@@ -96,6 +96,22 @@ pub fn ping_is_stale(h: &Host, now: i64) -> bool {
     now - i64::from(h.ping_time) > STALE_PING_SECS
 }
 
+/// A chip per value with its count ("up 12"), each putting the value in `chosen` or taking it
+/// out; `look` gives its word and colour.
+fn count_chips<T: Ord + Clone>(
+    ui: &mut egui::Ui,
+    counts: &[(T, usize)],
+    chosen: &mut BTreeSet<T>,
+    look: impl Fn(&T) -> (String, egui::Color32),
+    hover: &str,
+) {
+    for (value, n) in counts {
+        let (word, colour) = look(value);
+        let chip = (value.clone(), format!("{word} {n}"));
+        widgets::filter_chip(ui, chosen, chip, colour, hover);
+    }
+}
+
 impl HostsView {
     /// The summary strip: hosts by state and by lock (click to filter), then what the hosts
     /// shown have in use.
@@ -105,23 +121,21 @@ impl HostsView {
                 "Farm: {}",
                 crate::text::plural(self.farm.hosts, "host")
             ));
-            for (state, n) in self.farm.by_state.clone() {
-                let (text, colour) = (
-                    format!("{} {n}", state_word(&state)),
-                    theme::host_state(&state),
-                );
-                let hover = "Show only hosts in this state (click several to combine)";
-                widgets::filter_chip(ui, &mut self.filter.states, (state, text), colour, hover);
-            }
+            count_chips(
+                ui,
+                &self.farm.by_state,
+                &mut self.filter.states,
+                |s| (state_word(s), theme::host_state(s)),
+                "Show only hosts in this state (click several to combine)",
+            );
             ui.separator();
-            for (lock, n) in self.farm.by_lock.clone() {
-                let (text, colour) = (
-                    format!("{} {n}", lock_word(&lock)),
-                    theme::lock_state(&lock),
-                );
-                let hover = "Show only hosts with this lock (click several to combine)";
-                widgets::filter_chip(ui, &mut self.filter.locks, (lock, text), colour, hover);
-            }
+            count_chips(
+                ui,
+                &self.farm.by_lock,
+                &mut self.filter.locks,
+                |l| (lock_word(l), theme::lock_state(l)),
+                "Show only hosts with this lock (click several to combine)",
+            );
             if self.farm.stale > 0 {
                 ui.separator();
                 ui.colored_label(

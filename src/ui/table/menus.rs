@@ -34,24 +34,12 @@ pub fn action_buttons<A: Copy>(
     chosen
 }
 
-/// A "More" menu of [`action_buttons`], for the actions a toolbar has no room for; `extra`
-/// adds entries below them.
-pub fn more_menu<A: Copy>(
-    ui: &mut egui::Ui,
-    actions: &[(A, &str, &str)],
-    selected: usize,
-    read_only: bool,
-    what: &str,
-    extra: impl FnOnce(&mut egui::Ui),
-) -> Option<A> {
-    let mut chosen = None;
+/// The toolbar's "More" menu, for the actions a toolbar has no room for: `add` fills it and
+/// returns what was chosen.
+pub fn more_menu<R: Default>(ui: &mut egui::Ui, add: impl FnOnce(&mut egui::Ui) -> R) -> R {
     // Always open: its entries say what they need (a selection, a profile that may change
     // things). A disabled scope around it would not wrap with the toolbar.
-    ui.menu_button("More", |ui| {
-        chosen = action_buttons(ui, actions, selected, read_only, what);
-        extra(ui);
-    });
-    chosen
+    ui.menu_button("More", add).inner.unwrap_or_default()
 }
 
 /// The "Columns" menu: a checkbox for each column but the first, which cannot be hidden.
