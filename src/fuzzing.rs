@@ -15,12 +15,11 @@ use crate::api::requests::{
 };
 use crate::api::types::Frame;
 use crate::frames::{FrameSync, FrameTable};
-use crate::ui::frames::{FrameColumn, FramesView};
-use crate::ui::host_detail::ProcColumn;
-use crate::ui::hosts::{HostColumn, HostsView};
-use crate::ui::jobs::{JobColumn, JobsView};
-use crate::ui::layers::{LayerColumn, LayersView};
-use crate::ui::table::{Sort, TableColumn};
+use crate::ui::frames::FramesView;
+use crate::ui::hosts::HostsView;
+use crate::ui::jobs::JobsView;
+use crate::ui::layers::LayersView;
+use crate::ui::table::{Sort, SortBy, TableColumn, TableRow};
 
 /// A fuzz target: bytes in, nothing out, never a panic.
 pub type Target = fn(&[u8]);
@@ -60,15 +59,13 @@ fn decode<T: serde::de::DeserializeOwned>(data: &[u8]) -> Option<T> {
 }
 
 /// Sorts `rows` by every column both ways, as clicking each header would.
-fn sort_every_way<C: TableColumn, R>(
-    rows: &[R],
-    compare: impl Fn(C, &R, &R) -> std::cmp::Ordering,
-) {
+fn sort_every_way<R: TableRow>(rows: &[R]) {
+    let now = crate::api::auth::now_epoch();
     let mut order: Vec<usize> = (0..rows.len()).collect();
-    for &column in C::all() {
+    for &column in R::Column::all() {
         for ascending in [true, false] {
             let sort = Sort { column, ascending };
-            order.sort_by(|&a, &b| sort.order(compare(column, &rows[a], &rows[b])));
+            order.sort_by(|&a, &b| sort.order(column.compare(&rows[a], &rows[b], now)));
         }
     }
 }
@@ -100,7 +97,7 @@ pub fn shows(data: &[u8]) {
 pub fn jobs(data: &[u8]) {
     if let Some(r) = decode::<JobsResponse>(data) {
         let rows = r.jobs.jobs;
-        sort_every_way::<JobColumn, _>(&rows, |c, a, b| c.compare(a, b));
+        sort_every_way(&rows);
         let mut view = JobsView::default();
         view.jobs.set(rows);
         draw(|ui| {
@@ -113,7 +110,7 @@ pub fn jobs(data: &[u8]) {
 pub fn layers(data: &[u8]) {
     if let Some(r) = decode::<LayersResponse>(data) {
         let rows = r.layers.layers;
-        sort_every_way::<LayerColumn, _>(&rows, |c, a, b| c.compare(a, b));
+        sort_every_way(&rows);
         let mut view = LayersView::default();
         view.layers.set(rows);
         draw(|ui| {
@@ -126,8 +123,7 @@ pub fn layers(data: &[u8]) {
 pub fn frames(data: &[u8]) {
     if let Some(r) = decode::<FramesResponse>(data) {
         let rows = r.frames.frames;
-        let now = crate::api::auth::now_epoch();
-        sort_every_way::<FrameColumn, _>(&rows, |c, a, b| c.compare(a, b, now));
+        sort_every_way(&rows);
         let mut view = FramesView::new("fuzz");
         view.sync = FrameSync::with_table(FrameTable::from_frames(rows));
         draw(|ui| {
@@ -168,7 +164,7 @@ pub fn comments(data: &[u8]) {
 pub fn hosts(data: &[u8]) {
     if let Some(r) = decode::<HostsResponse>(data) {
         let rows = r.hosts.hosts;
-        sort_every_way::<HostColumn, _>(&rows, |c, a, b| c.compare(a, b));
+        sort_every_way(&rows);
         let mut view = HostsView::default();
         view.hosts.set(rows);
         draw(|ui| {
@@ -181,7 +177,7 @@ pub fn hosts(data: &[u8]) {
 /// GetProcs.
 pub fn procs(data: &[u8]) {
     if let Some(r) = decode::<ProcsResponse>(data) {
-        sort_every_way::<ProcColumn, _>(&r.procs.procs, |c, a, b| c.compare(a, b));
+        sort_every_way(&r.procs.procs);
     }
 }
 

@@ -197,7 +197,7 @@ impl JobDetail {
             ui.strong(format!(
                 "{}   {}   {} | {}",
                 self.job.name,
-                crate::ui::jobs::state_text(&self.job),
+                self.job.state_text(),
                 self.job.user,
                 self.job.shot
             ));

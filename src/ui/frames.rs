@@ -1,7 +1,6 @@
 //! The frames table of a job: every frame, virtual rows, sortable on every column, filtered by
 //! state chips (with live counts), layers, a frame range and text.
 
-use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
@@ -13,80 +12,13 @@ use crate::ui::frame_actions::FrameOp;
 use crate::ui::table::{self, Sort, TableRow, TableState};
 use crate::ui::{theme, widgets};
 
-crate::ui::table::columns! {
-    /// A column of the frames table.
-    pub enum FrameColumn {
-        /// Dispatch order.
-        Order => "order", "Order", 44.0;
-        /// Frame number.
-        Frame => "frame", "Frame", 44.0;
-        /// Layer name.
-        Layer => "layer", "Layer", 130.0;
-        /// State, coloured.
-        State => "state", "State", 90.0;
-        /// `host/cores/gpus` of the last run.
-        Host => "host", "Host / cores", 130.0;
-        /// Retries.
-        Retries => "retries", "Retries", 44.0;
-        /// Exit status.
-        Exit => "exit", "Exit", 44.0;
-        /// Start time.
-        Start => "start", "Start", 90.0;
-        /// Stop time.
-        Stop => "stop", "Stop", 90.0;
-        /// Run time (live for running frames).
-        Runtime => "runtime", "Runtime", 64.0;
-        /// Time since the last log update.
-        Llu => "llu", "LLU", 44.0;
-        /// Memory in use.
-        Memory => "memory", "Memory", 64.0;
-        /// Peak memory.
-        MaxRss => "max_rss", "Max RSS", 64.0;
-        /// Checkpoint state.
-        Checkpoint => "checkpoint", "Checkpoint", 90.0;
-    }
-}
+pub use crate::ui::columns::FrameColumn;
 
 fn is_stuck(f: &Frame, minutes: u64, now: i64) -> bool {
     f.is_stuck(
         i64::try_from(minutes.saturating_mul(60)).unwrap_or(i64::MAX),
         now,
     )
-}
-
-fn run_secs(f: &Frame, now: i64) -> i64 {
-    match (f.start_time, f.stop_time, &f.state) {
-        (0, _, _) => 0,
-        (start, _, FrameState::Running) => now - i64::from(start),
-        (start, stop, _) if stop >= start => i64::from(stop - start),
-        _ => 0,
-    }
-}
-
-fn llu_secs(f: &Frame, now: i64) -> Option<i64> {
-    (f.state == FrameState::Running && f.llu_time > 0).then(|| now - i64::from(f.llu_time))
-}
-
-impl FrameColumn {
-    /// Orders two frames by this column (`now` for running times).
-    pub fn compare(self, a: &Frame, b: &Frame, now: i64) -> Ordering {
-        match self {
-            Self::Order => a.dispatch_order.cmp(&b.dispatch_order),
-            Self::Frame => a.number.cmp(&b.number),
-            Self::Layer => a.layer_name.cmp(&b.layer_name),
-            Self::State => a.state.as_str().cmp(b.state.as_str()),
-            Self::Host => a.last_resource.cmp(&b.last_resource),
-            Self::Retries => a.retry_count.cmp(&b.retry_count),
-            Self::Exit => a.exit_status.cmp(&b.exit_status),
-            Self::Start => a.start_time.cmp(&b.start_time),
-            Self::Stop => a.stop_time.cmp(&b.stop_time),
-            Self::Runtime => run_secs(a, now).cmp(&run_secs(b, now)),
-            Self::Llu => llu_secs(a, now).cmp(&llu_secs(b, now)),
-            Self::Memory => a.used_memory.cmp(&b.used_memory),
-            Self::MaxRss => a.max_rss.cmp(&b.max_rss),
-            Self::Checkpoint => a.checkpoint_state.as_str().cmp(b.checkpoint_state.as_str()),
-        }
-    }
 }
 
 /// The states offered as chips, in CueGUI's order.
@@ -333,10 +265,6 @@ impl TableRow for Frame {
         &self.id
     }
 
-    fn compare(&self, other: &Self, column: FrameColumn, now: i64) -> Ordering {
-        column.compare(self, other, now)
-    }
-
     fn cell_ui(&self, ui: &mut egui::Ui, column: FrameColumn, now: i64) {
         cell_ui(ui, column, self, now);
     }
@@ -375,11 +303,11 @@ fn cell_ui(ui: &mut egui::Ui, c: FrameColumn, f: &Frame, now: i64) {
         }
         FrameColumn::Runtime => {
             if f.start_time > 0 {
-                ui.label(widgets::duration(run_secs(f, now)));
+                ui.label(widgets::duration(f.run_secs(now)));
             }
         }
         FrameColumn::Llu => {
-            if let Some(s) = llu_secs(f, now) {
+            if let Some(s) = f.llu_secs(now) {
                 ui.label(widgets::duration(s));
             }
         }

@@ -16,44 +16,7 @@ use crate::ui::logview::LogViewer;
 use crate::ui::table::{self, Sort, TableRow, TableState};
 use crate::ui::{theme, widgets};
 
-crate::ui::table::columns! {
-    /// A column of the procs table.
-    pub enum ProcColumn {
-        /// Job name.
-        Job => "job", "Job", 260.0;
-        /// Frame name (`0001-comp`).
-        Frame => "frame", "Frame", 140.0;
-        /// Cores reserved.
-        Cores => "cores", "Cores", 50.0;
-        /// GPUs reserved.
-        Gpus => "gpus", "GPUs", 50.0;
-        /// Memory reserved.
-        Reserved => "reserved_memory", "Memory reserved", 80.0;
-        /// Memory in use.
-        Used => "used_memory", "Memory used", 80.0;
-        /// Time since dispatch.
-        Runtime => "runtime", "Run time", 50.0;
-        /// The frame's log.
-        LogPath => "log_path", "Log", 420.0;
-    }
-}
-
-impl ProcColumn {
-    /// Orders two procs by this column.
-    pub fn compare(self, a: &Proc, b: &Proc) -> std::cmp::Ordering {
-        match self {
-            Self::Job => a.job_name.cmp(&b.job_name),
-            Self::Frame => a.frame_name.cmp(&b.frame_name),
-            Self::Cores => a.reserved_cores.total_cmp(&b.reserved_cores),
-            Self::Gpus => a.reserved_gpus.total_cmp(&b.reserved_gpus),
-            Self::Reserved => a.reserved_memory.cmp(&b.reserved_memory),
-            Self::Used => a.used_memory.cmp(&b.used_memory),
-            // Longest running first when ascending.
-            Self::Runtime => b.dispatch_time.cmp(&a.dispatch_time),
-            Self::LogPath => a.log_path.cmp(&b.log_path),
-        }
-    }
-}
+pub use crate::ui::columns::ProcColumn;
 
 /// What the buttons above the procs open for the selected proc.
 #[derive(Debug, Clone, Copy)]
@@ -184,9 +147,9 @@ impl HostDetail {
             ));
             ui.weak(format!(
                 "{} of {} cores busy, {} of {} booked",
-                crate::ui::hosts::cores_used(h),
+                h.cores_used(),
                 h.cores,
-                widgets::kb(crate::ui::hosts::memory_used(h)),
+                widgets::kb(h.memory_used()),
                 widgets::kb(h.memory)
             ));
             ui.separator();
@@ -303,10 +266,6 @@ impl TableRow for Proc {
 
     fn id(&self) -> &str {
         &self.id
-    }
-
-    fn compare(&self, other: &Self, column: ProcColumn, _now: i64) -> std::cmp::Ordering {
-        column.compare(self, other)
     }
 
     /// Frame names break ties, ascending whatever the direction.

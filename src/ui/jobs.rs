@@ -2,8 +2,6 @@
 //! the sort or the filter change, selection kept by job id across refreshes and re-sorts, and
 //! only the visible rows laid out.
 
-use std::cmp::Ordering;
-
 use crate::api::types::{Job, JobState};
 use crate::remote::Remote;
 use crate::ui::actions::JobAction;
@@ -11,91 +9,7 @@ use crate::ui::table::{self, Sort, TableRow, TableState};
 use crate::ui::widgets;
 use crate::watch::WatchList;
 
-crate::ui::table::columns! {
-    /// A column of the jobs table.
-    pub enum JobColumn {
-        /// Job name.
-        Name => "name", "Name", 280.0;
-        /// State, "Paused" when paused.
-        State => "state", "State", 40.0;
-        /// The job has comments.
-        Comment => "comment", "Note", 40.0;
-        /// Stacked bar by frame state.
-        Progress => "progress", "Progress", 120.0;
-        /// Succeeded / total frames.
-        Done => "done", "Done", 72.0;
-        /// Running frames.
-        Running => "running", "Run", 40.0;
-        /// Waiting frames.
-        Waiting => "waiting", "Wait", 40.0;
-        /// Frames waiting on dependencies.
-        Depend => "depend", "Depend", 40.0;
-        /// Dead frames.
-        Dead => "dead", "Dead", 40.0;
-        /// Eaten frames.
-        Eaten => "eaten", "Eaten", 40.0;
-        /// Priority.
-        Priority => "priority", "Priority", 40.0;
-        /// Minimum cores.
-        MinCores => "min_cores", "Min cores", 40.0;
-        /// Maximum cores.
-        MaxCores => "max_cores", "Max cores", 40.0;
-        /// Cores in use.
-        Reserved => "reserved_cores", "Cores used", 40.0;
-        /// Highest memory of a frame.
-        MaxRss => "max_rss", "Max RSS", 72.0;
-        /// Owner.
-        User => "user", "User", 72.0;
-        /// Shot.
-        Shot => "shot", "Shot", 40.0;
-        /// Time since submission.
-        Age => "age", "Age", 40.0;
-        /// When it finished.
-        Finished => "finished", "Finished", 72.0;
-    }
-}
-
-impl JobColumn {
-    /// Orders two jobs by this column.
-    pub fn compare(self, a: &Job, b: &Job) -> Ordering {
-        let (sa, sb) = (&a.job_stats, &b.job_stats);
-        let f = |x: f32, y: f32| x.total_cmp(&y);
-        match self {
-            Self::Name => a.name.cmp(&b.name),
-            Self::State => state_text(a).cmp(state_text(b)),
-            Self::Comment => a.has_comment.cmp(&b.has_comment),
-            Self::Progress | Self::Done => a
-                .job_stats
-                .done_fraction()
-                .total_cmp(&b.job_stats.done_fraction()),
-            Self::Running => sa.running_frames.cmp(&sb.running_frames),
-            Self::Waiting => sa.waiting_frames.cmp(&sb.waiting_frames),
-            Self::Depend => sa.depend_frames.cmp(&sb.depend_frames),
-            Self::Dead => sa.dead_frames.cmp(&sb.dead_frames),
-            Self::Eaten => sa.eaten_frames.cmp(&sb.eaten_frames),
-            Self::Priority => a.priority.cmp(&b.priority),
-            Self::MinCores => f(a.min_cores, b.min_cores),
-            Self::MaxCores => f(a.max_cores, b.max_cores),
-            Self::Reserved => f(sa.reserved_cores, sb.reserved_cores),
-            Self::MaxRss => sa.max_rss.cmp(&sb.max_rss),
-            Self::User => a.user.cmp(&b.user),
-            Self::Shot => a.shot.cmp(&b.shot),
-            // Older jobs first when ascending: the earlier submission is the greater age.
-            Self::Age => b.start_time.cmp(&a.start_time),
-            Self::Finished => a.stop_time.cmp(&b.stop_time),
-        }
-    }
-}
-
-/// "Paused" for a paused pending job, else the state's name.
-pub fn state_text(job: &Job) -> &str {
-    match (&job.state, job.is_paused) {
-        (JobState::Pending, true) => "Paused",
-        (JobState::Pending, false) => "Pending",
-        (JobState::Finished, _) => "Finished",
-        (other, _) => other.as_str(),
-    }
-}
+pub use crate::ui::columns::JobColumn;
 
 /// Sort column and direction of the jobs table.
 pub type SortState = Sort<JobColumn>;
@@ -224,10 +138,6 @@ impl TableRow for Job {
         &self.name
     }
 
-    fn compare(&self, other: &Self, column: JobColumn, _now: i64) -> Ordering {
-        column.compare(self, other)
-    }
-
     fn cell_ui(&self, ui: &mut egui::Ui, column: JobColumn, now: i64) {
         let (job, s) = (self, &self.job_stats);
         match column {
@@ -235,7 +145,7 @@ impl TableRow for Job {
                 ui.label(&job.name);
             }
             JobColumn::State => {
-                ui.label(state_text(job));
+                ui.label(job.state_text());
             }
             JobColumn::Comment => {
                 if job.has_comment {

@@ -1,80 +1,12 @@
 //! The layers table of a job: sortable, selection by id, a stacked progress bar per layer.
 
-use std::cmp::Ordering;
-
 use crate::api::types::Layer;
 use crate::remote::Remote;
 use crate::ui::frame_actions::LayerOp;
 use crate::ui::table::{self, Sort, TableRow, TableState};
 use crate::ui::widgets;
 
-crate::ui::table::columns! {
-    /// A column of the layers table.
-    pub enum LayerColumn {
-        /// Name.
-        Name => "name", "Layer", 140.0;
-        /// Render, util, post…
-        Type => "type", "Type", 60.0;
-        /// Services.
-        Services => "services", "Services", 90.0;
-        /// Frame range.
-        Range => "range", "Range", 90.0;
-        /// Minimum cores.
-        Cores => "cores", "Cores", 40.0;
-        /// Minimum memory.
-        Memory => "memory", "Memory", 60.0;
-        /// Tags.
-        Tags => "tags", "Tags", 90.0;
-        /// Stacked bar by frame state.
-        Progress => "progress", "Progress", 120.0;
-        /// Total frames.
-        Total => "total", "Total", 40.0;
-        /// Succeeded frames.
-        Done => "done", "Done", 40.0;
-        /// Running frames.
-        Running => "running", "Run", 40.0;
-        /// Frames waiting on dependencies.
-        Depend => "depend", "Depend", 40.0;
-        /// Waiting frames.
-        Waiting => "waiting", "Wait", 40.0;
-        /// Eaten frames.
-        Eaten => "eaten", "Eaten", 40.0;
-        /// Dead frames.
-        Dead => "dead", "Dead", 40.0;
-        /// Average frame time.
-        AvgTime => "avg_time", "Avg time", 40.0;
-        /// Highest frame time.
-        HighTime => "high_time", "High time", 40.0;
-    }
-}
-
-impl LayerColumn {
-    /// Orders two layers by this column.
-    pub fn compare(self, a: &Layer, b: &Layer) -> Ordering {
-        let (sa, sb) = (&a.layer_stats, &b.layer_stats);
-        match self {
-            Self::Name => a.name.cmp(&b.name),
-            Self::Type => a.layer_type.as_str().cmp(b.layer_type.as_str()),
-            Self::Services => a.services.cmp(&b.services),
-            Self::Range => a.range.cmp(&b.range),
-            Self::Cores => a.min_cores.total_cmp(&b.min_cores),
-            Self::Memory => a.min_memory.cmp(&b.min_memory),
-            Self::Tags => a.tags.cmp(&b.tags),
-            Self::Progress | Self::Done => a
-                .layer_stats
-                .done_fraction()
-                .total_cmp(&b.layer_stats.done_fraction()),
-            Self::Total => sa.total_frames.cmp(&sb.total_frames),
-            Self::Running => sa.running_frames.cmp(&sb.running_frames),
-            Self::Depend => sa.depend_frames.cmp(&sb.depend_frames),
-            Self::Waiting => sa.waiting_frames.cmp(&sb.waiting_frames),
-            Self::Eaten => sa.eaten_frames.cmp(&sb.eaten_frames),
-            Self::Dead => sa.dead_frames.cmp(&sb.dead_frames),
-            Self::AvgTime => sa.avg_frame_sec.cmp(&sb.avg_frame_sec),
-            Self::HighTime => sa.high_frame_sec.cmp(&sb.high_frame_sec),
-        }
-    }
-}
+pub use crate::ui::columns::LayerColumn;
 
 /// The layers view of one job.
 pub struct LayersView {
@@ -98,10 +30,6 @@ impl TableRow for Layer {
 
     fn id(&self) -> &str {
         &self.id
-    }
-
-    fn compare(&self, other: &Self, column: LayerColumn, _now: i64) -> Ordering {
-        column.compare(self, other)
     }
 
     fn cell_ui(&self, ui: &mut egui::Ui, column: LayerColumn, _now: i64) {

@@ -1,6 +1,7 @@
 //! The views and widgets of the window.
 
 pub mod actions;
+pub mod columns;
 pub mod comments;
 pub mod connect;
 pub mod depends;

@@ -149,9 +149,9 @@ impl HostTotals {
             }
             if h.state == HardwareState::Up {
                 t.cores_up += f64::from(h.cores);
-                t.cores_used += f64::from(crate::ui::hosts::cores_used(h));
+                t.cores_used += f64::from(h.cores_used());
                 t.memory_up += h.memory as f64;
-                t.memory_used += crate::ui::hosts::memory_used(h) as f64;
+                t.memory_used += h.memory_used() as f64;
             }
         }
         t

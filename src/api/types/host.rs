@@ -150,6 +150,54 @@ message! { emit_all;
     }
 }
 
+impl Host {
+    /// Cores in use.
+    pub fn cores_used(&self) -> f32 {
+        (self.cores - self.idle_cores).max(0.0)
+    }
+
+    /// The share of cores in use, from 0 to 1.
+    pub fn cores_used_fraction(&self) -> f32 {
+        if self.cores > 0.0 {
+            self.cores_used() / self.cores
+        } else {
+            0.0
+        }
+    }
+
+    /// Memory booked by frames, KB.
+    pub fn memory_used(&self) -> i64 {
+        self.memory.saturating_sub(self.idle_memory).max(0)
+    }
+
+    /// The share of memory booked, from 0 to 1.
+    pub fn memory_used_fraction(&self) -> f64 {
+        if self.memory > 0 {
+            #[allow(clippy::cast_precision_loss)]
+            let f = self.memory_used() as f64 / self.memory as f64;
+            f
+        } else {
+            0.0
+        }
+    }
+
+    /// Swap in use, KB.
+    pub fn swap_used(&self) -> i64 {
+        (self.total_swap - self.free_swap).max(0)
+    }
+
+    /// The load average as a share of the cores, in percent (Cuebot sends load × 100).
+    pub fn load_percent(&self) -> f32 {
+        if self.cores > 0.0 {
+            #[allow(clippy::cast_precision_loss)]
+            let load = self.load as f32;
+            load / self.cores
+        } else {
+            0.0
+        }
+    }
+}
+
 seq! {
     /// `HostSeq`.
     pub struct HostSeq { "hosts" => pub hosts: Vec<Host> }

@@ -409,7 +409,35 @@ message! { emit_all;
     }
 }
 
+impl Job {
+    /// "Paused" for a paused pending job, else the state's name.
+    pub fn state_text(&self) -> &str {
+        match (&self.state, self.is_paused) {
+            (JobState::Pending, true) => "Paused",
+            (JobState::Pending, false) => "Pending",
+            (JobState::Finished, _) => "Finished",
+            (other, _) => other.as_str(),
+        }
+    }
+}
+
 impl Frame {
+    /// Seconds it ran (still running: until `now`, epoch s); 0 when it never started.
+    pub fn run_secs(&self, now: i64) -> i64 {
+        match (self.start_time, self.stop_time, &self.state) {
+            (0, _, _) => 0,
+            (start, _, FrameState::Running) => now - i64::from(start),
+            (start, stop, _) if stop >= start => i64::from(stop - start),
+            _ => 0,
+        }
+    }
+
+    /// Seconds since a running frame last wrote its log, at `now` (epoch s).
+    pub fn llu_secs(&self, now: i64) -> Option<i64> {
+        (self.state == FrameState::Running && self.llu_time > 0)
+            .then(|| now - i64::from(self.llu_time))
+    }
+
     /// A running frame whose log (LLU) has not been written for `limit_secs` or more at `now`
     /// (epoch s): a hung render, as CueWeb's Stuck Frames page finds them.
     pub fn is_stuck(&self, limit_secs: i64, now: i64) -> bool {

@@ -1,124 +1,16 @@
 //! The hosts table's columns: how each is sorted and drawn, and the figures they show.
 
-use std::cmp::Ordering;
-
 use egui::Sense;
 
 use super::summary::ping_is_stale;
 use crate::api::types::{HardwareState, Host, LockState};
 use crate::ui::{theme, widgets};
 
+pub use crate::ui::columns::HostColumn;
+
 /// A host whose last ping is older than this stands out: RQD reports every minute, so five
 /// missed reports mean it is gone or stuck.
 pub const STALE_PING_SECS: i64 = 300;
-
-crate::ui::table::columns! {
-    /// A column of the hosts table.
-    pub enum HostColumn {
-        /// Host name.
-        Name => "name", "Name", 140.0;
-        /// Hardware state.
-        State => "state", "State", 120.0;
-        /// Lock state.
-        Lock => "lock", "Lock state", 100.0;
-        /// The host has comments.
-        Comment => "comment", "Note", 40.0;
-        /// Allocation.
-        Alloc => "alloc", "Allocation", 100.0;
-        /// Cores in use of all, as a bar.
-        Cores => "cores", "Cores used", 110.0;
-        /// Memory booked of all, as a bar.
-        Memory => "memory", "Memory booked", 150.0;
-        /// GPUs in use of all.
-        Gpus => "gpus", "GPUs used", 40.0;
-        /// Load average as a share of the cores.
-        Load => "load", "Load", 40.0;
-        /// Swap in use.
-        Swap => "swap", "Swap used", 130.0;
-        /// Tags.
-        Tags => "tags", "Tags", 100.0;
-        /// Operating system.
-        Os => "os", "OS", 40.0;
-        /// Time since boot.
-        Boot => "boot", "Booted", 70.0;
-        /// Time since the last ping.
-        Ping => "ping", "Last ping", 70.0;
-    }
-}
-
-impl HostColumn {
-    /// Orders two hosts by this column.
-    pub fn compare(self, a: &Host, b: &Host) -> Ordering {
-        match self {
-            Self::Name => a.name.cmp(&b.name),
-            Self::State => a.state.cmp(&b.state),
-            Self::Lock => a.lock_state.cmp(&b.lock_state),
-            Self::Comment => a.has_comment.cmp(&b.has_comment),
-            Self::Alloc => a.alloc_name.cmp(&b.alloc_name),
-            Self::Cores => cores_used_fraction(a)
-                .total_cmp(&cores_used_fraction(b))
-                .then(a.cores.total_cmp(&b.cores)),
-            Self::Memory => memory_used_fraction(a)
-                .total_cmp(&memory_used_fraction(b))
-                .then(a.memory.cmp(&b.memory)),
-            Self::Gpus => (a.gpus - a.idle_gpus)
-                .total_cmp(&(b.gpus - b.idle_gpus))
-                .then(a.gpus.total_cmp(&b.gpus)),
-            Self::Load => load_percent(a).total_cmp(&load_percent(b)),
-            Self::Swap => swap_used(a).cmp(&swap_used(b)),
-            Self::Tags => a.tags.cmp(&b.tags),
-            Self::Os => a.os.cmp(&b.os),
-            // Longest up first when ascending: the earlier boot is the greater uptime.
-            Self::Boot => b.boot_time.cmp(&a.boot_time),
-            // Freshest ping first when ascending.
-            Self::Ping => b.ping_time.cmp(&a.ping_time),
-        }
-    }
-}
-
-/// Cores in use.
-pub fn cores_used(h: &Host) -> f32 {
-    (h.cores - h.idle_cores).max(0.0)
-}
-
-pub(super) fn cores_used_fraction(h: &Host) -> f32 {
-    if h.cores > 0.0 {
-        cores_used(h) / h.cores
-    } else {
-        0.0
-    }
-}
-
-/// Memory booked by frames, KB.
-pub fn memory_used(h: &Host) -> i64 {
-    h.memory.saturating_sub(h.idle_memory).max(0)
-}
-
-pub(super) fn memory_used_fraction(h: &Host) -> f64 {
-    if h.memory > 0 {
-        #[allow(clippy::cast_precision_loss)]
-        let f = memory_used(h) as f64 / h.memory as f64;
-        f
-    } else {
-        0.0
-    }
-}
-
-/// Swap in use, KB.
-pub(super) fn swap_used(h: &Host) -> i64 {
-    (h.total_swap - h.free_swap).max(0)
-}
-
-/// The load average as a share of the cores, in percent (Cuebot sends load × 100).
-pub fn load_percent(h: &Host) -> f32 {
-    if h.cores > 0.0 {
-        #[allow(clippy::cast_precision_loss)]
-        let load = h.load as f32;
-        load / h.cores
-    } else {
-        0.0
-    }
-}
 
 /// A hardware state as a word for chips and menus.
 pub fn state_word(s: &HardwareState) -> String {
@@ -155,7 +47,7 @@ pub(super) fn cell_ui(ui: &mut egui::Ui, column: HostColumn, h: &Host, now: i64)
             ui.label(&h.alloc_name);
         }
         HostColumn::Cores => {
-            let used = cores_used(h);
+            let used = h.cores_used();
             widgets::usage_bar(
                 ui,
                 f64::from(used),
@@ -169,7 +61,7 @@ pub(super) fn cell_ui(ui: &mut egui::Ui, column: HostColumn, h: &Host, now: i64)
             .on_hover_text(format!("{} cores idle", number(f64::from(h.idle_cores))));
         }
         HostColumn::Memory => {
-            let used = memory_used(h);
+            let used = h.memory_used();
             #[allow(clippy::cast_precision_loss)]
             let (u, t) = (used as f64, h.memory as f64);
             widgets::usage_bar(
@@ -196,7 +88,7 @@ pub(super) fn cell_ui(ui: &mut egui::Ui, column: HostColumn, h: &Host, now: i64)
             }
         }
         HostColumn::Load => {
-            let p = load_percent(h);
+            let p = h.load_percent();
             let text = format!("{p:.0}%");
             if p > 100.0 {
                 ui.colored_label(theme::warning(ui), text)
@@ -209,7 +101,7 @@ pub(super) fn cell_ui(ui: &mut egui::Ui, column: HostColumn, h: &Host, now: i64)
             if h.total_swap > 0 {
                 ui.label(format!(
                     "{} / {}",
-                    widgets::kb(swap_used(h)),
+                    widgets::kb(h.swap_used()),
                     widgets::kb(h.total_swap)
                 ));
             } else {

@@ -292,10 +292,6 @@ impl TableRow for Host {
         &self.id
     }
 
-    fn compare(&self, other: &Self, column: HostColumn, _now: i64) -> std::cmp::Ordering {
-        column.compare(self, other)
-    }
-
     /// Names break ties, ascending whatever the direction.
     fn tie_break(&self, other: &Self) -> std::cmp::Ordering {
         self.name.cmp(&other.name)
@@ -405,7 +401,7 @@ mod tests {
         );
         let h = host("x", HardwareState::Up, LockState::Open, 8.0);
         assert!(
-            (load_percent(&h) - 50.0).abs() < 0.01,
+            (h.load_percent() - 50.0).abs() < 0.01,
             "load 8.00 on 16 cores"
         );
     }

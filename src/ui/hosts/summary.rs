@@ -7,9 +7,7 @@ use crate::api::types::{HardwareState, Host, LockState};
 use crate::ui::{theme, widgets};
 
 use super::HostsView;
-use super::columns::{
-    STALE_PING_SECS, cores_used, lock_word, memory_used, number, percent, state_word,
-};
+use super::columns::{STALE_PING_SECS, lock_word, number, percent, state_word};
 
 /// Counts over the whole farm, for the summary strip and the filter menus.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -82,9 +80,9 @@ pub struct ShownTotals {
 impl ShownTotals {
     pub(super) fn add(&mut self, h: &Host) {
         self.hosts += 1;
-        self.cores_used += f64::from(cores_used(h));
+        self.cores_used += f64::from(h.cores_used());
         self.cores += f64::from(h.cores.max(0.0));
-        self.memory_used = self.memory_used.saturating_add(memory_used(h));
+        self.memory_used = self.memory_used.saturating_add(h.memory_used());
         self.memory = self.memory.saturating_add(h.memory.max(0));
         self.gpus_used += f64::from((h.gpus - h.idle_gpus).max(0.0));
         self.gpus += f64::from(h.gpus.max(0.0));

@@ -218,11 +218,18 @@ impl TableKeys {
     }
 }
 
-/// A row a table shows: its id (selection is kept by id, across refreshes and re-sorts), how
-/// it sorts by a column, and how it draws a cell.
-pub trait TableRow {
+/// How a column orders the rows of type `R` (the columns are in [`crate::ui::columns`]).
+pub trait SortBy<R> {
+    /// Orders two rows by this column, ascending; `now` (epoch seconds) for columns of elapsed
+    /// time.
+    fn compare(self, a: &R, b: &R, now: i64) -> std::cmp::Ordering;
+}
+
+/// A row a table shows: its id (selection is kept by id, across refreshes and re-sorts), its
+/// columns (which say how it sorts), and how it draws a cell.
+pub trait TableRow: Sized {
     /// The table's columns.
-    type Column: TableColumn;
+    type Column: TableColumn + SortBy<Self>;
 
     /// The row's stable id.
     fn id(&self) -> &str;
@@ -231,9 +238,6 @@ pub trait TableRow {
     fn name(&self) -> &str {
         self.id()
     }
-
-    /// Orders two rows by `column`, ascending; `now` (epoch seconds) for columns of elapsed time.
-    fn compare(&self, other: &Self, column: Self::Column, now: i64) -> std::cmp::Ordering;
 
     /// Orders rows the sort finds equal, whatever its direction (none: the gateway's order).
     fn tie_break(&self, _other: &Self) -> std::cmp::Ordering {
@@ -351,7 +355,10 @@ impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
         generation: u64,
         filter: &F,
         admit: impl Fn(&R) -> bool,
-    ) -> bool {
+    ) -> bool
+    where
+        C: SortBy<R>,
+    {
         if self.is_current(generation, filter) {
             return false;
         }
@@ -359,7 +366,7 @@ impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
         let sort = self.sort;
         let now = crate::api::auth::now_epoch();
         order.sort_by(|&a, &b| {
-            sort.order(rows[a].compare(&rows[b], sort.column, now))
+            sort.order(sort.column.compare(&rows[a], &rows[b], now))
                 .then_with(|| rows[a].tie_break(&rows[b]))
         });
         self.order = order;
