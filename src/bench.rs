@@ -17,19 +17,29 @@ use crate::sim::{FarmSpec, farm::Farm};
 /// When the generated farms "are": a fixed time, so the data is the same on every run.
 pub const EPOCH: i64 = 1_790_000_000;
 
+/// The seeded farm at [`EPOCH`]: `shows` shows of `jobs` jobs of `frames_per_job` frames, on
+/// `hosts` hosts, plus one job of `big_job_frames` frames when that is not 0.
+fn generate(
+    shows: usize,
+    jobs: usize,
+    frames_per_job: usize,
+    hosts: usize,
+    big_job_frames: usize,
+) -> Farm {
+    let spec = FarmSpec {
+        seed: 7,
+        shows,
+        jobs,
+        frames_per_job,
+        hosts,
+        big_job_frames,
+    };
+    Farm::generate(&spec, EPOCH)
+}
+
 /// `jobs` jobs of 10 frames each (finished ones included, as with "Include finished").
 pub fn jobs(jobs: usize) -> Vec<Job> {
-    let farm = Farm::generate(
-        &FarmSpec {
-            seed: 7,
-            shows: 8,
-            jobs,
-            frames_per_job: 10,
-            hosts: 50,
-            big_job_frames: 0,
-        },
-        EPOCH,
-    );
+    let farm = generate(8, jobs, 10, 50, 0);
     farm.get_jobs(&JobSearchCriteria {
         include_finished: true,
         ..Default::default()
@@ -39,17 +49,7 @@ pub fn jobs(jobs: usize) -> Vec<Job> {
 
 /// The frames of one job of `frames` frames, in Cuebot's order.
 pub fn frames(frames: usize) -> Vec<Frame> {
-    let farm = Farm::generate(
-        &FarmSpec {
-            seed: 7,
-            shows: 1,
-            jobs: 0,
-            frames_per_job: 0,
-            hosts: 400,
-            big_job_frames: frames,
-        },
-        EPOCH,
-    );
+    let farm = generate(1, 0, 0, 400, frames);
     let Some(job) = farm
         .get_jobs(&JobSearchCriteria::default())
         .ok()
@@ -70,17 +70,7 @@ pub fn frames(frames: usize) -> Vec<Frame> {
 
 /// `hosts` hosts, some of them busy.
 pub fn hosts(hosts: usize) -> Vec<Host> {
-    let farm = Farm::generate(
-        &FarmSpec {
-            seed: 7,
-            shows: 2,
-            jobs: 40,
-            frames_per_job: 100,
-            hosts,
-            big_job_frames: 0,
-        },
-        EPOCH,
-    );
+    let farm = generate(2, 40, 100, hosts, 0);
     farm.get_hosts(&HostSearchCriteria::default(), EPOCH)
         .unwrap_or_default()
 }

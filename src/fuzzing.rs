@@ -257,82 +257,57 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
         .unwrap_or_default();
     let host = hosts.first().cloned().unwrap_or_default();
 
+    // Field-named, so each answer below is built as the gateway words it.
+    let updated_frames = farm
+        .updated_frames(&job.id, i32::try_from(now).unwrap_or(0), &[])
+        .map(|(_, u)| u.into())
+        .unwrap_or_default();
+    let server_time = i32::try_from(now).unwrap_or(i32::MAX);
+    let state = job.state.clone();
+    let shows = farm.shows(false).into();
+    let layers = farm.get_layers(&job.id).unwrap_or_default().into();
+    let comments = farm.job_comments(&job.id).unwrap_or_default().into();
+    let procs = farm.host_procs(&host.id, now).unwrap_or_default().into();
+    let frame = frames.first().cloned().unwrap_or_default();
+    let seed = |target, name: &str, bytes| (target, name.to_owned(), bytes);
     let mut out: Vec<(&'static str, String, Vec<u8>)> = vec![
-        (
-            "shows",
-            "sim".into(),
-            json(&ShowsResponse {
-                shows: farm.shows(false).into(),
-            }),
-        ),
-        (
+        seed("shows", "sim", json(&ShowsResponse { shows })),
+        seed(
             "jobs",
-            "sim".into(),
+            "sim",
             json(&JobsResponse {
                 jobs: jobs.clone().into(),
             }),
         ),
-        (
-            "layers",
-            "sim".into(),
-            json(&LayersResponse {
-                layers: farm.get_layers(&job.id).unwrap_or_default().into(),
-            }),
-        ),
-        (
+        seed("layers", "sim", json(&LayersResponse { layers })),
+        seed(
             "frames",
-            "sim".into(),
+            "sim",
             json(&FramesResponse {
                 frames: frames.clone().into(),
             }),
         ),
-        (
+        seed(
             "updated_frames",
-            "sim".into(),
+            "sim",
             json(&UpdatedFramesResponse {
-                state: job.state.clone(),
-                server_time: i32::try_from(now).unwrap_or(i32::MAX),
-                updated_frames: farm
-                    .updated_frames(&job.id, i32::try_from(now).unwrap_or(0), &[])
-                    .map(|(_, u)| u)
-                    .unwrap_or_default()
-                    .into(),
+                state,
+                server_time,
+                updated_frames,
             }),
         ),
-        (
-            "comments",
-            "sim".into(),
-            json(&CommentsResponse {
-                comments: farm.job_comments(&job.id).unwrap_or_default().into(),
-            }),
-        ),
-        (
+        seed("comments", "sim", json(&CommentsResponse { comments })),
+        seed(
             "hosts",
-            "sim".into(),
+            "sim",
             json(&HostsResponse {
                 hosts: hosts.clone().into(),
             }),
         ),
-        (
-            "procs",
-            "sim".into(),
-            json(&ProcsResponse {
-                procs: farm.host_procs(&host.id, now).unwrap_or_default().into(),
-            }),
-        ),
-        (
-            "single",
-            "job".into(),
-            json(&JobResponse { job: job.clone() }),
-        ),
-        ("single", "host".into(), json(&HostResponse { host })),
-        (
-            "single",
-            "frame".into(),
-            json(&FrameResponse {
-                frame: frames.first().cloned().unwrap_or_default(),
-            }),
-        ),
+        seed("procs", "sim", json(&ProcsResponse { procs })),
+        seed("single", "job", json(&JobResponse { job: job.clone() })),
+        seed("single", "host", json(&HostResponse { host })),
+        seed("single", "frame", json(&FrameResponse { frame })),
     ];
     // The wire's quirks, as the contract describes them.
     let quirks: &[(&'static str, &str, &str)] = &[

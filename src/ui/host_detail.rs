@@ -300,13 +300,9 @@ fn proc_cell_ui(ui: &mut egui::Ui, column: ProcColumn, p: &Proc, now: i64) {
             ui.label(widgets::kb(p.reserved_memory));
         }
         ProcColumn::Used => {
-            let text = widgets::kb(p.used_memory);
-            if p.reserved_memory > 0 && p.used_memory > p.reserved_memory {
-                ui.colored_label(theme::warning(ui), text)
-                    .on_hover_text("Using more memory than it reserved");
-            } else {
-                ui.label(text);
-            }
+            let over = p.reserved_memory > 0 && p.used_memory > p.reserved_memory;
+            let why = "Using more memory than it reserved";
+            widgets::warn_label(ui, widgets::kb(p.used_memory), over, why);
         }
         ProcColumn::Runtime => {
             if p.dispatch_time > 0 {

@@ -208,6 +208,16 @@ pub fn filter_chip<T: Ord>(
     }
 }
 
+/// `text` as a label, or in the warning colour with `why` on hover when `warn` is true.
+pub fn warn_label(ui: &mut Ui, text: String, warn: bool, why: &str) {
+    if warn {
+        ui.colored_label(crate::ui::theme::warning(ui), text)
+            .on_hover_text(why);
+    } else {
+        ui.label(text);
+    }
+}
+
 /// "Clear filters", shown while any filter differs from its default.
 pub fn clear_filters<F: Default + PartialEq>(ui: &mut Ui, filter: &mut F) {
     if *filter != F::default() && ui.button("Clear filters").clicked() {

@@ -497,6 +497,23 @@ macro_rules! frame_counters {
                 f64::from(self.succeeded_frames + self.eaten_frames) / f64::from(self.total_frames)
             }
 
+            /// Stats counting `total` frames, `count(state)` in each state (pending is waiting
+            /// plus depend, as Cuebot counts it); every other figure 0.
+            pub fn with_frame_counts(total: i32, count: impl Fn(FrameState) -> i32) -> Self {
+                let (waiting, depend) = (count(FrameState::Waiting), count(FrameState::Depend));
+                Self {
+                    total_frames: total,
+                    waiting_frames: waiting,
+                    depend_frames: depend,
+                    pending_frames: waiting + depend,
+                    running_frames: count(FrameState::Running),
+                    dead_frames: count(FrameState::Dead),
+                    eaten_frames: count(FrameState::Eaten),
+                    succeeded_frames: count(FrameState::Succeeded),
+                    ..Self::default()
+                }
+            }
+
             /// Frames per state, in the order a progress bar draws them.
             pub fn state_counts(&self) -> [(FrameState, i32); 6] {
                 [

@@ -102,23 +102,32 @@ impl Farm {
         Ok(j)
     }
 
+    /// Changes a setting of a job that has not finished.
+    pub(super) fn edit_pending_job(
+        &mut self,
+        job_id: &str,
+        edit: impl FnOnce(&mut SimJob),
+    ) -> Result<(), SimError> {
+        let j = self.pending_job(job_id)?;
+        edit(&mut self.jobs[j]);
+        Ok(())
+    }
+
     /// SetPriority.
     pub fn set_priority(&mut self, job_id: &str, priority: i32) -> Result<(), SimError> {
-        let j = self.pending_job(job_id)?;
-        self.jobs[j].priority = priority;
-        Ok(())
+        self.edit_pending_job(job_id, |job| job.priority = priority)
     }
 
     /// SetMinCores / SetMaxCores (rounded to whole cores, as Cuebot stores core units).
     pub fn set_cores(&mut self, job_id: &str, cores: f32, max: bool) -> Result<(), SimError> {
-        let j = self.pending_job(job_id)?;
         let cores = cores.round().max(0.0);
-        if max {
-            self.jobs[j].max_cores = cores;
-        } else {
-            self.jobs[j].min_cores = cores;
-        }
-        Ok(())
+        self.edit_pending_job(job_id, |job| {
+            *if max {
+                &mut job.max_cores
+            } else {
+                &mut job.min_cores
+            } = cores;
+        })
     }
 
     pub(super) fn matching_frames(

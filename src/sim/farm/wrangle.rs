@@ -24,28 +24,24 @@ impl Farm {
 
     /// SetAutoEat.
     pub fn set_auto_eat(&mut self, job_id: &str, on: bool) -> Result<(), SimError> {
-        let j = self.pending_job(job_id)?;
-        self.jobs[j].auto_eat = on;
-        Ok(())
+        self.edit_pending_job(job_id, |job| job.auto_eat = on)
     }
 
     /// SetMaxRetries.
     pub fn set_max_retries(&mut self, job_id: &str, retries: i32) -> Result<(), SimError> {
-        let j = self.pending_job(job_id)?;
-        self.jobs[j].max_retries = retries.max(0);
-        Ok(())
+        self.edit_pending_job(job_id, |job| job.max_retries = retries.max(0))
     }
 
     /// SetMinGpus / SetMaxGpus.
     pub fn set_gpus(&mut self, job_id: &str, gpus: i32, max: bool) -> Result<(), SimError> {
-        let j = self.pending_job(job_id)?;
         let gpus = gpus.max(0) as f32;
-        if max {
-            self.jobs[j].max_gpus = gpus;
-        } else {
-            self.jobs[j].min_gpus = gpus;
-        }
-        Ok(())
+        self.edit_pending_job(job_id, |job| {
+            *if max {
+                &mut job.max_gpus
+            } else {
+                &mut job.min_gpus
+            } = gpus;
+        })
     }
 
     // -----------------------------------------------------------------------------------------

@@ -89,13 +89,8 @@ pub(super) fn cell_ui(ui: &mut egui::Ui, column: HostColumn, h: &Host, now: i64)
         }
         HostColumn::Load => {
             let p = h.load_percent();
-            let text = format!("{p:.0}%");
-            if p > 100.0 {
-                ui.colored_label(theme::warning(ui), text)
-                    .on_hover_text("More load than cores: the host is oversubscribed");
-            } else {
-                ui.label(text);
-            }
+            let why = "More load than cores: the host is oversubscribed";
+            widgets::warn_label(ui, format!("{p:.0}%"), p > 100.0, why);
         }
         HostColumn::Swap => {
             if h.total_swap > 0 {
