@@ -43,6 +43,15 @@ pub fn name_regex(text: &str, regex: bool) -> Result<Option<regex::Regex>, Strin
         })
 }
 
+/// [`name_regex`] as a view uses it: the regex to match with, and the sentence to show when it
+/// does not compile (an invalid regex filters nothing by name).
+pub fn name_filter(text: &str, regex: bool) -> (Option<regex::Regex>, Option<String>) {
+    match name_regex(text, regex) {
+        Ok(re) => (re, None),
+        Err(e) => (None, Some(e)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -88,10 +88,6 @@ pub struct JobFilter {
 
 impl JobFilter {
     /// The name matcher: `Err` with a sentence when the regex does not compile.
-    fn name_regex(&self) -> Result<Option<regex::Regex>, String> {
-        crate::text::name_regex(&self.text, self.regex)
-    }
-
     /// `lower`: the filter text, lower-cased once for all the rows.
     fn matches(&self, job: &Job, re: Option<&regex::Regex>, lower: &str) -> bool {
         let name = match re {
@@ -103,6 +99,7 @@ impl JobFilter {
 }
 
 /// The jobs table's state.
+#[derive(Default)]
 pub struct JobsView {
     /// The jobs of the current show.
     pub jobs: Remote<Vec<Job>>,
@@ -113,18 +110,6 @@ pub struct JobsView {
     /// A job the user double-clicked (to keep open in the detail view).
     pub opened: Option<String>,
     filter_error: Option<String>,
-}
-
-impl Default for JobsView {
-    fn default() -> Self {
-        Self {
-            jobs: Remote::default(),
-            table: TableState::new(Sort::by(JobColumn::Name)),
-            filter: JobFilter::default(),
-            opened: None,
-            filter_error: None,
-        }
-    }
 }
 
 impl TableRow for Job {
@@ -250,17 +235,8 @@ impl JobsView {
         if self.table.is_current(self.jobs.generation(), &self.filter) {
             return;
         }
-        let re = match self.filter.name_regex() {
-            Ok(re) => {
-                self.filter_error = None;
-                re
-            }
-            Err(e) => {
-                // An invalid regex filters nothing by name; the message says why.
-                self.filter_error = Some(e);
-                None
-            }
-        };
+        let (re, error) = crate::text::name_filter(&self.filter.text, self.filter.regex);
+        self.filter_error = error;
         let lower = self.filter.text.to_lowercase();
         let filter = &self.filter;
         self.table.update_order(
@@ -279,7 +255,7 @@ impl JobsView {
 
     /// True when the filter lets `job` through.
     pub fn admits(&self, job: &Job) -> bool {
-        let re = self.filter.name_regex().ok().flatten();
+        let (re, _) = crate::text::name_filter(&self.filter.text, self.filter.regex);
         self.filter
             .matches(job, re.as_ref(), &self.filter.text.to_lowercase())
     }

@@ -3,26 +3,18 @@
 use crate::api::types::Layer;
 use crate::remote::Remote;
 use crate::ui::frame_actions::LayerOp;
-use crate::ui::table::{self, Sort, TableRow, TableState};
+use crate::ui::table::{self, TableRow, TableState};
 use crate::ui::widgets;
 
 pub use crate::ui::columns::LayerColumn;
 
 /// The layers view of one job.
+#[derive(Default)]
 pub struct LayersView {
     /// The layers.
     pub layers: Remote<Vec<Layer>>,
     /// Sort, selection by layer id, row order.
     pub table: TableState<LayerColumn>,
-}
-
-impl Default for LayersView {
-    fn default() -> Self {
-        Self {
-            layers: Remote::default(),
-            table: TableState::new(Sort::by(LayerColumn::Name)),
-        }
-    }
 }
 
 impl TableRow for Layer {

@@ -212,8 +212,9 @@ impl Farm {
             .collect())
     }
 
-    /// RetryFrames, EatFrames or KillFrames of a job: the frames matching `r` (empty criteria:
-    /// **every** frame, Cuebot's unpaged query). Returns how many frames changed.
+    /// RetryFrames, EatFrames, KillFrames, MarkDoneFrames or MarkAsWaiting of a job: the frames
+    /// matching `r` (empty criteria: **every** frame, Cuebot's unpaged query). Returns how many
+    /// frames changed.
     pub fn frames_action(
         &mut self,
         job_id: &str,
@@ -336,7 +337,8 @@ impl Farm {
     }
 
     /// Applies a frame action: retry sends finished or running frames back to WAITING, eat
-    /// turns unfinished frames EATEN, kill stops running frames (they go back to WAITING).
+    /// turns unfinished frames EATEN, kill stops running frames (they go back to WAITING);
+    /// mark done and release as [`FrameAction`] says. Returns how many frames changed.
     pub(super) fn apply(
         &mut self,
         j: usize,
@@ -344,6 +346,11 @@ impl Farm {
         action: FrameAction,
         now: i64,
     ) -> usize {
+        match action {
+            FrameAction::MarkDone => return self.mark_done(j, frames, now),
+            FrameAction::Release => return self.release(j, frames, now),
+            FrameAction::Retry | FrameAction::Eat | FrameAction::Kill => {}
+        }
         let now = clamp_i32(now);
         let mut changed = 0;
         for &f in frames {
@@ -369,7 +376,7 @@ impl Farm {
                     fr.exit = 286;
                     fr.retry += 1;
                 }
-                FrameAction::Eat => {}
+                _ => {}
             }
             changed += 1;
         }
@@ -532,6 +539,11 @@ pub enum FrameAction {
     Eat,
     /// Stop a running frame.
     Kill,
+    /// To SUCCEEDED without rendering (running ones are stopped); what waits on them goes
+    /// ahead.
+    MarkDone,
+    /// Frames held by a dependency (DEPEND) to WAITING, whatever they wait on.
+    Release,
 }
 
 /// `"2-4"` → (2, Some(4)); `"2"` → (2, None) meaning "at least"; `""` → no filter.

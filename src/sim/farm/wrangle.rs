@@ -47,36 +47,7 @@ impl Farm {
     // -----------------------------------------------------------------------------------------
     // Frame state and order.
 
-    /// JobInterface MarkDoneFrames (`done`) or MarkAsWaiting, on the frames matching `r`
-    /// (empty: every frame). Done: they succeed without rendering (running ones are stopped)
-    /// and what waits on them goes ahead. Waiting: frames held by a dependency (DEPEND) go to
-    /// WAITING whatever they wait on; frames in other states are left alone.
-    pub fn mark_frames(
-        &mut self,
-        job_id: &str,
-        r: &FrameSearchCriteria,
-        done: bool,
-        now: i64,
-    ) -> Result<usize, SimError> {
-        let j = self.pending_job(job_id)?;
-        let frames = self.matching_frames(j, r)?;
-        Ok(if done {
-            self.mark_done(j, &frames, now)
-        } else {
-            self.release(j, &frames, now)
-        })
-    }
-
-    /// LayerInterface MarkdoneFrames: every frame of the layer.
-    pub fn mark_done_layer(&mut self, layer_id: &str, now: i64) -> Result<usize, SimError> {
-        let (j, frames) = self.layer_frames(layer_id)?;
-        if self.jobs[j].state == JobState::Finished {
-            return Err(SimError::finished_readonly());
-        }
-        Ok(self.mark_done(j, &frames, now))
-    }
-
-    fn mark_done(&mut self, j: usize, frames: &[usize], now: i64) -> usize {
+    pub(super) fn mark_done(&mut self, j: usize, frames: &[usize], now: i64) -> usize {
         let now = clamp_i32(now);
         let mut changed = 0;
         for &f in frames {
@@ -97,19 +68,7 @@ impl Farm {
         changed
     }
 
-    /// FrameInterface MarkAsWaiting and DropDepends (one frame). Unknown id: 500.
-    pub fn release_frame(&mut self, frame_id: &str, now: i64) -> Result<(), SimError> {
-        let (j, f) = self
-            .frame_index(frame_id)
-            .ok_or_else(|| SimError::uncaught("frame"))?;
-        if self.jobs[j].state == JobState::Finished {
-            return Err(SimError::finished_readonly());
-        }
-        self.release(j, &[f], now);
-        Ok(())
-    }
-
-    fn release(&mut self, j: usize, frames: &[usize], now: i64) -> usize {
+    pub(super) fn release(&mut self, j: usize, frames: &[usize], now: i64) -> usize {
         let now = clamp_i32(now);
         let held: Vec<usize> = frames
             .iter()

@@ -361,6 +361,16 @@ fn reply<T: Serialize>(v: &T) -> Result<Vec<u8>, SimError> {
 
 const EMPTY: &[u8] = b"{}";
 
+/// A call that changes the farm and answers `{}`: `change` gets the decoded request (what it
+/// returns, such as a count of frames, is not part of the answer).
+fn act<T: DeserializeOwned + Default, U>(
+    body: &[u8],
+    change: impl FnOnce(T) -> Result<U, SimError>,
+) -> Result<Vec<u8>, SimError> {
+    change(decode(body)?)?;
+    Ok(EMPTY.to_vec())
+}
+
 #[allow(clippy::too_many_lines)]
 async fn dispatch(
     st: &Shared,
@@ -436,15 +446,9 @@ async fn dispatch(
             farm.set_paused(&r.job.id, path == paths::JOB_PAUSE)?;
             Ok(EMPTY.to_vec())
         }
-        paths::JOB_KILL => {
-            let r: JobKillRequest = decode(body)?;
-            farm.kill_job(&r.job.id, now)?;
-            Ok(EMPTY.to_vec())
-        }
+        paths::JOB_KILL => act(body, |r: JobKillRequest| farm.kill_job(&r.job.id, now)),
         paths::JOB_SET_PRIORITY => {
-            let r: JobIntRequest = decode(body)?;
-            farm.set_priority(&r.job.id, r.val)?;
-            Ok(EMPTY.to_vec())
+            act(body, |r: JobIntRequest| farm.set_priority(&r.job.id, r.val))
         }
         paths::JOB_SET_MIN_CORES | paths::JOB_SET_MAX_CORES => {
             let r: JobFloatRequest = decode(body)?;
@@ -462,12 +466,10 @@ async fn dispatch(
             farm.frames_action(&r.job.id, &r.req, action, now)?;
             Ok(EMPTY.to_vec())
         }
-        paths::JOB_KILL_FRAMES => {
-            let r: JobKillFramesRequest = decode(body)?;
+        paths::JOB_KILL_FRAMES => act(body, |r: JobKillFramesRequest| {
             check_frame_enums(&r.req)?;
-            farm.frames_action(&r.job.id, &r.req, FrameAction::Kill, now)?;
-            Ok(EMPTY.to_vec())
-        }
+            farm.frames_action(&r.job.id, &r.req, FrameAction::Kill, now)
+        }),
         paths::JOB_GET_LAYERS => {
             let r: JobRequest = decode(body)?;
             let layers = farm.get_layers(&r.job.id)?;
@@ -493,11 +495,9 @@ async fn dispatch(
                 comments: comments.into(),
             })
         }
-        paths::JOB_ADD_COMMENT => {
-            let r: JobAddCommentRequest = decode(body)?;
-            farm.add_job_comment(&r.job.id, &r.new_comment, now)?;
-            Ok(EMPTY.to_vec())
-        }
+        paths::JOB_ADD_COMMENT => act(body, |r: JobAddCommentRequest| {
+            farm.add_job_comment(&r.job.id, &r.new_comment, now)
+        }),
         paths::LAYER_GET_FRAMES => {
             let r: LayerFramesRequest = decode(body)?;
             check_frame_enums(&r.s)?;
@@ -517,11 +517,9 @@ async fn dispatch(
             farm.layer_action(&r.layer.id, action, now)?;
             Ok(EMPTY.to_vec())
         }
-        paths::LAYER_KILL_FRAMES => {
-            let r: LayerKillFramesRequest = decode(body)?;
-            farm.layer_action(&r.layer.id, FrameAction::Kill, now)?;
-            Ok(EMPTY.to_vec())
-        }
+        paths::LAYER_KILL_FRAMES => act(body, |r: LayerKillFramesRequest| {
+            farm.layer_action(&r.layer.id, FrameAction::Kill, now)
+        }),
         paths::FRAME_GET_FRAME => {
             let r: IdRequest = decode(body)?;
             let frame = farm.get_frame(&r.id)?;
@@ -538,11 +536,9 @@ async fn dispatch(
             farm.frame_action(&r.frame.id, action, now)?;
             Ok(EMPTY.to_vec())
         }
-        paths::FRAME_KILL => {
-            let r: FrameKillRequest = decode(body)?;
-            farm.frame_action(&r.frame.id, FrameAction::Kill, now)?;
-            Ok(EMPTY.to_vec())
-        }
+        paths::FRAME_KILL => act(body, |r: FrameKillRequest| {
+            farm.frame_action(&r.frame.id, FrameAction::Kill, now)
+        }),
         paths::HOST_GET_HOSTS => {
             let r: HostSearchRequest = decode(body)?;
             check_host_enums(&r.r)?;
@@ -570,9 +566,7 @@ async fn dispatch(
             Ok(EMPTY.to_vec())
         }
         paths::HOST_REBOOT_WHEN_IDLE => {
-            let r: HostRequest = decode(body)?;
-            farm.reboot_when_idle(&r.host.id)?;
-            Ok(EMPTY.to_vec())
+            act(body, |r: HostRequest| farm.reboot_when_idle(&r.host.id))
         }
         paths::HOST_GET_PROCS => {
             let r: HostRequest = decode(body)?;
@@ -590,11 +584,9 @@ async fn dispatch(
                 comments: comments.into(),
             })
         }
-        paths::HOST_ADD_COMMENT => {
-            let r: HostAddCommentRequest = decode(body)?;
-            farm.add_host_comment(&r.host.id, &r.new_comment, now)?;
-            Ok(EMPTY.to_vec())
-        }
+        paths::HOST_ADD_COMMENT => act(body, |r: HostAddCommentRequest| {
+            farm.add_host_comment(&r.host.id, &r.new_comment, now)
+        }),
         _ => wrangle::dispatch(&mut farm, path, body, now).unwrap_or_else(|| {
             Err(SimError {
                 status: 501,

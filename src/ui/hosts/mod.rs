@@ -12,7 +12,7 @@ use crate::api::types::{HardwareState, Host, LockState};
 use crate::profiles::HostsViewState;
 use crate::remote::Remote;
 use crate::ui::host_actions::HostAction;
-use crate::ui::table::{self, Sort, TableRow, TableState};
+use crate::ui::table::{self, TableRow, TableState};
 use crate::ui::widgets;
 
 pub use columns::*;
@@ -52,10 +52,6 @@ impl HostFilter {
         }
     }
 
-    fn name_regex(&self) -> Result<Option<regex::Regex>, String> {
-        crate::text::name_regex(&self.text, self.regex)
-    }
-
     fn matches(&self, h: &Host, re: Option<&regex::Regex>, lower: &str) -> bool {
         let name = match re {
             Some(re) => re.is_match(&h.name),
@@ -69,6 +65,7 @@ impl HostFilter {
 }
 
 /// The hosts view's state.
+#[derive(Default)]
 pub struct HostsView {
     /// Every host.
     pub hosts: Remote<Vec<Host>>,
@@ -83,21 +80,6 @@ pub struct HostsView {
     farm_generation: Option<u64>,
     farm: FarmSummary,
     shown: ShownTotals,
-}
-
-impl Default for HostsView {
-    fn default() -> Self {
-        Self {
-            hosts: Remote::default(),
-            table: TableState::new(Sort::by(HostColumn::Name)),
-            filter: HostFilter::default(),
-            focused: None,
-            filter_error: None,
-            farm_generation: None,
-            farm: FarmSummary::default(),
-            shown: ShownTotals::default(),
-        }
-    }
 }
 
 impl HostsView {
@@ -171,16 +153,8 @@ impl HostsView {
         if self.table.is_current(generation, &self.filter) {
             return;
         }
-        let re = match self.filter.name_regex() {
-            Ok(re) => {
-                self.filter_error = None;
-                re
-            }
-            Err(e) => {
-                self.filter_error = Some(e);
-                None
-            }
-        };
+        let (re, error) = crate::text::name_filter(&self.filter.text, self.filter.regex);
+        self.filter_error = error;
         let hosts: &[Host] = self.hosts.data().map_or(&[], Vec::as_slice);
         if self.farm_generation != Some(generation) {
             self.farm = FarmSummary::of(hosts, now_epoch());

@@ -290,6 +290,13 @@ pub struct TableState<C, F = ()> {
     key: Option<(u64, Sort<C>, F)>,
 }
 
+/// A table sorted ascending by its first column.
+impl<C: TableColumn + Ord, F: Clone + PartialEq> Default for TableState<C, F> {
+    fn default() -> Self {
+        Self::new(Sort::by(C::all()[0]))
+    }
+}
+
 impl<C: TableColumn + Ord, F: Clone + PartialEq> TableState<C, F> {
     /// A table sorted ascending by `column`.
     pub fn new(sort: Sort<C>) -> Self {
