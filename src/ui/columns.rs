@@ -1,10 +1,84 @@
-//! The columns of every table: the keys profiles save them by, their titles and widths, and
-//! how each sorts. The views draw the cells (`TableRow::cell_ui`).
+//! The rows and columns of every table: each row's id and tie-break, each column's key (what
+//! profiles save), title, width and sort order. Each view draws its own cells (`cell_ui`).
 
 use std::cmp::Ordering;
 
 use crate::api::types::{Frame, Host, Job, Layer, Proc};
-use crate::ui::table::{SortBy, columns};
+use crate::ui::table::{SortBy, TableRow, columns};
+
+impl TableRow for Job {
+    type Column = JobColumn;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn cell_ui(&self, ui: &mut egui::Ui, column: JobColumn, now: i64) {
+        crate::ui::jobs::cell_ui(ui, column, self, now);
+    }
+}
+
+impl TableRow for Layer {
+    type Column = LayerColumn;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn cell_ui(&self, ui: &mut egui::Ui, column: LayerColumn, now: i64) {
+        crate::ui::layers::cell_ui(ui, column, self, now);
+    }
+}
+
+impl TableRow for Frame {
+    type Column = FrameColumn;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn cell_ui(&self, ui: &mut egui::Ui, column: FrameColumn, now: i64) {
+        crate::ui::frames::cell_ui(ui, column, self, now);
+    }
+}
+
+impl TableRow for Host {
+    type Column = HostColumn;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Names break ties, ascending whatever the direction.
+    fn tie_break(&self, other: &Self) -> Ordering {
+        self.name.cmp(&other.name)
+    }
+
+    fn cell_ui(&self, ui: &mut egui::Ui, column: HostColumn, now: i64) {
+        crate::ui::hosts::cell_ui(ui, column, self, now);
+    }
+}
+
+impl TableRow for Proc {
+    type Column = ProcColumn;
+
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// Frame names break ties, ascending whatever the direction.
+    fn tie_break(&self, other: &Self) -> Ordering {
+        self.frame_name.cmp(&other.frame_name)
+    }
+
+    fn cell_ui(&self, ui: &mut egui::Ui, column: ProcColumn, now: i64) {
+        crate::ui::host_detail::proc_cell_ui(ui, column, self, now);
+    }
+}
 
 columns! {
     /// A column of the jobs table.

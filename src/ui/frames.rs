@@ -9,7 +9,7 @@ use crate::api::types::{Frame, FrameState};
 use crate::frames::FrameSync;
 use crate::text::contains_ignore_case;
 use crate::ui::frame_actions::FrameOp;
-use crate::ui::table::{self, Sort, TableRow, TableState};
+use crate::ui::table::{self, Sort, TableState};
 use crate::ui::{theme, widgets};
 
 pub use crate::ui::columns::FrameColumn;
@@ -258,19 +258,8 @@ impl FramesView {
     }
 }
 
-impl TableRow for Frame {
-    type Column = FrameColumn;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn cell_ui(&self, ui: &mut egui::Ui, column: FrameColumn, now: i64) {
-        cell_ui(ui, column, self, now);
-    }
-}
-
-fn cell_ui(ui: &mut egui::Ui, c: FrameColumn, f: &Frame, now: i64) {
+/// Draws a frame's cell in `column`.
+pub(crate) fn cell_ui(ui: &mut egui::Ui, c: FrameColumn, f: &Frame, now: i64) {
     match c {
         FrameColumn::Order => {
             ui.weak(f.dispatch_order.to_string());

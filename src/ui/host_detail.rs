@@ -13,7 +13,7 @@ use crate::tasks::Tasks;
 use crate::ui::comments::{CommentTarget, CommentsPane};
 use crate::ui::edits::ProcAction;
 use crate::ui::logview::LogViewer;
-use crate::ui::table::{self, Sort, TableRow, TableState};
+use crate::ui::table::{self, Sort, TableState};
 use crate::ui::{theme, widgets};
 
 pub use crate::ui::columns::ProcColumn;
@@ -261,24 +261,8 @@ impl HostDetail {
     }
 }
 
-impl TableRow for Proc {
-    type Column = ProcColumn;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// Frame names break ties, ascending whatever the direction.
-    fn tie_break(&self, other: &Self) -> std::cmp::Ordering {
-        self.frame_name.cmp(&other.frame_name)
-    }
-
-    fn cell_ui(&self, ui: &mut egui::Ui, column: ProcColumn, now: i64) {
-        proc_cell_ui(ui, column, self, now);
-    }
-}
-
-fn proc_cell_ui(ui: &mut egui::Ui, column: ProcColumn, p: &Proc, now: i64) {
+/// Draws a proc's cell in `column`.
+pub(crate) fn proc_cell_ui(ui: &mut egui::Ui, column: ProcColumn, p: &Proc, now: i64) {
     match column {
         ProcColumn::Job => {
             ui.label(&p.job_name);

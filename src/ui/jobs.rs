@@ -5,7 +5,7 @@
 use crate::api::types::{Job, JobState};
 use crate::remote::Remote;
 use crate::ui::actions::JobAction;
-use crate::ui::table::{self, Sort, TableRow, TableState};
+use crate::ui::table::{self, Sort, TableState};
 use crate::ui::widgets;
 use crate::watch::WatchList;
 
@@ -112,74 +112,63 @@ pub struct JobsView {
     filter_error: Option<String>,
 }
 
-impl TableRow for Job {
-    type Column = JobColumn;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    fn cell_ui(&self, ui: &mut egui::Ui, column: JobColumn, now: i64) {
-        let (job, s) = (self, &self.job_stats);
-        match column {
-            JobColumn::Name => {
-                ui.label(&job.name);
+/// Draws a job's cell in `column`.
+pub(crate) fn cell_ui(ui: &mut egui::Ui, column: JobColumn, job: &Job, now: i64) {
+    let s = &job.job_stats;
+    match column {
+        JobColumn::Name => {
+            ui.label(&job.name);
+        }
+        JobColumn::State => {
+            ui.label(job.state_text());
+        }
+        JobColumn::Comment => {
+            if job.has_comment {
+                widgets::comment_flag(ui, "Has comments: open the job to read them");
             }
-            JobColumn::State => {
-                ui.label(job.state_text());
-            }
-            JobColumn::Comment => {
-                if job.has_comment {
-                    widgets::comment_flag(ui, "Has comments: open the job to read them");
-                }
-            }
-            JobColumn::Progress => {
-                let w = ui.available_width();
-                widgets::state_bar(ui, &job.job_stats.state_counts(), w);
-            }
-            JobColumn::Done => {
-                ui.label(format!("{}/{}", s.succeeded_frames, s.total_frames));
-            }
-            JobColumn::Running => table::count(ui, s.running_frames),
-            JobColumn::Waiting => table::count(ui, s.waiting_frames),
-            JobColumn::Depend => table::count(ui, s.depend_frames),
-            JobColumn::Dead => table::count(ui, s.dead_frames),
-            JobColumn::Eaten => table::count(ui, s.eaten_frames),
-            JobColumn::Priority => {
-                ui.label(job.priority.to_string());
-            }
-            JobColumn::MinCores => {
-                ui.label(format!("{}", job.min_cores));
-            }
-            JobColumn::MaxCores => {
-                ui.label(format!("{}", job.max_cores));
-            }
-            JobColumn::Reserved => {
-                ui.label(format!("{}", s.reserved_cores));
-            }
-            JobColumn::MaxRss => {
-                ui.label(widgets::kb(s.max_rss));
-            }
-            JobColumn::User => {
-                ui.label(&job.user);
-            }
-            JobColumn::Shot => {
-                ui.label(&job.shot);
-            }
-            JobColumn::Age => {
-                ui.label(widgets::duration(now - i64::from(job.start_time)));
-            }
-            JobColumn::Finished => {
-                if job.stop_time > 0 {
-                    ui.label(format!(
-                        "{} ago",
-                        widgets::duration(now - i64::from(job.stop_time))
-                    ));
-                }
+        }
+        JobColumn::Progress => {
+            let w = ui.available_width();
+            widgets::state_bar(ui, &job.job_stats.state_counts(), w);
+        }
+        JobColumn::Done => {
+            ui.label(format!("{}/{}", s.succeeded_frames, s.total_frames));
+        }
+        JobColumn::Running => table::count(ui, s.running_frames),
+        JobColumn::Waiting => table::count(ui, s.waiting_frames),
+        JobColumn::Depend => table::count(ui, s.depend_frames),
+        JobColumn::Dead => table::count(ui, s.dead_frames),
+        JobColumn::Eaten => table::count(ui, s.eaten_frames),
+        JobColumn::Priority => {
+            ui.label(job.priority.to_string());
+        }
+        JobColumn::MinCores => {
+            ui.label(format!("{}", job.min_cores));
+        }
+        JobColumn::MaxCores => {
+            ui.label(format!("{}", job.max_cores));
+        }
+        JobColumn::Reserved => {
+            ui.label(format!("{}", s.reserved_cores));
+        }
+        JobColumn::MaxRss => {
+            ui.label(widgets::kb(s.max_rss));
+        }
+        JobColumn::User => {
+            ui.label(&job.user);
+        }
+        JobColumn::Shot => {
+            ui.label(&job.shot);
+        }
+        JobColumn::Age => {
+            ui.label(widgets::duration(now - i64::from(job.start_time)));
+        }
+        JobColumn::Finished => {
+            if job.stop_time > 0 {
+                ui.label(format!(
+                    "{} ago",
+                    widgets::duration(now - i64::from(job.stop_time))
+                ));
             }
         }
     }

@@ -3,7 +3,7 @@
 use crate::api::types::Layer;
 use crate::remote::Remote;
 use crate::ui::frame_actions::LayerOp;
-use crate::ui::table::{self, TableRow, TableState};
+use crate::ui::table::{self, TableState};
 use crate::ui::widgets;
 
 pub use crate::ui::columns::LayerColumn;
@@ -17,57 +17,50 @@ pub struct LayersView {
     pub table: TableState<LayerColumn>,
 }
 
-impl TableRow for Layer {
-    type Column = LayerColumn;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    fn cell_ui(&self, ui: &mut egui::Ui, column: LayerColumn, _now: i64) {
-        let (l, s) = (self, &self.layer_stats);
-        match column {
-            LayerColumn::Name => {
-                ui.label(&l.name);
+/// Draws a layer's cell in `column`.
+pub(crate) fn cell_ui(ui: &mut egui::Ui, column: LayerColumn, l: &Layer, _now: i64) {
+    let s = &l.layer_stats;
+    match column {
+        LayerColumn::Name => {
+            ui.label(&l.name);
+        }
+        LayerColumn::Type => {
+            ui.label(l.layer_type.as_str().to_lowercase());
+        }
+        LayerColumn::Services => {
+            ui.label(l.services.join(", "));
+        }
+        LayerColumn::Range => {
+            ui.label(&l.range);
+        }
+        LayerColumn::Cores => {
+            ui.label(format!("{}", l.min_cores));
+        }
+        LayerColumn::Memory => {
+            ui.label(widgets::kb(l.min_memory));
+        }
+        LayerColumn::Tags => {
+            ui.label(l.tags.join(" | "));
+        }
+        LayerColumn::Progress => {
+            let w = ui.available_width();
+            widgets::state_bar(ui, &l.layer_stats.state_counts(), w);
+        }
+        LayerColumn::Total => table::count(ui, s.total_frames),
+        LayerColumn::Done => table::count(ui, s.succeeded_frames),
+        LayerColumn::Running => table::count(ui, s.running_frames),
+        LayerColumn::Depend => table::count(ui, s.depend_frames),
+        LayerColumn::Waiting => table::count(ui, s.waiting_frames),
+        LayerColumn::Eaten => table::count(ui, s.eaten_frames),
+        LayerColumn::Dead => table::count(ui, s.dead_frames),
+        LayerColumn::AvgTime => {
+            if s.avg_frame_sec > 0 {
+                ui.label(widgets::duration(i64::from(s.avg_frame_sec)));
             }
-            LayerColumn::Type => {
-                ui.label(l.layer_type.as_str().to_lowercase());
-            }
-            LayerColumn::Services => {
-                ui.label(l.services.join(", "));
-            }
-            LayerColumn::Range => {
-                ui.label(&l.range);
-            }
-            LayerColumn::Cores => {
-                ui.label(format!("{}", l.min_cores));
-            }
-            LayerColumn::Memory => {
-                ui.label(widgets::kb(l.min_memory));
-            }
-            LayerColumn::Tags => {
-                ui.label(l.tags.join(" | "));
-            }
-            LayerColumn::Progress => {
-                let w = ui.available_width();
-                widgets::state_bar(ui, &l.layer_stats.state_counts(), w);
-            }
-            LayerColumn::Total => table::count(ui, s.total_frames),
-            LayerColumn::Done => table::count(ui, s.succeeded_frames),
-            LayerColumn::Running => table::count(ui, s.running_frames),
-            LayerColumn::Depend => table::count(ui, s.depend_frames),
-            LayerColumn::Waiting => table::count(ui, s.waiting_frames),
-            LayerColumn::Eaten => table::count(ui, s.eaten_frames),
-            LayerColumn::Dead => table::count(ui, s.dead_frames),
-            LayerColumn::AvgTime => {
-                if s.avg_frame_sec > 0 {
-                    ui.label(widgets::duration(i64::from(s.avg_frame_sec)));
-                }
-            }
-            LayerColumn::HighTime => {
-                if s.high_frame_sec > 0 {
-                    ui.label(widgets::duration(i64::from(s.high_frame_sec)));
-                }
+        }
+        LayerColumn::HighTime => {
+            if s.high_frame_sec > 0 {
+                ui.label(widgets::duration(i64::from(s.high_frame_sec)));
             }
         }
     }

@@ -25,7 +25,7 @@ pub fn lock_word(s: &LockState) -> String {
     }
 }
 
-pub(super) fn cell_ui(ui: &mut egui::Ui, column: HostColumn, h: &Host, now: i64) {
+pub(crate) fn cell_ui(ui: &mut egui::Ui, column: HostColumn, h: &Host, now: i64) {
     match column {
         HostColumn::Name => {
             ui.label(&h.name);

@@ -12,7 +12,7 @@ use crate::api::types::{HardwareState, Host, LockState};
 use crate::profiles::HostsViewState;
 use crate::remote::Remote;
 use crate::ui::host_actions::HostAction;
-use crate::ui::table::{self, TableRow, TableState};
+use crate::ui::table::{self, TableState};
 use crate::ui::widgets;
 
 pub use columns::*;
@@ -256,23 +256,6 @@ impl HostsView {
             self.focused = response.clicked;
         }
         response.action
-    }
-}
-
-impl TableRow for Host {
-    type Column = HostColumn;
-
-    fn id(&self) -> &str {
-        &self.id
-    }
-
-    /// Names break ties, ascending whatever the direction.
-    fn tie_break(&self, other: &Self) -> std::cmp::Ordering {
-        self.name.cmp(&other.name)
-    }
-
-    fn cell_ui(&self, ui: &mut egui::Ui, column: HostColumn, now: i64) {
-        columns::cell_ui(ui, column, self, now);
     }
 }
 
