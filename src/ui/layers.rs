@@ -20,49 +20,32 @@ pub struct LayersView {
 /// Draws a layer's cell in `column`.
 pub(crate) fn cell_ui(ui: &mut egui::Ui, column: LayerColumn, l: &Layer, _now: i64) {
     let s = &l.layer_stats;
-    match column {
-        LayerColumn::Name => {
-            ui.label(&l.name);
-        }
-        LayerColumn::Type => {
-            ui.label(l.layer_type.as_str().to_lowercase());
-        }
-        LayerColumn::Services => {
-            ui.label(l.services.join(", "));
-        }
-        LayerColumn::Range => {
-            ui.label(&l.range);
-        }
-        LayerColumn::Cores => {
-            ui.label(format!("{}", l.min_cores));
-        }
-        LayerColumn::Memory => {
-            ui.label(widgets::kb(l.min_memory));
-        }
-        LayerColumn::Tags => {
-            ui.label(l.tags.join(" | "));
-        }
+    let time = |secs: i32| (secs > 0).then(|| widgets::duration(i64::from(secs)));
+    let text = match column {
+        LayerColumn::Name => Some(l.name.clone()),
+        LayerColumn::Type => Some(l.layer_type.as_str().to_lowercase()),
+        LayerColumn::Services => Some(l.services.join(", ")),
+        LayerColumn::Range => Some(l.range.clone()),
+        LayerColumn::Cores => Some(format!("{}", l.min_cores)),
+        LayerColumn::Memory => Some(widgets::kb(l.min_memory)),
+        LayerColumn::Tags => Some(l.tags.join(" | ")),
+        LayerColumn::AvgTime => time(s.avg_frame_sec),
+        LayerColumn::HighTime => time(s.high_frame_sec),
         LayerColumn::Progress => {
             let w = ui.available_width();
-            widgets::state_bar(ui, &l.layer_stats.state_counts(), w);
+            widgets::state_bar(ui, &s.state_counts(), w);
+            None
         }
-        LayerColumn::Total => table::count(ui, s.total_frames),
-        LayerColumn::Done => table::count(ui, s.succeeded_frames),
-        LayerColumn::Running => table::count(ui, s.running_frames),
-        LayerColumn::Depend => table::count(ui, s.depend_frames),
-        LayerColumn::Waiting => table::count(ui, s.waiting_frames),
-        LayerColumn::Eaten => table::count(ui, s.eaten_frames),
-        LayerColumn::Dead => table::count(ui, s.dead_frames),
-        LayerColumn::AvgTime => {
-            if s.avg_frame_sec > 0 {
-                ui.label(widgets::duration(i64::from(s.avg_frame_sec)));
-            }
-        }
-        LayerColumn::HighTime => {
-            if s.high_frame_sec > 0 {
-                ui.label(widgets::duration(i64::from(s.high_frame_sec)));
-            }
-        }
+        LayerColumn::Total => return table::count(ui, s.total_frames),
+        LayerColumn::Done => return table::count(ui, s.succeeded_frames),
+        LayerColumn::Running => return table::count(ui, s.running_frames),
+        LayerColumn::Depend => return table::count(ui, s.depend_frames),
+        LayerColumn::Waiting => return table::count(ui, s.waiting_frames),
+        LayerColumn::Eaten => return table::count(ui, s.eaten_frames),
+        LayerColumn::Dead => return table::count(ui, s.dead_frames),
+    };
+    if let Some(text) = text {
+        ui.label(text);
     }
 }
 

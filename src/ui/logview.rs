@@ -391,15 +391,7 @@ impl LogViewer {
                     ui.label(format!("match {} of {n}", self.current + 1));
                 }
             }
-            match &self.notice {
-                Some(Ok(n)) => {
-                    ui.weak(n);
-                }
-                Some(Err(e)) => {
-                    ui.colored_label(theme::error(ui), e);
-                }
-                None => {}
-            }
+            widgets::outcome_line(ui, self.notice.as_ref());
         });
         ui.weak(self.shown_path().display().to_string());
         if let Some(e) = &self.error {

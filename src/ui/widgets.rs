@@ -225,6 +225,20 @@ pub fn clear_filters<F: Default + PartialEq>(ui: &mut Ui, filter: &mut F) {
     }
 }
 
+/// The outcome of something the user did: a success in plain words, a failure in the error
+/// colour, nothing when there is none yet.
+pub fn outcome_line(ui: &mut Ui, outcome: Option<&Result<String, String>>) {
+    match outcome {
+        Some(Ok(text)) => {
+            ui.label(text);
+        }
+        Some(Err(e)) => {
+            ui.colored_label(crate::ui::theme::error(ui), e);
+        }
+        None => {}
+    }
+}
+
 /// A line in the error colour, when there is an error to show.
 pub fn error_line(ui: &mut Ui, error: Option<&str>) {
     if let Some(e) = error {

@@ -8,7 +8,7 @@ mod welcome;
 
 use crate::api::ApiError;
 use crate::profiles::{AuthMode, Profile, ProfilesFile};
-use crate::ui::theme;
+use crate::ui::{theme, widgets};
 
 /// What the user asked the panel to do; the app carries it out.
 #[derive(Debug)]
@@ -535,15 +535,7 @@ impl ConnectPanel {
                 ui.label("Testing…");
             });
         }
-        match &self.test_result {
-            Some(Ok(m)) => {
-                ui.label(m);
-            }
-            Some(Err(m)) => {
-                ui.colored_label(theme::error(ui), m);
-            }
-            None => {}
-        }
+        widgets::outcome_line(ui, self.test_result.as_ref());
         command
     }
 

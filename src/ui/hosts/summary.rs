@@ -94,19 +94,42 @@ pub fn ping_is_stale(h: &Host, now: i64) -> bool {
     now - i64::from(h.ping_time) > STALE_PING_SECS
 }
 
+/// What the summary strip counts hosts by: a chip per value.
+trait Chip: Ord + Clone {
+    /// What a chip's tooltip says.
+    const HOVER: &'static str;
+    /// The value as a word.
+    fn word(&self) -> String;
+    /// The chip's colour.
+    fn colour(&self) -> egui::Color32;
+}
+
+impl Chip for HardwareState {
+    const HOVER: &'static str = "Show only hosts in this state (click several to combine)";
+    fn word(&self) -> String {
+        state_word(self)
+    }
+    fn colour(&self) -> egui::Color32 {
+        theme::host_state(self)
+    }
+}
+
+impl Chip for LockState {
+    const HOVER: &'static str = "Show only hosts with this lock (click several to combine)";
+    fn word(&self) -> String {
+        lock_word(self)
+    }
+    fn colour(&self) -> egui::Color32 {
+        theme::lock_state(self)
+    }
+}
+
 /// A chip per value with its count ("up 12"), each putting the value in `chosen` or taking it
-/// out; `look` gives its word and colour.
-fn count_chips<T: Ord + Clone>(
-    ui: &mut egui::Ui,
-    counts: &[(T, usize)],
-    chosen: &mut BTreeSet<T>,
-    look: impl Fn(&T) -> (String, egui::Color32),
-    hover: &str,
-) {
+/// out.
+fn count_chips<T: Chip>(ui: &mut egui::Ui, counts: &[(T, usize)], chosen: &mut BTreeSet<T>) {
     for (value, n) in counts {
-        let (word, colour) = look(value);
-        let chip = (value.clone(), format!("{word} {n}"));
-        widgets::filter_chip(ui, chosen, chip, colour, hover);
+        let chip = (value.clone(), format!("{} {n}", value.word()));
+        widgets::filter_chip(ui, chosen, chip, value.colour(), T::HOVER);
     }
 }
 
@@ -119,21 +142,9 @@ impl HostsView {
                 "Farm: {}",
                 crate::text::plural(self.farm.hosts, "host")
             ));
-            count_chips(
-                ui,
-                &self.farm.by_state,
-                &mut self.filter.states,
-                |s| (state_word(s), theme::host_state(s)),
-                "Show only hosts in this state (click several to combine)",
-            );
+            count_chips(ui, &self.farm.by_state, &mut self.filter.states);
             ui.separator();
-            count_chips(
-                ui,
-                &self.farm.by_lock,
-                &mut self.filter.locks,
-                |l| (lock_word(l), theme::lock_state(l)),
-                "Show only hosts with this lock (click several to combine)",
-            );
+            count_chips(ui, &self.farm.by_lock, &mut self.filter.locks);
             if self.farm.stale > 0 {
                 ui.separator();
                 ui.colored_label(
