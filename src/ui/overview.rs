@@ -14,7 +14,7 @@ use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints};
 use crate::api::types::{HardwareState, Host, LockState, Show};
 use crate::command::{Command, CommandSender};
 use crate::remote::Remote;
-use crate::ui::hosts::HostFilter;
+use crate::ui::hosts::{HostFilter, HostGroup};
 use crate::ui::jobs::StateFilter;
 use crate::ui::{theme, widgets};
 
@@ -186,10 +186,6 @@ pub struct Overview {
     stuck_show: Option<String>,
     /// The last stuck-frames search.
     pub stuck: Option<StuckSearch>,
-}
-
-fn state_words(s: &str) -> String {
-    s.to_lowercase().replace('_', " ")
 }
 
 impl Overview {
@@ -418,42 +414,10 @@ fn shows_chart(ui: &mut egui::Ui, shows: &[Show], size: (f32, f32), commands: &C
 /// Hosts per hardware state, then per lock state.
 fn hosts_chart(ui: &mut egui::Ui, t: &HostTotals, size: (f32, f32), commands: &CommandSender) {
     // One bar per hardware state, then one per lock state, each with the filter it opens.
-    let mut labels: Vec<String> = Vec::new();
-    let mut filters: Vec<HostFilter> = Vec::new();
-    let mut bar = |name: &str, n: usize, colour: egui::Color32, filter: HostFilter| {
-        let b = Bar::new(labels.len() as f64, n as f64)
-            .name(state_words(name))
-            .fill(colour)
-            .width(0.6);
-        labels.push(state_words(name));
-        filters.push(filter);
-        b
-    };
-    let state_bars: Vec<Bar> = t
-        .by_state
-        .iter()
-        .map(|(s, n)| {
-            bar(
-                s.as_str(),
-                *n,
-                theme::host_state(s),
-                HostFilter::in_state(s.clone()),
-            )
-        })
-        .collect();
-    let lock_bars: Vec<Bar> = t
-        .by_lock
-        .iter()
-        .map(|(l, n)| {
-            bar(
-                l.as_str(),
-                *n,
-                theme::lock_state(l),
-                HostFilter::with_lock(l.clone()),
-            )
-        })
-        .collect();
-    let axis = labels.clone();
+    let mut groups = Vec::new();
+    let state_bars = group_bars(&t.by_state, &mut groups);
+    let lock_bars = group_bars(&t.by_lock, &mut groups);
+    let axis: Vec<String> = groups.iter().map(|(word, ..)| word.clone()).collect();
     let response = base_plot("hosts_chart", size, false)
         .x_axis_formatter(move |mark, _| label_at(&axis, mark.value))
         .show(ui, |p| {
@@ -464,22 +428,33 @@ fn hosts_chart(ui: &mut egui::Ui, t: &HostTotals, size: (f32, f32), commands: &C
         && let Some(pos) = response.response.interact_pointer_pos()
     {
         let at = response.transform.value_from_position(pos);
-        if let Some(i) = index_at(at.x, filters.len()) {
-            commands.send(Command::ShowHosts(Box::new(filters[i].clone())));
+        if let Some(i) = index_at(at.x, groups.len()) {
+            commands.send(Command::ShowHosts(Box::new(groups[i].2.clone())));
         }
     }
     ui.horizontal_wrapped(|ui| {
-        let counts = t
-            .by_state
-            .iter()
-            .map(|(s, n)| (state_words(s.as_str()), *n))
-            .chain(t.by_lock.iter().map(|(l, n)| (state_words(l.as_str()), *n)));
-        for ((label, n), filter) in counts.zip(&filters) {
-            if ui.small_button(format!("{label} {n}")).clicked() {
+        for (word, n, filter) in &groups {
+            if ui.small_button(format!("{word} {n}")).clicked() {
                 commands.send(Command::ShowHosts(Box::new(filter.clone())));
             }
         }
     });
+}
+
+/// A bar per group of hosts, numbered on from `groups`, which gets each one's word, count and
+/// filter.
+fn group_bars<T: HostGroup>(
+    counts: &[(T, usize)],
+    groups: &mut Vec<(String, usize, HostFilter)>,
+) -> Vec<Bar> {
+    let mut bars = Vec::new();
+    for (value, n) in counts {
+        let (word, colour) = value.look();
+        let at = groups.len() as f64;
+        bars.push(Bar::new(at, *n as f64).name(&word).fill(colour).width(0.6));
+        groups.push((word, *n, value.hosts()));
+    }
+    bars
 }
 
 /// Cores and memory in use against what the hosts that are up have, as percentages.
@@ -509,7 +484,7 @@ fn use_chart(ui: &mut egui::Ui, t: &HostTotals, size: (f32, f32), commands: &Com
         .x_axis_formatter(move |mark, _| label_at(&axis, mark.value))
         .show(ui, |p| p.bar_chart(used));
     if response.response.clicked() {
-        let up = HostFilter::in_state(HardwareState::Up);
+        let up = HardwareState::Up.hosts();
         commands.send(Command::ShowHosts(Box::new(up)));
     }
     ui.label(format!(

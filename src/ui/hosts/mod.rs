@@ -16,7 +16,7 @@ use crate::ui::table::{self, TableState};
 use crate::ui::widgets;
 
 pub use columns::*;
-pub use summary::{FarmSummary, ShownTotals, ping_is_stale};
+pub use summary::{FarmSummary, HostGroup, ShownTotals, ping_is_stale};
 
 /// Which hosts the table shows; an empty set is no filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -36,22 +36,6 @@ pub struct HostFilter {
 }
 
 impl HostFilter {
-    /// Hosts in the hardware state `state`.
-    pub fn in_state(state: HardwareState) -> Self {
-        Self {
-            states: BTreeSet::from([state]),
-            ..Self::default()
-        }
-    }
-
-    /// Hosts with the lock `lock`.
-    pub fn with_lock(lock: LockState) -> Self {
-        Self {
-            locks: BTreeSet::from([lock]),
-            ..Self::default()
-        }
-    }
-
     fn matches(&self, h: &Host, re: Option<&regex::Regex>, lower: &str) -> bool {
         let name = match re {
             Some(re) => re.is_match(&h.name),

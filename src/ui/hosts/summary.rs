@@ -6,8 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::api::types::{HardwareState, Host, LockState};
 use crate::ui::{theme, widgets};
 
-use super::HostsView;
 use super::columns::{STALE_PING_SECS, lock_word, number, percent, state_word};
+use super::{HostFilter, HostsView};
 
 /// Counts over the whole farm, for the summary strip and the filter menus.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -94,44 +94,58 @@ pub fn ping_is_stale(h: &Host, now: i64) -> bool {
     now - i64::from(h.ping_time) > STALE_PING_SECS
 }
 
-/// What the summary strip counts hosts by: a chip per value.
-trait Chip: Ord + Clone {
-    /// What a chip's tooltip says.
-    const HOVER: &'static str;
-    /// The value as a word.
-    fn word(&self) -> String;
-    /// The chip's colour.
-    fn colour(&self) -> egui::Color32;
-}
+/// What the farm's hosts are counted by (hardware state, lock): a chip of the summary strip
+/// and a bar of the farm view per value.
+pub trait HostGroup: Ord + Clone {
+    /// The value as a word, and its colour.
+    fn look(&self) -> (String, egui::Color32);
 
-impl Chip for HardwareState {
-    const HOVER: &'static str = "Show only hosts in this state (click several to combine)";
-    fn word(&self) -> String {
-        state_word(self)
-    }
-    fn colour(&self) -> egui::Color32 {
-        theme::host_state(self)
+    /// The set of a filter that holds values of this kind.
+    fn filter_set(filter: &mut HostFilter) -> &mut BTreeSet<Self>;
+
+    /// The filter that shows this group's hosts alone.
+    fn hosts(&self) -> HostFilter {
+        let mut filter = HostFilter::default();
+        Self::filter_set(&mut filter).insert(self.clone());
+        filter
     }
 }
 
-impl Chip for LockState {
-    const HOVER: &'static str = "Show only hosts with this lock (click several to combine)";
-    fn word(&self) -> String {
-        lock_word(self)
+impl HostGroup for HardwareState {
+    fn look(&self) -> (String, egui::Color32) {
+        (state_word(self), theme::host_state(self))
     }
-    fn colour(&self) -> egui::Color32 {
-        theme::lock_state(self)
+    fn filter_set(filter: &mut HostFilter) -> &mut BTreeSet<Self> {
+        &mut filter.states
     }
 }
 
-/// A chip per value with its count ("up 12"), each putting the value in `chosen` or taking it
+impl HostGroup for LockState {
+    fn look(&self) -> (String, egui::Color32) {
+        (lock_word(self), theme::lock_state(self))
+    }
+    fn filter_set(filter: &mut HostFilter) -> &mut BTreeSet<Self> {
+        &mut filter.locks
+    }
+}
+
+/// A chip per value with its count ("up 12"), each putting the value in `filter` or taking it
 /// out.
-fn count_chips<T: Chip>(ui: &mut egui::Ui, counts: &[(T, usize)], chosen: &mut BTreeSet<T>) {
+fn count_chips<T: HostGroup>(
+    ui: &mut egui::Ui,
+    counts: &[(T, usize)],
+    filter: &mut HostFilter,
+    hover: &str,
+) {
     for (value, n) in counts {
-        let chip = (value.clone(), format!("{} {n}", value.word()));
-        widgets::filter_chip(ui, chosen, chip, value.colour(), T::HOVER);
+        let (word, colour) = value.look();
+        let chip = (value.clone(), format!("{word} {n}"));
+        widgets::filter_chip(ui, T::filter_set(filter), chip, colour, hover);
     }
 }
+
+const STATE_HOVER: &str = "Show only hosts in this state (click several to combine)";
+const LOCK_HOVER: &str = "Show only hosts with this lock (click several to combine)";
 
 impl HostsView {
     /// The summary strip: hosts by state and by lock (click to filter), then what the hosts
@@ -142,9 +156,9 @@ impl HostsView {
                 "Farm: {}",
                 crate::text::plural(self.farm.hosts, "host")
             ));
-            count_chips(ui, &self.farm.by_state, &mut self.filter.states);
+            count_chips(ui, &self.farm.by_state, &mut self.filter, STATE_HOVER);
             ui.separator();
-            count_chips(ui, &self.farm.by_lock, &mut self.filter.locks);
+            count_chips(ui, &self.farm.by_lock, &mut self.filter, LOCK_HOVER);
             if self.farm.stale > 0 {
                 ui.separator();
                 ui.colored_label(
