@@ -269,24 +269,13 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
     let comments = farm.job_comments(&job.id).unwrap_or_default().into();
     let procs = farm.host_procs(&host.id, now).unwrap_or_default().into();
     let frame = frames.first().cloned().unwrap_or_default();
+    let (jobs, frames, hosts) = (jobs.into(), frames.into(), hosts.into());
     let seed = |target, name: &str, bytes| (target, name.to_owned(), bytes);
     let mut out: Vec<(&'static str, String, Vec<u8>)> = vec![
         seed("shows", "sim", json(&ShowsResponse { shows })),
-        seed(
-            "jobs",
-            "sim",
-            json(&JobsResponse {
-                jobs: jobs.clone().into(),
-            }),
-        ),
+        seed("jobs", "sim", json(&JobsResponse { jobs })),
         seed("layers", "sim", json(&LayersResponse { layers })),
-        seed(
-            "frames",
-            "sim",
-            json(&FramesResponse {
-                frames: frames.clone().into(),
-            }),
-        ),
+        seed("frames", "sim", json(&FramesResponse { frames })),
         seed(
             "updated_frames",
             "sim",
@@ -297,13 +286,7 @@ pub fn seeds() -> Vec<(&'static str, String, Vec<u8>)> {
             }),
         ),
         seed("comments", "sim", json(&CommentsResponse { comments })),
-        seed(
-            "hosts",
-            "sim",
-            json(&HostsResponse {
-                hosts: hosts.clone().into(),
-            }),
-        ),
+        seed("hosts", "sim", json(&HostsResponse { hosts })),
         seed("procs", "sim", json(&ProcsResponse { procs })),
         seed("single", "job", json(&JobResponse { job: job.clone() })),
         seed("single", "host", json(&HostResponse { host })),

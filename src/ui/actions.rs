@@ -6,7 +6,7 @@ use crate::api::requests::FrameSearchCriteria;
 use crate::api::types::{FrameState, Job};
 use crate::api::{ApiClient, ApiError, KillReason};
 use crate::tracker::Outcome;
-use crate::ui::dialog::Pressed;
+use crate::ui::dialog::Decision;
 use crate::ui::{theme, widgets};
 
 /// What the user can do to selected jobs.
@@ -41,6 +41,19 @@ pub enum JobAction {
 }
 
 impl JobAction {
+    /// What the action does beyond its label, said in its dialog.
+    pub fn consequence(self) -> Option<&'static str> {
+        Some(match self {
+            Self::Kill => "Running frames are stopped and the job is removed from the farm.",
+            Self::EatDead => "Dead frames are marked eaten and never rendered.",
+            Self::AutoEatOn => {
+                "Frames that die from now on are eaten at once: never retried by hand, never holding the job."
+            }
+            Self::SetMaxRetries => "How many times a failing frame is tried before it is dead.",
+            _ => return None,
+        })
+    }
+
     /// Every action: the toolbar's, then the wrangler's.
     pub const ALL: [Self; 13] = [
         Self::Pause,
@@ -338,16 +351,9 @@ pub struct ActionDialog {
 }
 
 /// What the user did with an action dialog this frame (a job dialog by default; the host
-/// dialog gives `DialogOutcome<HostRequest, Host>`).
-#[derive(Debug, Clone, PartialEq)]
-pub enum DialogOutcome<R = ActionRequest, T = Job> {
-    /// Still open.
-    Open,
-    /// Closed without acting.
-    Cancelled,
-    /// Confirmed, for exactly the targets the dialog named.
-    Confirmed(R, Vec<T>),
-}
+/// dialog gives `DialogOutcome<HostRequest, Host>`): confirmed, the request and exactly the
+/// targets the dialog named.
+pub type DialogOutcome<R = ActionRequest, T = Job> = Decision<(R, Vec<T>)>;
 
 impl ActionDialog {
     /// The dialog for `action` on `jobs`, or the request itself when nothing needs asking
@@ -431,17 +437,13 @@ impl ActionDialog {
 
     /// The confirmation, when the dialog is complete: for the jobs it named, whatever the
     /// selection has become since it opened.
-    fn confirm(&self) -> Option<DialogOutcome> {
-        self.request()
-            .ok()
-            .map(|r| DialogOutcome::Confirmed(r, self.jobs.clone()))
+    fn confirm(&self) -> Option<(ActionRequest, Vec<Job>)> {
+        self.request().ok().map(|r| (r, self.jobs.clone()))
     }
 
     /// Shows the dialog.
     pub fn ui(&mut self, ctx: &egui::Context) -> DialogOutcome {
-        let mut outcome = DialogOutcome::Open;
-        let modal = egui::Modal::new(egui::Id::unique("job_action_dialog")).show(ctx, |ui| {
-            ui.set_max_width(520.0);
+        crate::ui::dialog::modal(ctx, "job_action_dialog", 520.0, |ui| {
             let n = self.jobs.len();
             ui.heading(format!(
                 "{} {}",
@@ -455,23 +457,13 @@ impl ActionDialog {
                         ui.label(format!("{}  ({})", j.name, j.user));
                     }
                 });
-            match self.action {
-                JobAction::Kill => {
-                    ui.label("Running frames are stopped and the job is removed from the farm.");
-                    ui.horizontal(|ui| {
-                        widgets::labelled_text(ui, "Reason", &mut self.reason, "", 280.0);
-                    });
-                }
-                JobAction::EatDead => {
-                    ui.label("Dead frames are marked eaten and never rendered.");
-                }
-                JobAction::AutoEatOn => {
-                    ui.label("Frames that die from now on are eaten at once: never retried by hand, never holding the job.");
-                }
-                JobAction::SetMaxRetries => {
-                    ui.label("How many times a failing frame is tried before it is dead.");
-                }
-                _ => {}
+            if let Some(what) = self.action.consequence() {
+                ui.label(what);
+            }
+            if self.action == JobAction::Kill {
+                ui.horizontal(|ui| {
+                    widgets::labelled_text(ui, "Reason", &mut self.reason, "", 280.0);
+                });
             }
             if let Some(field) = self.action.value_label() {
                 ui.horizontal(|ui| {
@@ -489,20 +481,8 @@ impl ActionDialog {
             }
             let missing = self.request().err();
             let label = self.action.label().trim_end_matches('…');
-            match crate::ui::dialog::confirm_row(ui, label, missing) {
-                Pressed::Confirm => {
-                    if let Some(confirmed) = self.confirm() {
-                        outcome = confirmed;
-                    }
-                }
-                Pressed::Cancel => outcome = DialogOutcome::Cancelled,
-                Pressed::Nothing => {}
-            }
-        });
-        if modal.should_close() && outcome == DialogOutcome::Open {
-            outcome = DialogOutcome::Cancelled;
-        }
-        outcome
+            crate::ui::dialog::confirm_row(ui, label, missing, || self.confirm())
+        })
     }
 }
 
@@ -554,7 +534,7 @@ mod tests {
         assert_eq!(d.confirm(), None, "no reason yet");
         d.reason = "wrong camera".into();
         match d.confirm() {
-            Some(DialogOutcome::Confirmed(ActionRequest::Kill(why), jobs)) => {
+            Some((ActionRequest::Kill(why), jobs)) => {
                 assert_eq!(why, "wrong camera");
                 assert_eq!(
                     jobs.iter().map(|j| j.id.as_str()).collect::<Vec<_>>(),

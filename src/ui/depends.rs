@@ -7,7 +7,7 @@ use crate::api::types::{Depend, Job, Layer};
 use crate::command::{Command, CommandSender};
 use crate::remote::Remote;
 use crate::tasks::Tasks;
-use crate::ui::dialog::Pressed;
+use crate::ui::dialog::Decision;
 use crate::ui::{theme, widgets};
 
 /// The dependencies tab of a job.
@@ -125,50 +125,46 @@ impl DependsPane {
             return;
         };
         let other_owner = job.user != username;
-        let mut close = false;
-        let modal =
-            egui::Modal::new(egui::Id::unique(("satisfy_depends", &self.job_id))).show(ctx, |ui| {
-                ui.set_max_width(560.0);
-                ui.heading(match depends.len() {
-                    1 => "Satisfy 1 dependency".to_owned(),
-                    n => format!("Satisfy {n} dependencies"),
-                });
-                egui::ScrollArea::vertical()
-                    .max_height(160.0)
-                    .show(ui, |ui| {
-                        for d in depends {
-                            ui.label(format!(
-                                "{}  waits on  {}  ({})",
-                                d.waiting_side(),
-                                d.waited_on_side(),
-                                d.depend_type.words()
-                            ));
-                        }
-                    });
-                ui.label("What waits on them starts without them; this cannot be undone.");
-                if other_owner {
-                    ui.colored_label(
-                        theme::warning(ui),
-                        format!("This job belongs to {}.", job.user),
-                    );
-                    ui.checkbox(&mut self.others_confirmed, "Act on another user's job");
-                }
-                let missing = (other_owner && !self.others_confirmed)
-                    .then_some("Tick the box to act on another user's job");
-                match crate::ui::dialog::confirm_row(ui, "Satisfy", missing) {
-                    Pressed::Confirm => {
-                        commands.send(Command::SatisfyDepends {
-                            job: Box::new(job.clone()),
-                            depends: depends.clone(),
-                        });
-                        close = true;
-                    }
-                    Pressed::Cancel => close = true,
-                    Pressed::Nothing => {}
-                }
+        let id = ("satisfy_depends", &self.job_id);
+        let decision = crate::ui::dialog::modal(ctx, id, 560.0, |ui| {
+            ui.heading(match depends.len() {
+                1 => "Satisfy 1 dependency".to_owned(),
+                n => format!("Satisfy {n} dependencies"),
             });
-        if close || modal.should_close() {
-            self.confirm = None;
+            egui::ScrollArea::vertical()
+                .max_height(160.0)
+                .show(ui, |ui| {
+                    for d in depends {
+                        ui.label(format!(
+                            "{}  waits on  {}  ({})",
+                            d.waiting_side(),
+                            d.waited_on_side(),
+                            d.depend_type.words()
+                        ));
+                    }
+                });
+            ui.label("What waits on them starts without them; this cannot be undone.");
+            if other_owner {
+                ui.colored_label(
+                    theme::warning(ui),
+                    format!("This job belongs to {}.", job.user),
+                );
+                ui.checkbox(&mut self.others_confirmed, "Act on another user's job");
+            }
+            let missing = (other_owner && !self.others_confirmed)
+                .then_some("Tick the box to act on another user's job");
+            crate::ui::dialog::confirm_row(ui, "Satisfy", missing, || Some(depends.clone()))
+        });
+        match decision {
+            Decision::Open => {}
+            Decision::Cancelled => self.confirm = None,
+            Decision::Confirmed(depends) => {
+                commands.send(Command::SatisfyDepends {
+                    job: Box::new(job.clone()),
+                    depends,
+                });
+                self.confirm = None;
+            }
         }
     }
 }

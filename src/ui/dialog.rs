@@ -3,9 +3,9 @@
 
 use crate::api::types::Job;
 use crate::command::{Command, CommandSender};
-use crate::ui::actions::{ActionDialog, DialogOutcome};
-use crate::ui::edits::{EditDialog, EditOutcome};
-use crate::ui::frame_actions::{FrameDialog, FrameDialogOutcome};
+use crate::ui::actions::ActionDialog;
+use crate::ui::edits::EditDialog;
+use crate::ui::frame_actions::FrameDialog;
 use crate::ui::host_actions::HostDialog;
 
 /// A dialog in front of an action.
@@ -24,73 +24,92 @@ impl Dialog {
     /// Shows the dialog. Returns false once it is closed: cancelled, or confirmed (then the
     /// action is sent as a command).
     pub fn ui(&mut self, ctx: &egui::Context, commands: &CommandSender) -> bool {
+        let command = match self {
+            Self::Job(d) => d.ui(ctx).map(|(r, jobs)| Command::SendJobAction(r, jobs)),
+            Self::Host(d) => d
+                .ui(ctx)
+                .map(|(r, hosts)| Command::SendHostAction(r, hosts)),
+            Self::Frame(job, d) => d
+                .ui(ctx)
+                .map(|(r, reason)| Command::SendFrameAction(job.clone(), *r, reason)),
+            Self::Edit(d) => d.ui(ctx, commands).map(|r| Command::SendEdit(Box::new(r))),
+        };
+        match command {
+            Decision::Open => true,
+            Decision::Cancelled => false,
+            Decision::Confirmed(command) => {
+                commands.send(command);
+                false
+            }
+        }
+    }
+}
+
+/// What the user decided in an action dialog this frame.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision<T> {
+    /// Still open.
+    Open,
+    /// Closed without acting (Cancel, Escape or a click outside).
+    Cancelled,
+    /// Confirmed: exactly what the dialog named.
+    Confirmed(T),
+}
+
+impl<T> Decision<T> {
+    /// The same outcome, with what was confirmed turned into `f`'s.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Decision<U> {
         match self {
-            Self::Job(d) => still_open(d.ui(ctx), commands, Command::SendJobAction),
-            Self::Host(d) => still_open(d.ui(ctx), commands, Command::SendHostAction),
-            Self::Frame(job, d) => match d.ui(ctx) {
-                FrameDialogOutcome::Open => true,
-                FrameDialogOutcome::Cancelled => false,
-                FrameDialogOutcome::Confirmed(request, reason) => {
-                    commands.send(Command::SendFrameAction(job.clone(), *request, reason));
-                    false
-                }
-            },
-            Self::Edit(d) => match d.ui(ctx, commands) {
-                EditOutcome::Open => true,
-                EditOutcome::Closed => false,
-                EditOutcome::Confirmed(request) => {
-                    commands.send(Command::SendEdit(Box::new(request)));
-                    false
-                }
-            },
+            Self::Open => Decision::Open,
+            Self::Cancelled => Decision::Cancelled,
+            Self::Confirmed(t) => Decision::Confirmed(f(t)),
         }
     }
 }
 
-/// True while the dialog is open; a confirmation is sent as the command `send` makes of it.
-fn still_open<R, T>(
-    outcome: DialogOutcome<R, T>,
-    commands: &CommandSender,
-    send: impl FnOnce(R, Vec<T>) -> Command,
-) -> bool {
-    match outcome {
-        DialogOutcome::Open => true,
-        DialogOutcome::Cancelled => false,
-        DialogOutcome::Confirmed(request, targets) => {
-            commands.send(send(request, targets));
-            false
-        }
+/// Shows an action dialog: a modal `width` points wide, which `body` draws (ending with
+/// [`confirm_row`]). Escape or a click outside cancel it.
+pub fn modal<T>(
+    ctx: &egui::Context,
+    id: impl std::hash::Hash + std::fmt::Debug,
+    width: f32,
+    body: impl FnOnce(&mut egui::Ui) -> Decision<T>,
+) -> Decision<T> {
+    let mut outcome = Decision::Open;
+    let modal = egui::Modal::new(egui::Id::unique(id)).show(ctx, |ui| {
+        ui.set_max_width(width);
+        outcome = body(ui);
+    });
+    if modal.should_close() && matches!(outcome, Decision::Open) {
+        Decision::Cancelled
+    } else {
+        outcome
     }
-}
-
-/// What a dialog's buttons were asked this frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pressed {
-    /// Neither.
-    Nothing,
-    /// The confirm button (only possible when nothing is missing).
-    Confirm,
-    /// Cancel, or Escape, or a click outside (the modal closed).
-    Cancel,
 }
 
 /// The bottom of every action dialog: what is missing before it can be confirmed (when
-/// something is), the confirm button (greyed out until then) and Cancel. Each dialog reads the modal's own close request (Escape, a click outside) as Cancel.
-pub fn confirm_row(ui: &mut egui::Ui, confirm: &str, missing: Option<&str>) -> Pressed {
+/// something is), the confirm button (greyed out until then) and Cancel. Confirming gives what
+/// `confirmed` makes (nothing: the dialog stays open).
+pub fn confirm_row<T>(
+    ui: &mut egui::Ui,
+    confirm: &str,
+    missing: Option<&str>,
+    confirmed: impl FnOnce() -> Option<T>,
+) -> Decision<T> {
     if let Some(why) = missing {
         ui.weak(why);
     }
-    let mut pressed = Pressed::Nothing;
+    let mut outcome = Decision::Open;
     ui.horizontal(|ui| {
         if ui
             .add_enabled(missing.is_none(), egui::Button::new(confirm))
             .clicked()
         {
-            pressed = Pressed::Confirm;
+            outcome = confirmed().map_or(Decision::Open, Decision::Confirmed);
         }
         if ui.button("Cancel").clicked() {
-            pressed = Pressed::Cancel;
+            outcome = Decision::Cancelled;
         }
     });
-    pressed
+    outcome
 }

@@ -7,7 +7,6 @@ use crate::api::types::{DependTarget, FrameState};
 use crate::api::{ApiClient, ApiError, KillReason};
 use crate::tracker::Outcome;
 use crate::ui::actions::Start;
-use crate::ui::dialog::Pressed;
 use crate::ui::{theme, widgets};
 
 /// What can be done to selected frames.
@@ -28,6 +27,22 @@ pub enum FrameOp {
 }
 
 impl FrameOp {
+    /// What the action does beyond its label, said in its dialog.
+    pub fn consequence(self) -> Option<&'static str> {
+        Some(match self {
+            Self::Eat => "Eaten frames are never rendered; dependent frames go ahead.",
+            Self::Kill => "Running frames are stopped and go back to waiting.",
+            Self::MarkDone => {
+                "The frames count as succeeded without rendering, and frames waiting on them start."
+            }
+            Self::MarkWaiting => {
+                "Frames held by a dependency go back to waiting and may start before what they wait on."
+            }
+            Self::DropDepends => "The frames stop waiting on anything; this cannot be undone.",
+            Self::Retry => return None,
+        })
+    }
+
     /// Every action, in toolbar order.
     pub const ALL: [Self; 6] = [
         Self::Retry,
@@ -230,15 +245,8 @@ pub struct FrameDialog {
     reason: String,
 }
 
-/// What the user did with the dialog.
-pub enum FrameDialogOutcome {
-    /// Still open.
-    Open,
-    /// Closed without acting.
-    Cancelled,
-    /// Send this (with the kill reason).
-    Confirmed(Box<FrameRequest>, Option<String>),
-}
+/// What the user did with the dialog: confirmed, the request and the kill reason.
+pub type FrameDialogOutcome = crate::ui::dialog::Decision<(Box<FrameRequest>, Option<String>)>;
 
 impl FrameDialog {
     /// The dialog, or the request itself when nothing needs asking (retrying one's own frames).
@@ -269,10 +277,8 @@ impl FrameDialog {
 
     /// Shows the dialog.
     pub fn ui(&mut self, ctx: &egui::Context) -> FrameDialogOutcome {
-        let mut outcome = FrameDialogOutcome::Open;
         let title = format!("{} {}", self.request.op.short(), self.request.what);
-        let modal = egui::Modal::new(egui::Id::unique("frame_action_dialog")).show(ctx, |ui| {
-            ui.set_max_width(520.0);
+        crate::ui::dialog::modal(ctx, "frame_action_dialog", 520.0, |ui| {
             ui.heading(&title);
             egui::ScrollArea::vertical()
                 .max_height(140.0)
@@ -285,45 +291,24 @@ impl FrameDialog {
                         ui.weak(format!("and {} more", self.request.names.len() - shown));
                     }
                 });
-            match self.request.op {
-                FrameOp::Eat => {
-                    ui.label("Eaten frames are never rendered; dependent frames go ahead.");
-                }
-                FrameOp::Kill => {
-                    ui.label("Running frames are stopped and go back to waiting.");
-                    ui.horizontal(|ui| {
-                        widgets::labelled_text(ui, "Reason", &mut self.reason, "", 280.0);
-                    });
-                }
-                FrameOp::MarkDone => {
-                    ui.label("The frames count as succeeded without rendering, and frames waiting on them start.");
-                }
-                FrameOp::MarkWaiting => {
-                    ui.label("Frames held by a dependency go back to waiting and may start before what they wait on.");
-                }
-                FrameOp::DropDepends => {
-                    ui.label("The frames stop waiting on anything; this cannot be undone.");
-                }
-                FrameOp::Retry => {}
+            if let Some(what) = self.request.op.consequence() {
+                ui.label(what);
+            }
+            if self.request.op == FrameOp::Kill {
+                ui.horizontal(|ui| {
+                    widgets::labelled_text(ui, "Reason", &mut self.reason, "", 280.0);
+                });
             }
             if let Some(owner) = &self.owner {
                 ui.colored_label(theme::warning(ui), format!("This job belongs to {owner}."));
                 ui.checkbox(&mut self.owner_confirmed, "Act on another user's job");
             }
-            match crate::ui::dialog::confirm_row(ui, self.request.op.short(), self.problem()) {
-                Pressed::Confirm => {
-                    let reason =
-                        (self.request.op == FrameOp::Kill).then(|| self.reason.trim().to_owned());
-                    outcome = FrameDialogOutcome::Confirmed(Box::new(self.request.clone()), reason);
-                }
-                Pressed::Cancel => outcome = FrameDialogOutcome::Cancelled,
-                Pressed::Nothing => {}
-            }
-        });
-        if modal.should_close() && matches!(outcome, FrameDialogOutcome::Open) {
-            outcome = FrameDialogOutcome::Cancelled;
-        }
-        outcome
+            let op = self.request.op;
+            crate::ui::dialog::confirm_row(ui, op.short(), self.problem(), || {
+                let reason = (op == FrameOp::Kill).then(|| self.reason.trim().to_owned());
+                Some((Box::new(self.request.clone()), reason))
+            })
+        })
     }
 }
 

@@ -7,7 +7,6 @@ use crate::api::ApiClient;
 use crate::api::types::{Allocation, HardwareState, Host, LockState};
 use crate::remote::Remote;
 use crate::ui::actions::{ActionOutcome, Report, Start};
-use crate::ui::dialog::Pressed;
 
 /// At most this many busy hosts have their running frames named before a reboot.
 pub const PROCS_NAMED: usize = 20;
@@ -379,9 +378,7 @@ impl HostDialog {
 
     /// Shows the dialog.
     pub fn ui(&mut self, ctx: &egui::Context) -> HostDialogOutcome {
-        let mut outcome = HostDialogOutcome::Open;
-        let modal = egui::Modal::new(egui::Id::unique("host_action_dialog")).show(ctx, |ui| {
-            ui.set_max_width(520.0);
+        crate::ui::dialog::modal(ctx, "host_action_dialog", 520.0, |ui| {
             let n = self.hosts.len();
             let title = match self.action {
                 HostAction::RebootWhenIdle => {
@@ -510,20 +507,11 @@ impl HostDialog {
                 HostAction::SetAllocation => "Move",
                 other => other.label().trim_end_matches('…'),
             };
-            match crate::ui::dialog::confirm_row(ui, confirm_label, self.request().err()) {
-                Pressed::Confirm => {
-                    if let Ok(r) = self.request() {
-                        outcome = HostDialogOutcome::Confirmed(r, self.hosts.clone());
-                    }
-                }
-                Pressed::Cancel => outcome = HostDialogOutcome::Cancelled,
-                Pressed::Nothing => {}
-            }
-        });
-        if modal.should_close() && outcome == HostDialogOutcome::Open {
-            outcome = HostDialogOutcome::Cancelled;
-        }
-        outcome
+            let missing = self.request().err();
+            crate::ui::dialog::confirm_row(ui, confirm_label, missing, || {
+                self.request().ok().map(|r| (r, self.hosts.clone()))
+            })
+        })
     }
 }
 

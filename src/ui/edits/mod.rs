@@ -14,7 +14,6 @@ use crate::api::requests::LayerSetting;
 use crate::api::types::{Job, Layer, Order, Proc};
 use crate::command::{Command, CommandSender};
 use crate::remote::Remote;
-use crate::ui::dialog::Pressed;
 use crate::ui::{theme, widgets};
 
 /// KB in a GB, as Cuebot counts (`CueUtil.GB`).
@@ -171,15 +170,8 @@ impl std::fmt::Debug for EditDialog {
     }
 }
 
-/// What the user did with the dialog this frame.
-pub enum EditOutcome {
-    /// Still open.
-    Open,
-    /// Closed without sending.
-    Closed,
-    /// Send this.
-    Confirmed(EditRequest),
-}
+/// What the user did with the dialog this frame: confirmed, the request to send.
+pub type EditOutcome = crate::ui::dialog::Decision<EditRequest>;
 
 impl EditDialog {
     fn new(form: EditForm, job_user: &str, username: &str) -> Self {
@@ -294,10 +286,8 @@ impl EditDialog {
 
     /// Shows the dialog.
     pub fn ui(&mut self, ctx: &egui::Context, commands: &CommandSender) -> EditOutcome {
-        let mut outcome = EditOutcome::Open;
         let title = self.title();
-        let modal = egui::Modal::new(egui::Id::unique("edit_dialog")).show(ctx, |ui| {
-            ui.set_max_width(560.0);
+        crate::ui::dialog::modal(ctx, "edit_dialog", 560.0, |ui| {
             ui.heading(&title);
             match &mut self.form {
                 EditForm::Reorder(f) => f.ui(ui),
@@ -310,27 +300,18 @@ impl EditDialog {
                 ui.checkbox(&mut self.owner_confirmed, "Act on another user's job");
             }
             if matches!(self.form, EditForm::OutputPaths(_)) {
-                if ui.button("Close").clicked() {
-                    outcome = EditOutcome::Closed;
-                }
-                return;
+                return if ui.button("Close").clicked() {
+                    EditOutcome::Cancelled
+                } else {
+                    EditOutcome::Open
+                };
             }
             let request = self.request();
             let missing = request.as_ref().err().map(String::as_str);
-            match crate::ui::dialog::confirm_row(ui, self.confirm_label(), missing) {
-                Pressed::Confirm => {
-                    if let Ok(r) = request {
-                        outcome = EditOutcome::Confirmed(r);
-                    }
-                }
-                Pressed::Cancel => outcome = EditOutcome::Closed,
-                Pressed::Nothing => {}
-            }
-        });
-        if modal.should_close() && matches!(outcome, EditOutcome::Open) {
-            outcome = EditOutcome::Closed;
-        }
-        outcome
+            crate::ui::dialog::confirm_row(ui, self.confirm_label(), missing, || {
+                request.as_ref().ok().cloned()
+            })
+        })
     }
 
     fn confirm_label(&self) -> &'static str {
