@@ -93,11 +93,21 @@ pub fn shows(data: &[u8]) {
     }
 }
 
+/// Decodes an answer and sorts its rows by every column both ways, as clicking each header
+/// would.
+fn sorted_rows<R, T>(data: &[u8], rows: impl FnOnce(R) -> Vec<T>) -> Option<Vec<T>>
+where
+    R: serde::de::DeserializeOwned,
+    T: TableRow,
+{
+    let rows = rows(decode::<R>(data)?);
+    sort_every_way(&rows);
+    Some(rows)
+}
+
 /// GetJobs: decoded, sorted every way, drawn.
 pub fn jobs(data: &[u8]) {
-    if let Some(r) = decode::<JobsResponse>(data) {
-        let rows = r.jobs.jobs;
-        sort_every_way(&rows);
+    if let Some(rows) = sorted_rows(data, |r: JobsResponse| r.jobs.jobs) {
         let mut view = JobsView::default();
         view.jobs.set(rows);
         draw(|ui| {
@@ -108,9 +118,7 @@ pub fn jobs(data: &[u8]) {
 
 /// GetLayers.
 pub fn layers(data: &[u8]) {
-    if let Some(r) = decode::<LayersResponse>(data) {
-        let rows = r.layers.layers;
-        sort_every_way(&rows);
+    if let Some(rows) = sorted_rows(data, |r: LayersResponse| r.layers.layers) {
         let mut view = LayersView::default();
         view.layers.set(rows);
         draw(|ui| {
@@ -121,9 +129,7 @@ pub fn layers(data: &[u8]) {
 
 /// GetFrames.
 pub fn frames(data: &[u8]) {
-    if let Some(r) = decode::<FramesResponse>(data) {
-        let rows = r.frames.frames;
-        sort_every_way(&rows);
+    if let Some(rows) = sorted_rows(data, |r: FramesResponse| r.frames.frames) {
         let mut view = FramesView::new("fuzz");
         view.sync = FrameSync::with_table(FrameTable::from_frames(rows));
         draw(|ui| {
@@ -162,9 +168,7 @@ pub fn comments(data: &[u8]) {
 
 /// GetHosts: decoded, sorted every way, summarised and drawn.
 pub fn hosts(data: &[u8]) {
-    if let Some(r) = decode::<HostsResponse>(data) {
-        let rows = r.hosts.hosts;
-        sort_every_way(&rows);
+    if let Some(rows) = sorted_rows(data, |r: HostsResponse| r.hosts.hosts) {
         let mut view = HostsView::default();
         view.hosts.set(rows);
         draw(|ui| {
@@ -176,9 +180,7 @@ pub fn hosts(data: &[u8]) {
 
 /// GetProcs.
 pub fn procs(data: &[u8]) {
-    if let Some(r) = decode::<ProcsResponse>(data) {
-        sort_every_way(&r.procs.procs);
-    }
+    sorted_rows(data, |r: ProcsResponse| r.procs.procs);
 }
 
 /// The single-object answers (GetShow/FindShow, GetJob/FindJob, GetFrame, GetHost/FindHost).
