@@ -1,4 +1,5 @@
-//! The hosts table's columns: how each is sorted and drawn, and the figures they show.
+//! How the hosts table draws its cells (the columns and their sort orders are in `ui/columns.rs`), and
+//! the words for hardware and lock states.
 
 use egui::Sense;
 
