@@ -1,5 +1,5 @@
-//! How the hosts table draws its cells (the columns and their sort orders are in `ui/columns.rs`), and
-//! the words for hardware and lock states.
+//! How the hosts table draws its cells (its columns and their sort orders are in
+//! `ui/columns.rs`), and the words for hardware and lock states.
 
 use egui::Sense;
 
