@@ -7,7 +7,9 @@
 
 mod request;
 
-pub use request::{EditRequest, JobTarget, ProcOp, ProcTarget, Reorder};
+pub use request::{
+    EditRequest, JobTarget, LayersEdit, ProcEdit, ProcOp, ProcTarget, Reorder, ReorderEdit,
+};
 
 use crate::api::framespec::FrameSet;
 use crate::api::requests::LayerSetting;
@@ -345,12 +347,12 @@ impl ReorderForm {
                 _ => return Err("The increment is a whole number, 1 or more".into()),
             },
         };
-        Ok(EditRequest::Reorder {
+        Ok(EditRequest::Reorder(ReorderEdit {
             job: target_of(&self.job),
             layers: layer_refs(&self.layers),
             range: range.to_owned(),
             how,
-        })
+        }))
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) {
@@ -453,11 +455,11 @@ impl LayerForm {
         if settings.is_empty() {
             return Err("Nothing changed".into());
         }
-        Ok(EditRequest::Layers {
+        Ok(EditRequest::Layers(LayersEdit {
             job: target_of(&self.job),
             layers: layer_refs(&self.layers),
             settings,
-        })
+        }))
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) {
@@ -564,11 +566,11 @@ impl ProcForm {
                 }
             }
         };
-        Ok(EditRequest::Proc {
+        Ok(EditRequest::Proc(ProcEdit {
             proc: what,
             op,
             reason: self.reason.trim().to_owned(),
-        })
+        }))
     }
 
     fn ui(&mut self, ui: &mut egui::Ui) {

@@ -44,9 +44,9 @@ fn only_changed_layer_fields_are_sent_in_the_gateways_units() {
     layer_form(&mut d).fields.min_memory_gb = "12".into();
     layer_form(&mut d).fields.tags = "general gpu".into();
     match d.request().unwrap() {
-        EditRequest::Layers {
+        EditRequest::Layers(LayersEdit {
             layers, settings, ..
-        } => {
+        }) => {
             assert_eq!(layers.len(), 2);
             assert_eq!(
                 settings,
@@ -72,10 +72,10 @@ fn reorder_checks_the_range_and_another_users_job_needs_the_tick() {
     d.owner_confirmed = true;
     assert!(matches!(
         d.request().unwrap(),
-        EditRequest::Reorder {
+        EditRequest::Reorder(ReorderEdit {
             how: Reorder::Order(Order::First),
             ..
-        }
+        })
     ));
     reorder_form(&mut d).mode = ReorderMode::Stagger;
     reorder_form(&mut d).increment = "0".into();
