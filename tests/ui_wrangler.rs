@@ -35,15 +35,36 @@ fn harness(t: &Target, profile: Profile) -> Harness<'static, CueDeskApp> {
     common::harness(None, |rt| CueDeskApp::new(rt, Some(connection)))
 }
 
-/// A pending job with frames held by a dependency.
-async fn job_with_depends(t: &Target) -> Job {
+/// Of the pending jobs `keep` lets through, the one with the least `key`.
+async fn pending_job(t: &Target, keep: impl Fn(&Job) -> bool, key: impl Fn(&Job) -> i32) -> Job {
     t.client()
         .get_jobs(&JobSearchCriteria::default())
         .await
         .unwrap()
         .into_iter()
-        .filter(|j| j.state == JobState::Pending && j.job_stats.depend_frames > 0)
-        .min_by_key(|j| j.job_stats.total_frames)
+        .filter(|j| j.state == JobState::Pending && keep(j))
+        .min_by_key(|j| key(j))
+        .unwrap()
+}
+
+/// A pending job with frames held by a dependency.
+async fn job_with_depends(t: &Target) -> Job {
+    pending_job(
+        t,
+        |j| j.job_stats.depend_frames > 0,
+        |j| j.job_stats.total_frames,
+    )
+    .await
+}
+
+/// The first host with frames running on it that `keep` lets through.
+async fn busy_host(t: &Target, keep: impl Fn(&Host) -> bool) -> Host {
+    t.client()
+        .get_hosts(&HostSearchCriteria::default())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|h| h.cores > h.idle_cores && keep(h))
         .unwrap()
 }
 
@@ -62,6 +83,9 @@ fn click_host(h: &mut Harness<'static, CueDeskApp>, host: &Host) {
     h.get_by_label("Hosts").click();
     step_until(h, "the hosts", |h| h.query_by_label(&host.name).is_some());
     h.get_by_label(&host.name).click();
+    step_until(h, "the host selected", |h| {
+        h.query_by_label_contains("1 selected").is_some()
+    });
 }
 
 /// Opens the toolbar's "More" menu until `entry` shows.
@@ -180,15 +204,12 @@ async fn own_auto_eat_goes_at_once_and_read_only_profiles_cannot() {
 )]
 async fn mark_done_names_the_frames_and_sends_nothing_before_confirming() {
     let t = Target::new().await;
-    let job = t
-        .client()
-        .get_jobs(&JobSearchCriteria::default())
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|j| j.state == JobState::Pending && j.job_stats.dead_frames > 0)
-        .min_by_key(|j| j.job_stats.dead_frames)
-        .unwrap();
+    let job = pending_job(
+        &t,
+        |j| j.job_stats.dead_frames > 0,
+        |j| j.job_stats.dead_frames,
+    )
+    .await;
     let dead = t
         .client()
         .get_all_frames(
@@ -290,9 +311,6 @@ async fn a_host_moves_to_an_allocation_picked_from_the_list() {
         .unwrap();
     let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
     click_host(&mut h, &host);
-    step_until(&mut h, "the host selected", |h| {
-        h.query_by_label_contains("1 selected").is_some()
-    });
     open_more(&mut h, "Move to allocation…");
     h.get_by_label("Move to allocation…").click();
     step_until(&mut h, "the allocations", |h| {
@@ -433,14 +451,7 @@ async fn frames_reorder_staggers_the_whole_job_after_confirming() {
 )]
 async fn a_proc_is_killed_with_a_reason_after_confirming() {
     let t = Target::new().await;
-    let host = t
-        .client()
-        .get_hosts(&HostSearchCriteria::default())
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|h| h.cores > h.idle_cores)
-        .unwrap();
+    let host = busy_host(&t, |_| true).await;
     let proc = t.client().get_host_procs(&host.id).await.unwrap().remove(0);
     let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
     click_host(&mut h, &host);
@@ -475,15 +486,12 @@ async fn a_proc_is_killed_with_a_reason_after_confirming() {
 #[cfg_attr(real_gateway, ignore = "simulator-only: stalls a frame")]
 async fn the_stuck_chip_shows_running_frames_whose_log_went_quiet() {
     let t = Target::new().await;
-    let job = t
-        .client()
-        .get_jobs(&JobSearchCriteria::default())
-        .await
-        .unwrap()
-        .into_iter()
-        .filter(|j| j.job_stats.running_frames > 1)
-        .min_by_key(|j| j.job_stats.total_frames)
-        .unwrap();
+    let job = pending_job(
+        &t,
+        |j| j.job_stats.running_frames > 1,
+        |j| j.job_stats.total_frames,
+    )
+    .await;
     let sim = t.sim();
     let now = sim.now();
     let stalled = sim
@@ -697,20 +705,10 @@ async fn the_farm_overview_finds_a_shows_stuck_frames() {
 )]
 async fn reboot_now_names_the_frames_it_kills_and_asks_first() {
     let t = Target::new().await;
-    let host = t
-        .client()
-        .get_hosts(&HostSearchCriteria::default())
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|h| h.cores > h.idle_cores && h.state == cuedesk::api::types::HardwareState::Up)
-        .unwrap();
+    let host = busy_host(&t, |h| h.state == cuedesk::api::types::HardwareState::Up).await;
     let procs = t.client().get_host_procs(&host.id).await.unwrap();
     let mut h = harness(&t, profile(&t, "wrangler", "demo_show"));
     click_host(&mut h, &host);
-    step_until(&mut h, "the host selected", |h| {
-        h.query_by_label_contains("1 selected").is_some()
-    });
     open_more(&mut h, "Reboot now…");
     h.get_by_label("Reboot now…").click();
     let named = format!("{} ({})", procs[0].frame_name, procs[0].job_name);

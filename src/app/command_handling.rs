@@ -89,8 +89,7 @@ impl CueDeskApp {
                 let shown = dir.display().to_string();
                 // Starting the file manager can block (a slow share): off the UI thread.
                 let opening = self.tasks.blocking("opening a folder", move || {
-                    open::that_detached(&dir)
-                        .map_err(|e| format!("Cannot open {}: {e}", dir.display()))
+                    crate::logs::open_external("", &dir, 0)
                 });
                 self.opening.push(shown, opening);
             }

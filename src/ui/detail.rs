@@ -317,12 +317,17 @@ impl JobDetail {
                 .add_enabled(selected == 1, egui::Button::new("Output paths"))
                 .on_hover_text("Where the layer writes its renders")
                 .on_disabled_hover_text("Select one layer");
-            let layers = self.layers.selected_layers();
+            // The selected layers are copied only when a button asks for them.
             let dialog = match edit {
-                Some(LayerEdit::Properties) => EditDialog::layers(&self.job, layers, username),
-                Some(LayerEdit::Reorder) => {
-                    Some(EditDialog::reorder(&self.job, layers, None, username))
+                Some(LayerEdit::Properties) => {
+                    EditDialog::layers(&self.job, self.layers.selected_layers(), username)
                 }
+                Some(LayerEdit::Reorder) => Some(EditDialog::reorder(
+                    &self.job,
+                    self.layers.selected_layers(),
+                    None,
+                    username,
+                )),
                 None if paths.clicked() => self
                     .layers
                     .selected_layers()

@@ -43,6 +43,8 @@ pub struct Sample {
 pub struct FarmHistory {
     samples: VecDeque<Sample>,
     seen: (u64, u64),
+    /// The last hosts list, counted.
+    hosts: Option<HostTotals>,
 }
 
 impl FarmHistory {
@@ -66,6 +68,7 @@ impl FarmHistory {
         {
             let h = HostTotals::of(hosts);
             (s.cores_used, s.cores_up) = (h.cores_used, h.cores_up);
+            self.hosts = Some(h);
         }
         self.seen = seen;
         if shows.data().is_none() && hosts.data().is_none() {
@@ -75,6 +78,11 @@ impl FarmHistory {
             self.samples.pop_front();
         }
         self.samples.push_back(s);
+    }
+
+    /// The last hosts list, counted (none before the first answer).
+    pub fn host_totals(&self) -> Option<&HostTotals> {
+        self.hosts.as_ref()
     }
 
     /// The samples, oldest first.
@@ -176,12 +184,12 @@ impl std::fmt::Debug for StuckSearch {
     }
 }
 
-/// The overview's state: the history, and the host counts cached by the list's generation.
+/// The overview's state: the history (with the last hosts list counted) and the stuck-frames
+/// search.
 #[derive(Debug, Default)]
 pub struct Overview {
     /// What it has seen since CueDesk opened.
     pub history: FarmHistory,
-    hosts: Option<(u64, HostTotals)>,
     /// The show picked for "Find stuck frames".
     stuck_show: Option<String>,
     /// The last stuck-frames search.
@@ -197,14 +205,6 @@ impl Overview {
         hosts: &Remote<Vec<Host>>,
         commands: &CommandSender,
     ) {
-        if self
-            .hosts
-            .as_ref()
-            .is_none_or(|(g, _)| *g != hosts.generation())
-            && let Some(list) = hosts.data()
-        {
-            self.hosts = Some((hosts.generation(), HostTotals::of(list)));
-        }
         ui.horizontal_wrapped(|ui| {
             ui.weak(
                 "From the show list and the hosts list (no request of its own); click a bar for its table.",
@@ -227,8 +227,8 @@ impl Overview {
             ui.vertical(|ui| {
                 ui.set_width(half);
                 ui.strong("Hosts by state and lock");
-                match &self.hosts {
-                    Some((_, totals)) => hosts_chart(ui, totals, (half, height), commands),
+                match self.history.host_totals() {
+                    Some(totals) => hosts_chart(ui, totals, (half, height), commands),
                     None => widgets::loading_ui(ui, "Loading the hosts…"),
                 }
             });
@@ -240,7 +240,7 @@ impl Overview {
             ui.vertical(|ui| {
                 ui.set_width(half);
                 ui.strong("Cores and memory in use (hosts up)");
-                if let Some((_, totals)) = &self.hosts {
+                if let Some(totals) = self.history.host_totals() {
                     use_chart(ui, totals, (half, height), commands);
                 }
             });
@@ -603,6 +603,8 @@ mod tests {
         let last = *h.samples().last().unwrap();
         assert_eq!((last.running, last.dead), (4, 1), "carried over");
         assert_eq!((last.cores_used, last.cores_up), (12.0, 16.0));
+        let counted = h.host_totals().unwrap();
+        assert!(counted.by_state.contains(&(HardwareState::Up, 1)));
     }
 
     #[test]
