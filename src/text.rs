@@ -52,6 +52,25 @@ pub fn name_filter(text: &str, regex: bool) -> (Option<regex::Regex>, Option<Str
     }
 }
 
+/// Tags as a user types them, separated by spaces or commas. `Err` names the first tag that
+/// is not only letters, digits, '_', '-' and '.'.
+pub fn parse_tags(typed: &str) -> Result<Vec<String>, String> {
+    let tags: Vec<String> = typed
+        .split([' ', ','])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let valid = |t: &&String| {
+        t.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+    };
+    match tags.iter().find(|t| !valid(t)) {
+        Some(bad) => Err(bad.clone()),
+        None => Ok(tags),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -70,5 +89,15 @@ mod tests {
         assert_eq!(super::plural(1, "job"), "1 job");
         assert_eq!(super::plural(0, "frame"), "0 frames");
         assert_eq!(super::plural(12, "show"), "12 shows");
+    }
+
+    #[test]
+    fn tags_split_on_spaces_and_commas_and_a_bad_one_is_named() {
+        assert_eq!(
+            super::parse_tags(" general, gpu  highmem,").unwrap(),
+            ["general", "gpu", "highmem"]
+        );
+        assert_eq!(super::parse_tags("").unwrap(), Vec::<String>::new());
+        assert_eq!(super::parse_tags("gpu hi:mem").unwrap_err(), "hi:mem");
     }
 }

@@ -355,10 +355,7 @@ impl JobDetail {
             ui.weak(format!("{total} layers, selected: {selected}"));
         });
         if self.layers.layers.data().is_none() && self.layers.layers.is_loading() {
-            ui.horizontal(|ui| {
-                crate::ui::widgets::waiting_ui(ui);
-                ui.label("Loading layers…");
-            });
+            crate::ui::widgets::loading_ui(ui, "Loading layers…");
         }
         if let Some(op) = self.layers.table_ui(ui, read_only) {
             chosen = Some(op);
@@ -435,10 +432,7 @@ impl JobDetail {
             ui.weak(format!("{shown} of {total} frames, selected: {selected}"));
         });
         if !self.frames.sync.is_loaded() && self.frames.sync.table().is_empty() {
-            ui.horizontal(|ui| {
-                crate::ui::widgets::waiting_ui(ui);
-                ui.label("Loading frames…");
-            });
+            crate::ui::widgets::loading_ui(ui, "Loading frames…");
         }
         let enter = !ui.ctx().egui_wants_keyboard_input()
             && !widgets::modal_open(ui.ctx())

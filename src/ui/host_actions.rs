@@ -226,11 +226,6 @@ impl HostRequest {
     }
 }
 
-fn valid_tag(tag: &str) -> bool {
-    tag.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
-}
-
 /// A dialog in front of a host action.
 pub struct HostDialog {
     action: HostAction,
@@ -297,17 +292,10 @@ impl HostDialog {
             HostAction::Repair => Ok(HostRequest::SetHardwareState(HardwareState::Repair)),
             HostAction::SetUp => Ok(HostRequest::SetHardwareState(HardwareState::Up)),
             HostAction::AddTags | HostAction::RemoveTags => {
-                let tags: Vec<String> = self
-                    .tags
-                    .split([' ', ','])
-                    .map(str::trim)
-                    .filter(|t| !t.is_empty())
-                    .map(str::to_owned)
-                    .collect();
+                let tags = crate::text::parse_tags(&self.tags)
+                    .map_err(|_| "Tags are letters, digits, '_', '-' and '.'")?;
                 if tags.is_empty() {
                     Err("Type one or more tags")
-                } else if tags.iter().any(|t| !valid_tag(t)) {
-                    Err("Tags are letters, digits, '_', '-' and '.'")
                 } else if self.action == HostAction::AddTags {
                     Ok(HostRequest::AddTags(tags))
                 } else {
@@ -368,10 +356,7 @@ impl HostDialog {
                 ui.colored_label(crate::ui::theme::error(ui), e.user_message());
             }
             (None, None) => {
-                ui.horizontal(|ui| {
-                    crate::ui::widgets::waiting_ui(ui);
-                    ui.label("Loading the allocations…");
-                });
+                crate::ui::widgets::loading_ui(ui, "Loading the allocations…");
             }
         }
     }

@@ -398,10 +398,7 @@ impl LogViewer {
             ui.colored_label(theme::error(ui), e);
         }
         if self.loading.is_some() && self.text.is_none() {
-            ui.horizontal(|ui| {
-                crate::ui::widgets::waiting_ui(ui);
-                ui.label("Reading the log...");
-            });
+            crate::ui::widgets::loading_ui(ui, "Reading the log...");
         }
         if let Some(text) = self.text.clone() {
             if text.skipped > 0 {

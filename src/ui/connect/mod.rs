@@ -530,10 +530,7 @@ impl ConnectPanel {
             }
         });
         if self.test.is_some() {
-            ui.horizontal(|ui| {
-                crate::ui::widgets::waiting_ui(ui);
-                ui.label("Testing…");
-            });
+            crate::ui::widgets::loading_ui(ui, "Testing…");
         }
         widgets::outcome_line(ui, self.test_result.as_ref());
         command

@@ -415,29 +415,12 @@ impl LayerForm {
         if a.threadable != b.threadable {
             settings.push(LayerSetting::Threadable(b.threadable));
         }
-        let tags: Vec<String> = b
-            .tags
-            .split([' ', ','])
-            .filter(|t| !t.is_empty())
-            .map(str::to_owned)
-            .collect();
+        let tags = crate::text::parse_tags(&b.tags)
+            .map_err(|bad| format!("Tag \"{bad}\": letters, digits, '_', '-' and '.' only"))?;
         if tags.is_empty() {
             return Err("A layer needs at least one tag (e.g. general)".into());
         }
-        if let Some(bad) = tags.iter().find(|t| {
-            !t.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "_-.".contains(c))
-        }) {
-            return Err(format!(
-                "Tag \"{bad}\": letters, digits, '_', '-' and '.' only"
-            ));
-        }
-        if a.tags
-            .split([' ', ','])
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            != tags
-        {
+        if crate::text::parse_tags(&a.tags).ok().as_ref() != Some(&tags) {
             settings.push(LayerSetting::Tags(tags));
         }
         let minutes = |s: &str, what: &str| match s.trim().parse::<i32>() {
