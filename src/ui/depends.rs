@@ -56,11 +56,6 @@ impl DependsPane {
         self.by.poll();
     }
 
-    /// Whether it was ever loaded.
-    pub fn is_loaded(&self) -> bool {
-        self.on.data().is_some()
-    }
-
     /// Draws the layer graph, both lists and the confirmation. `username` is the profile's
     /// user: satisfying another user's dependencies needs a tick. Returns the layer whose node
     /// was clicked.
